@@ -1,0 +1,50 @@
+#include "guard.hpp"
+
+#include <agenthost/version.hpp>
+
+#include <cstdlib>
+
+namespace agenthost::capi {
+
+namespace {
+thread_local std::string t_last_error;  // the one piece of global state the C ABI needs
+}
+
+void set_last_error(std::string message) { t_last_error = std::move(message); }
+void clear_last_error() { t_last_error.clear(); }
+
+agenthost_status fail(agenthost_status status, std::string message) {
+  try {
+    set_last_error(std::move(message));
+  } catch (...) {  // out of memory while recording: the status still tells the story
+  }
+  return status;
+}
+
+agenthost_status null_argument(const char *function, const char *argument) {
+  return fail(AGENTHOST_INVALID_ARGUMENT, std::string(function) + ": " + argument + " is NULL");
+}
+
+char *copy_out(std::string_view s) {
+  auto *p = static_cast<char *>(std::malloc(s.size() + 1));
+  if (p == nullptr) throw std::bad_alloc();
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return p;
+}
+
+}  // namespace agenthost::capi
+
+extern "C" {
+
+const char *agenthost_version(void) { return AGENTHOST_VERSION_STRING; }
+
+const char *agenthost_status_name(agenthost_status status) {
+  return agenthost::errc_name(static_cast<agenthost::Errc>(status));
+}
+
+const char *agenthost_last_error(void) { return agenthost::capi::t_last_error.c_str(); }
+
+void agenthost_free(void *p) { std::free(p); }
+
+}  // extern "C"

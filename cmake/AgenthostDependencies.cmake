@@ -1,0 +1,9 @@
+# Every dependency comes from a Debian 12 package; nothing is downloaded at build time.
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis>=0.14)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(simdjson CONFIG REQUIRED)
+find_package(fmt CONFIG REQUIRED)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what agenthost needs to build and test, from Debian 12 / Ubuntu packages.
+set -euo pipefail
+packages=(build-essential cmake ninja-build pkg-config git
+          libhiredis-dev libcurl4-openssl-dev libsimdjson-dev libfmt-dev catch2 libssl-dev
+          libre2-dev redis-server redis-tools python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# The redis-server package may try to start a system service; agenthost's tests start their own.
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

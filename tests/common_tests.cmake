@@ -1,0 +1,2 @@
+agenthost_add_catch_test(unit_common
+  SOURCES unit/common/env_test.cpp unit/common/error_test.cpp)

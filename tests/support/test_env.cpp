@@ -1,0 +1,53 @@
+#include "support/test_env.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+namespace agenthost::test {
+
+std::string shared_redis_url() {
+  if (const char *url = std::getenv("AGENTHOST_TEST_REDIS_URL"); url != nullptr && *url != '\0') {
+    return url;
+  }
+  const char *file = std::getenv("AGENTHOST_TEST_REDIS_URL_FILE");
+  if (file == nullptr) return {};
+  std::ifstream in(file);
+  std::string url;
+  std::getline(in, url);
+  return url;
+}
+
+std::string unique_prefix(const std::string &what) {
+  static std::atomic<unsigned> counter{0};
+  static const unsigned salt = std::random_device{}();
+  return "t:" + what + ":" + std::to_string(::getpid()) + ":" + std::to_string(salt) + ":" +
+         std::to_string(counter++) + ":";
+}
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("bind() to a free port failed");
+  }
+  int port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+}  // namespace agenthost::test
