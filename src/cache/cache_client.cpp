@@ -1,0 +1,2 @@
+// STUB: replaced by the typed operations layer.
+#include "cache/backend.hpp"
