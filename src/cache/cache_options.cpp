@@ -1,8 +1,70 @@
-// STUB: replaced by the options/URL work.
+// CacheOptions: reading the Python service's environment variables and range checks.
+#include "cache/redis_url.hpp"
+#include "common/env.hpp"
+
 #include <agenthost/config.hpp>
 #include <agenthost/error.hpp>
 
+#include <fmt/format.h>
+
 namespace agenthost {
-CacheOptions CacheOptions::from_env() { return CacheOptions{}; }
-void CacheOptions::validate() const {}
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+milliseconds env_seconds(const char *name, milliseconds fallback, std::uint64_t lo,
+                         std::uint64_t hi) {
+  auto fallback_s = static_cast<std::uint64_t>(fallback.count() / 1000);
+  return seconds(detail::env_ranged_uint(name, fallback_s, lo, hi));
+}
+
+void check_range(const char *field, std::int64_t value, std::int64_t lo, std::int64_t hi,
+                 const char *unit) {
+  if (value < lo || value > hi) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("CacheOptions.{}={}{} is out of range {}..{}{}", field, value, unit, lo,
+                            hi, unit));
+  }
+}
+
+void check_ms(const char *field, milliseconds value, std::int64_t lo, std::int64_t hi) {
+  check_range(field, value.count(), lo, hi, " ms");
+}
+
+}  // namespace
+
+CacheOptions CacheOptions::from_env() {
+  CacheOptions o;
+  if (auto url = detail::env_value("REDIS_URL")) o.url = *url;
+  try {
+    detail::parse_redis_url(o.url);
+  } catch (const Error &e) {
+    throw Error(e.code(), fmt::format("REDIS_URL: {}", e.what()));
+  }
+  o.max_connections =
+      static_cast<std::uint32_t>(detail::env_ranged_uint("REDIS_MAX_CONNECTIONS", 50, 5, 200));
+  o.connect_timeout = env_seconds("REDIS_SOCKET_CONNECT_TIMEOUT", seconds(5), 1, 30);
+  o.socket_timeout = env_seconds("REDIS_SOCKET_TIMEOUT", seconds(5), 1, 30);
+  o.pool_wait_timeout = env_seconds("REDIS_POOL_WAIT_TIMEOUT", o.socket_timeout, 0, 30);
+  o.retry_max_attempts =
+      static_cast<std::uint32_t>(detail::env_ranged_uint("REDIS_RETRY_MAX_ATTEMPTS", 3, 1, 10));
+  o.retry_backoff_base =
+      milliseconds(detail::env_ranged_uint("REDIS_RETRY_BACKOFF_BASE_MS", 100, 10, 1000));
+  return o;
+}
+
+void CacheOptions::validate() const {
+  constexpr std::int64_t kSecond = 1000;
+  check_range("max_connections", max_connections, 1, 1000, "");
+  check_ms("connect_timeout", connect_timeout, 1, 300 * kSecond);
+  check_ms("socket_timeout", socket_timeout, 1, 300 * kSecond);
+  check_ms("pool_wait_timeout", pool_wait_timeout, 0, 300 * kSecond);
+  check_range("retry_max_attempts", retry_max_attempts, 1, 10, "");
+  check_ms("retry_backoff_base", retry_backoff_base, 1, 10 * kSecond);
+  check_ms("idle_check_after", idle_check_after, 0, 3600 * kSecond);
+  detail::parse_redis_url(url);
+}
+
 }  // namespace agenthost

@@ -1,0 +1,207 @@
+#include "cache/redis_connection.hpp"
+
+#include <agenthost/error.hpp>
+
+#include <fmt/format.h>
+#include <hiredis/hiredis.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace agenthost::detail {
+
+namespace {
+
+timeval to_timeval(std::chrono::milliseconds ms) {
+  timeval tv{};
+  tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms.count() / 1000);
+  tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms.count() % 1000) * 1000);
+  return tv;
+}
+
+// hiredis 0.14 has no timeout error code: a timed-out read or connect is a REDIS_ERR_IO whose
+// text is strerror(EAGAIN) (SO_RCVTIMEO) or strerror(ETIMEDOUT) (connect poll).
+bool is_timeout_text(const char *errstr) {
+  static const std::string eagain = std::strerror(EAGAIN);
+  static const std::string ewouldblock = std::strerror(EWOULDBLOCK);
+  static const std::string etimedout = std::strerror(ETIMEDOUT);
+  static const std::string einprogress = std::strerror(EINPROGRESS);
+  return errstr == eagain || errstr == ewouldblock || errstr == etimedout || errstr == einprogress;
+}
+
+Errc classify(int err, const char *errstr) {
+  switch (err) {
+    case REDIS_ERR_IO: return is_timeout_text(errstr) ? Errc::timeout : Errc::connection;
+    case REDIS_ERR_PROTOCOL: return Errc::protocol;
+    case REDIS_ERR_OOM: return Errc::internal;
+    default: return Errc::connection;  // EOF, resolution failures ("OTHER")
+  }
+}
+
+Reply convert(const redisReply *r) {
+  Reply out;
+  switch (r->type) {
+    case REDIS_REPLY_STRING: out.type = Reply::Type::string; break;
+    case REDIS_REPLY_STATUS: out.type = Reply::Type::status; break;
+    case REDIS_REPLY_ERROR: out.type = Reply::Type::error; break;
+    case REDIS_REPLY_INTEGER: out.type = Reply::Type::integer; break;
+    case REDIS_REPLY_ARRAY: out.type = Reply::Type::array; break;
+    default: out.type = Reply::Type::nil; break;
+  }
+  if (r->type == REDIS_REPLY_INTEGER) out.integer = r->integer;
+  if (r->str != nullptr) out.str.assign(r->str, r->len);
+  out.elements.reserve(r->elements);
+  for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+  return out;
+}
+
+std::string first_error_text(const std::vector<Reply> &queued) {
+  for (const auto &r : queued) {
+    if (r.is_error()) return r.str;
+  }
+  return {};
+}
+
+}  // namespace
+
+RedisConnection::RedisConnection(const RedisEndpoint &endpoint,
+                                 std::chrono::milliseconds connect_timeout,
+                                 std::chrono::milliseconds socket_timeout)
+    : endpoint_(endpoint), socket_timeout_(socket_timeout) {
+  connect(connect_timeout);
+  try {
+    configure();
+    handshake();
+  } catch (...) {
+    redisFree(ctx_);
+    throw;
+  }
+}
+
+RedisConnection::~RedisConnection() { redisFree(ctx_); }
+
+void RedisConnection::connect(std::chrono::milliseconds connect_timeout) {
+  timeval tv = to_timeval(connect_timeout);
+  ctx_ = endpoint_.kind == RedisEndpoint::Kind::unix_socket
+             ? redisConnectUnixWithTimeout(endpoint_.path.c_str(), tv)
+             : redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, tv);
+  if (ctx_ == nullptr) throw Error(Errc::internal, "out of memory allocating a Redis context");
+  if (ctx_->err == 0) return;
+  Errc code = classify(ctx_->err, ctx_->errstr);
+  std::string message =
+      code == Errc::timeout
+          ? fmt::format("could not connect to Redis at {} within {} ms: {}", endpoint_.describe(),
+                        connect_timeout.count(), ctx_->errstr)
+          : fmt::format("could not connect to Redis at {}: {}", endpoint_.describe(),
+                        ctx_->errstr);
+  redisFree(ctx_);
+  ctx_ = nullptr;
+  throw Error(code == Errc::protocol ? Errc::connection : code, message);
+}
+
+// hiredis 0.14 bounds only the connect; reads and writes need SO_RCVTIMEO/SO_SNDTIMEO.
+void RedisConnection::configure() {
+  if (redisSetTimeout(ctx_, to_timeval(socket_timeout_)) != REDIS_OK) fail_io("setting timeouts");
+  if (endpoint_.kind == RedisEndpoint::Kind::tcp && redisEnableKeepAlive(ctx_) != REDIS_OK) {
+    fail_io("enabling keep-alive");
+  }
+}
+
+// AUTH and SELECT in one round trip; a refusal is a configuration error, reported without the
+// password.
+void RedisConnection::handshake() {
+  std::vector<Command> commands;
+  if (!endpoint_.password.empty()) {
+    commands.push_back(endpoint_.user.empty()
+                           ? Command{"AUTH", endpoint_.password}
+                           : Command{"AUTH", endpoint_.user, endpoint_.password});
+  }
+  if (endpoint_.db != 0) commands.push_back({"SELECT", std::to_string(endpoint_.db)});
+  if (commands.empty()) return;
+  auto replies = pipeline(commands);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (!replies[i].is_error()) continue;
+    bool auth = i == 0 && !endpoint_.password.empty();
+    std::string who = endpoint_.user.empty() ? "" : fmt::format(" as user '{}'", endpoint_.user);
+    throw Error(Errc::protocol,
+                auth ? fmt::format("Redis at {} refused AUTH{}: {}", endpoint_.describe(), who,
+                                   replies[i].str)
+                     : fmt::format("Redis at {} refused SELECT {}: {}", endpoint_.describe(),
+                                   endpoint_.db, replies[i].str));
+  }
+}
+
+void RedisConnection::append(const Command &command) {
+  std::vector<const char *> argv;
+  std::vector<std::size_t> lens;
+  argv.reserve(command.size());
+  lens.reserve(command.size());
+  for (const auto &arg : command) {
+    argv.push_back(arg.data());
+    lens.push_back(arg.size());
+  }
+  if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
+      REDIS_OK) {
+    fail_io("buffering a command");
+  }
+}
+
+Reply RedisConnection::read_reply() {
+  void *raw = nullptr;
+  if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) fail_io("reading a reply");
+  auto *reply = static_cast<redisReply *>(raw);
+  Reply out = convert(reply);
+  freeReplyObject(reply);
+  return out;
+}
+
+void RedisConnection::fail_io(const char *during) {
+  broken_ = true;
+  int err = ctx_->err != 0 ? ctx_->err : REDIS_ERR_OTHER;
+  const char *text = ctx_->err != 0 ? ctx_->errstr : "unknown error";
+  Errc code = classify(err, text);
+  if (code == Errc::timeout) {
+    throw Error(code, fmt::format("Redis at {}: no answer within the socket timeout ({} ms) "
+                                  "while {}: {}",
+                                  endpoint_.describe(), socket_timeout_.count(), during, text));
+  }
+  throw Error(code,
+              fmt::format("Redis at {}: connection lost while {}: {}", endpoint_.describe(),
+                          during, text));
+}
+
+std::vector<Reply> RedisConnection::pipeline(const std::vector<Command> &commands) {
+  if (broken_) throw Error(Errc::connection, "Redis connection is broken");
+  for (const auto &c : commands) append(c);
+  std::vector<Reply> replies;
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(read_reply());
+  touch();
+  return replies;
+}
+
+std::optional<std::vector<Reply>> RedisConnection::transaction(
+    const std::vector<Command> &commands) {
+  std::vector<Command> wrapped;
+  wrapped.reserve(commands.size() + 2);
+  wrapped.push_back({"MULTI"});
+  wrapped.insert(wrapped.end(), commands.begin(), commands.end());
+  wrapped.push_back({"EXEC"});
+  std::vector<Reply> replies = pipeline(wrapped);
+  Reply exec = std::move(replies.back());
+  if (exec.is_error()) {
+    std::string cause = first_error_text(replies);
+    throw Error(Errc::protocol, cause.empty() ? fmt::format("Redis transaction failed: {}", exec.str)
+                                              : fmt::format("Redis transaction aborted: {} ({})",
+                                                            exec.str, cause));
+  }
+  if (exec.is_nil()) return std::nullopt;
+  if (exec.type != Reply::Type::array || exec.elements.size() != commands.size()) {
+    broken_ = true;  // out of step with the server: do not trust this connection again
+    throw Error(Errc::protocol, "Redis EXEC returned an unexpected reply");
+  }
+  return std::move(exec.elements);
+}
+
+}  // namespace agenthost::detail

@@ -1,0 +1,57 @@
+// One hiredis connection: connect (with timeouts, keep-alive, AUTH, SELECT), pipelines and
+// MULTI/EXEC transactions, replies converted to agenthost::Reply. Not thread-safe: the pool hands
+// it to one borrower at a time.
+#pragma once
+
+#include "cache/redis_url.hpp"
+
+#include <agenthost/cache_client.hpp>
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+struct redisContext;
+
+namespace agenthost::detail {
+
+class RedisConnection {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Connects at once. Throws Error(timeout) when the connect timeout passes, Error(connection)
+  // when the server cannot be reached, Error(protocol) when AUTH or SELECT is refused.
+  RedisConnection(const RedisEndpoint &endpoint, std::chrono::milliseconds connect_timeout,
+                  std::chrono::milliseconds socket_timeout);
+  ~RedisConnection();
+  RedisConnection(const RedisConnection &) = delete;
+  RedisConnection &operator=(const RedisConnection &) = delete;
+
+  // Sends all commands in one write and reads one reply per command (error replies included).
+  std::vector<Reply> pipeline(const std::vector<Command> &commands);
+
+  // MULTI, commands, EXEC in one round trip. nullopt when EXEC returned nil (a WATCHed key
+  // changed); Error(protocol) with Redis' text when the transaction was aborted (EXECABORT).
+  std::optional<std::vector<Reply>> transaction(const std::vector<Command> &commands);
+
+  // After an I/O error or timeout the reply stream is out of step: never reuse the connection.
+  bool broken() const noexcept { return broken_; }
+  Clock::time_point last_used() const noexcept { return last_used_; }
+  void touch() noexcept { last_used_ = Clock::now(); }
+
+ private:
+  void connect(std::chrono::milliseconds connect_timeout);
+  void configure();
+  void handshake();
+  void append(const Command &command);
+  Reply read_reply();
+  [[noreturn]] void fail_io(const char *during);
+
+  RedisEndpoint endpoint_;
+  std::chrono::milliseconds socket_timeout_;
+  redisContext *ctx_ = nullptr;
+  bool broken_ = false;
+  Clock::time_point last_used_ = Clock::now();
+};
+
+}  // namespace agenthost::detail

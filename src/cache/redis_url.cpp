@@ -1,0 +1,246 @@
+#include "cache/redis_url.hpp"
+
+#include "common/env.hpp"
+
+#include <agenthost/error.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <optional>
+
+namespace agenthost::detail {
+
+namespace {
+
+struct UrlParts {
+  std::string_view scheme;
+  std::string_view userinfo;  // without '@'; empty when absent
+  bool has_userinfo = false;
+  std::string_view location;  // redis: host[:port][/db]; unix: /path
+  std::string_view query;     // without '?'
+};
+
+[[noreturn]] void fail(std::string_view url, std::string_view why) {
+  throw Error(Errc::invalid_argument,
+              fmt::format("invalid Redis URL '{}': {}", redact_redis_url(url), why));
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> percent_decode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out += in[i];
+      continue;
+    }
+    if (i + 2 >= in.size()) return std::nullopt;
+    int hi = hex_value(in[i + 1]);
+    int lo = hex_value(in[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::string decode_or_fail(std::string_view url, std::string_view part, const char *what) {
+  auto decoded = percent_decode(part);
+  if (!decoded) fail(url, fmt::format("malformed percent-escape in the {}", what));
+  return *decoded;
+}
+
+bool has_forbidden_char(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::iscntrl(c) != 0 || c == ' ' || c == '#';
+  });
+}
+
+UrlParts split_url(std::string_view url) {
+  UrlParts parts;
+  auto sep = url.find("://");
+  if (sep == std::string_view::npos || sep == 0) {
+    fail(url, "expected redis://, unix:// or memory://");
+  }
+  parts.scheme = url.substr(0, sep);
+  std::string_view rest = url.substr(sep + 3);
+  // Host, path and query never contain '@', a password may: the last '@' ends the user-info.
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+    parts.has_userinfo = true;
+    parts.userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+  }
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    parts.query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  parts.location = rest;
+  return parts;
+}
+
+std::uint32_t parse_db(std::string_view url, std::string_view text) {
+  try {
+    return static_cast<std::uint32_t>(
+        parse_ranged_uint("db", text, 0, std::numeric_limits<std::int32_t>::max()));
+  } catch (const Error &e) {
+    fail(url, e.what());
+  }
+}
+
+void apply_userinfo(std::string_view url, const UrlParts &parts, RedisEndpoint *ep) {
+  if (!parts.has_userinfo) return;
+  auto colon = parts.userinfo.find(':');
+  if (colon == std::string_view::npos) {
+    fail(url, "user-info must be [user]:password (a user without a password is not supported)");
+  }
+  ep->user = decode_or_fail(url, parts.userinfo.substr(0, colon), "user name");
+  ep->password = decode_or_fail(url, parts.userinfo.substr(colon + 1), "password");
+  if (!ep->user.empty() && ep->password.empty()) fail(url, "a user name needs a password");
+}
+
+// Only "db=N" is understood; anything else is refused rather than ignored.
+std::optional<std::uint32_t> parse_query(std::string_view url, std::string_view query) {
+  if (query.empty()) return std::nullopt;
+  if (query.find('&') != std::string_view::npos || query.substr(0, 3) != "db=") {
+    fail(url, fmt::format("unsupported URL parameters '{}' (only db=N is supported)",
+                          query.substr(0, 64)));
+  }
+  return parse_db(url, query.substr(3));
+}
+
+int parse_port(std::string_view url, std::string_view text) {
+  try {
+    return static_cast<int>(parse_ranged_uint("port", text, 1, 65535));
+  } catch (const Error &e) {
+    fail(url, e.what());
+  }
+}
+
+// host[:port][/db] with an IPv6 address in brackets.
+void parse_tcp_location(std::string_view url, std::string_view loc, RedisEndpoint *ep) {
+  std::string_view host_port = loc.substr(0, loc.find('/'));
+  std::string_view path =
+      host_port.size() < loc.size() ? loc.substr(host_port.size()) : std::string_view{};
+  std::string_view port_text;
+  if (!host_port.empty() && host_port.front() == '[') {
+    auto close = host_port.find(']');
+    if (close == std::string_view::npos) fail(url, "unterminated IPv6 address (missing ']')");
+    ep->host = std::string(host_port.substr(1, close - 1));
+    std::string_view after = host_port.substr(close + 1);
+    if (!after.empty() && after.front() != ':') fail(url, "unexpected text after ']'");
+    if (!after.empty()) port_text = after.substr(1);
+    if (!after.empty() && port_text.empty()) fail(url, "empty port");
+  } else {
+    auto colon = host_port.find(':');
+    ep->host = std::string(host_port.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = host_port.substr(colon + 1);
+    if (colon != std::string_view::npos && port_text.empty()) fail(url, "empty port");
+  }
+  if (ep->host.empty()) fail(url, "missing host");
+  if (has_forbidden_char(ep->host)) fail(url, "invalid character in host");
+  if (!port_text.empty()) ep->port = parse_port(url, port_text);
+  if (path.size() > 1) ep->db = parse_db(url, path.substr(1));
+}
+
+RedisEndpoint parse_tcp(std::string_view url, const UrlParts &parts) {
+  RedisEndpoint ep;
+  ep.kind = RedisEndpoint::Kind::tcp;
+  apply_userinfo(url, parts, &ep);
+  parse_tcp_location(url, parts.location, &ep);
+  bool db_in_path = parts.location.find('/') != std::string_view::npos &&
+                    parts.location.size() > parts.location.find('/') + 1;
+  if (auto db = parse_query(url, parts.query)) {
+    if (db_in_path) fail(url, "db given both in the path and as ?db=");
+    ep.db = *db;
+  }
+  return ep;
+}
+
+RedisEndpoint parse_unix(std::string_view url, const UrlParts &parts) {
+  RedisEndpoint ep;
+  ep.kind = RedisEndpoint::Kind::unix_socket;
+  apply_userinfo(url, parts, &ep);
+  if (parts.location.empty() || parts.location.front() != '/') {
+    fail(url, "expected unix:///absolute/path/to/redis.sock");
+  }
+  ep.path = decode_or_fail(url, parts.location, "socket path");
+  if (ep.path.size() < 2 || ep.path.back() == '/') fail(url, "missing socket path");
+  if (has_forbidden_char(ep.path)) fail(url, "invalid character in socket path");
+  if (auto db = parse_query(url, parts.query)) ep.db = *db;
+  return ep;
+}
+
+}  // namespace
+
+std::string RedisEndpoint::describe() const {
+  switch (kind) {
+    case Kind::memory: return "memory://";
+    case Kind::unix_socket: return "unix:" + path;
+    case Kind::tcp: break;
+  }
+  if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
+  return fmt::format("{}:{}", host, port);
+}
+
+RedisEndpoint parse_redis_url(std::string_view url) {
+  UrlParts parts = split_url(url);
+  if (parts.location.find('#') != std::string_view::npos ||
+      parts.query.find('#') != std::string_view::npos) {
+    fail(url, "URL fragments ('#') are not allowed");
+  }
+  std::string scheme = lower(parts.scheme);
+  if (scheme == "memory") {
+    if (url.size() != parts.scheme.size() + 3) fail(url, "memory:// takes no host, path or query");
+    RedisEndpoint ep;
+    ep.kind = RedisEndpoint::Kind::memory;
+    return ep;
+  }
+  if (scheme == "rediss") {
+    throw Error(Errc::unsupported,
+                fmt::format("rediss:// (TLS) is not supported by hiredis 0.14 (URL '{}'); use "
+                            "redis:// on a trusted network or a local TLS tunnel",
+                            redact_redis_url(url)));
+  }
+  if (scheme == "redis") return parse_tcp(url, parts);
+  if (scheme == "unix") return parse_unix(url, parts);
+  fail(url, fmt::format("unknown scheme '{}' (expected redis://, unix:// or memory://)",
+                        parts.scheme.substr(0, 32)));
+}
+
+std::string redact_redis_url(std::string_view url) {
+  constexpr std::size_t kMaxShown = 256;
+  auto sep = url.find("://");
+  std::size_t start = sep == std::string_view::npos ? 0 : sep + 3;
+  // The whole URL is searched: a password with an unencoded '?' or '#' must stay hidden too.
+  auto at = url.rfind('@');
+  std::string out;
+  if (at == std::string_view::npos || at < start) {
+    out = std::string(url);
+  } else {
+    std::string_view userinfo = url.substr(start, at - start);
+    auto colon = userinfo.find(':');
+    std::string shown_user =
+        colon == std::string_view::npos ? "" : std::string(userinfo.substr(0, colon)) + ":";
+    out = std::string(url.substr(0, start)) + shown_user + "***" + std::string(url.substr(at));
+  }
+  if (out.size() > kMaxShown) out = out.substr(0, kMaxShown) + "...";
+  return out;
+}
+
+}  // namespace agenthost::detail
