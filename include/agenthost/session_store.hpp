@@ -1,0 +1,123 @@
+// agenthost::SessionStore: agent sessions in Redis (or memory://), listed by owner in O(page),
+// in the record format of the Python service so both can share one Redis.
+#pragma once
+
+#include <agenthost/cache_client.hpp>
+#include <agenthost/error.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agenthost {
+
+enum class SessionStatus { active, completed, error };
+
+// "active", "completed", "error".
+const char *session_status_name(SessionStatus status) noexcept;
+// nullopt for any other text (callers decide: requests reject it, stored records coerce it).
+std::optional<SessionStatus> parse_session_status(std::string_view text) noexcept;
+
+using SessionClock = std::chrono::system_clock;
+using SessionTime = std::chrono::time_point<SessionClock, std::chrono::microseconds>;
+
+struct Session {
+  std::string id;
+  std::string model;
+  SessionStatus status = SessionStatus::active;
+  SessionTime created_at{};  // UTC
+  SessionTime updated_at{};  // UTC
+  std::int64_t total_turns = 0;
+  std::optional<double> total_cost_usd;
+  std::optional<std::string> parent_session_id;
+  std::optional<std::string> owner;          // SHA-256 hex of the owner's API key
+  std::optional<std::string> metadata_json;  // a JSON object, minified
+};
+
+struct CreateRequest {
+  std::string model;                          // required, non-empty
+  std::optional<std::string> id;              // default: a random UUIDv4
+  std::optional<std::string> parent_session_id;
+  std::optional<std::string> owner_api_key;   // stored only as its SHA-256 hex
+  std::optional<std::string> metadata_json;   // must be a JSON object (max 64 KiB minified)
+};
+
+// A partial update: absent fields are left as they are. total_turns and increment_turns are
+// mutually exclusive.
+struct SessionPatch {
+  std::optional<SessionStatus> status;
+  std::optional<std::int64_t> total_turns;  // >= 0
+  bool increment_turns = false;
+  std::optional<double> total_cost_usd;     // finite, >= 0
+  std::optional<std::string> metadata_json;
+};
+
+struct ListQuery {
+  std::optional<std::string> owner_api_key;  // absent: every owner (an admin view)
+  std::optional<SessionStatus> status;
+  std::uint32_t page = 1;        // >= 1; must be 1 with a cursor
+  std::uint32_t page_size = 20;  // 1..100, never clamped
+  std::optional<std::string> cursor;  // next_cursor of a previous page of the same query
+};
+
+struct SessionPage {
+  std::vector<Session> sessions;  // newest first
+  std::uint64_t total = 0;        // sessions matching the query (owner, status)
+  std::uint32_t page = 1;
+  std::uint32_t page_size = 20;
+  std::optional<std::string> next_cursor;  // nullopt on the last page
+  std::uint64_t skipped_corrupt = 0;       // records on this page that could not be decoded
+  std::vector<std::string> corrupt_ids;    // their ids, left in place for inspection
+};
+
+struct SessionStoreOptions {
+  std::string key_prefix = "session:";     // records: {key_prefix}{id}
+  std::string index_prefix = "sessions:";  // indexes: {index_prefix}all, {index_prefix}by_owner:{h}
+  std::chrono::seconds ttl{3600};          // 60 s..86400 s; every write resets it
+
+  // Reads REDIS_SESSION_TTL (60..86400 s); unset or empty = 3600.
+  static SessionStoreOptions from_env();
+  // Throws Error(invalid_argument): empty prefixes, an index prefix inside the record keyspace,
+  // ttl out of 60..86400 s.
+  void validate() const;
+};
+
+// Thread-safe (as thread-safe as the CacheClient it borrows, which must outlive it).
+// Methods taking `owner_api_key` act only on that owner's sessions when it is given; a session of
+// another owner is reported exactly like an absent one.
+class SessionStore {
+ public:
+  explicit SessionStore(CacheClient &cache, SessionStoreOptions options = {});
+
+  const SessionStoreOptions &options() const noexcept { return options_; }
+
+  // Throws Error(conflict) when the id is in use, Error(invalid_argument) for bad input.
+  Session create(const CreateRequest &request);
+  // nullopt when absent or owned by someone else; Error(corrupt) when undecodable.
+  std::optional<Session> get(std::string_view id,
+                             const std::optional<std::string> &owner_api_key = std::nullopt);
+  // Atomic read-modify-write; refreshes updated_at and the TTL. Error(not_found) when absent
+  // or owned by someone else.
+  Session update(std::string_view id, const SessionPatch &patch,
+                 const std::optional<std::string> &owner_api_key = std::nullopt);
+  // Removes the record and its index entries together. false when absent (or not the owner's).
+  bool remove(std::string_view id,
+              const std::optional<std::string> &owner_api_key = std::nullopt);
+  // One index range read plus one MGET of the page (more only to drop stale index entries).
+  SessionPage list(const ListQuery &query);
+  // Rebuilds the indexes from the {key_prefix}* records (SCAN in bounded batches); idempotent.
+  // Returns the number of sessions indexed; undecodable records are skipped.
+  std::uint64_t reindex();
+
+  // The message of not_found for `id`: identical for absent and foreign sessions.
+  static std::string not_found_message(std::string_view id);
+
+ private:
+  CacheClient &cache_;
+  SessionStoreOptions options_;
+};
+
+}  // namespace agenthost

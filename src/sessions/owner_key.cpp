@@ -1,0 +1,40 @@
+#include "sessions/owner_key.hpp"
+
+#include <agenthost/error.hpp>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+namespace agenthost::detail {
+
+std::string owner_key_hash(std::string_view api_key) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(api_key.data(), api_key.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+    throw Error(Errc::internal, "SHA-256 of the owner API key failed (OpenSSL EVP_Digest)");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(static_cast<std::size_t>(len) * 2, '0');
+  for (unsigned int i = 0; i < len; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+bool owner_hashes_equal(std::string_view a, std::string_view b) noexcept {
+  // Lengths are public (every hash is 64 hex digits); only the content comparison must not leak.
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool is_owner_hash(std::string_view text) noexcept {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+}  // namespace agenthost::detail

@@ -1,0 +1,273 @@
+// The only translation unit besides session_requests.cpp that includes simdjson.h.
+#include "sessions/session_codec.hpp"
+
+#include "common/time.hpp"
+#include "sessions/json_escape.hpp"
+#include "sessions/owner_key.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace agenthost::detail {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+constexpr std::size_t kMaxMetadataInput = 8 * 1024 * 1024;  // parsed before the minified cap
+
+dom::parser &thread_parser() {
+  thread_local dom::parser parser;  // one parser per thread, buffers reused (simdjson's advice)
+  return parser;
+}
+
+[[noreturn]] void corrupt(std::string_view id, const std::string &why) {
+  throw Error(Errc::corrupt, fmt::format("session record '{}' cannot be decoded: {}", id, why));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::int64_t> parse_int_text(std::string_view text) {
+  text = trim(text);
+  std::int64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_double_text(std::string_view text) {
+  text = trim(text);
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// total_turns: an integer, an integral float, or a string holding an integer; >= 0.
+std::int64_t read_turns(std::string_view id, dom::element v) {
+  std::optional<std::int64_t> turns;
+  switch (v.type()) {
+    case dom::element_type::INT64: turns = v.get_int64().value_unsafe(); break;
+    case dom::element_type::UINT64: break;  // beyond int64: no session has that many turns
+    case dom::element_type::DOUBLE: {
+      const double d = v.get_double().value_unsafe();
+      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) {
+        turns = static_cast<std::int64_t>(d);
+      }
+      break;
+    }
+    case dom::element_type::STRING: turns = parse_int_text(v.get_string().value_unsafe()); break;
+    case dom::element_type::NULL_VALUE: turns = 0; break;
+    default: break;
+  }
+  if (!turns || *turns < 0) corrupt(id, "total_turns is not a whole number >= 0");
+  return *turns;
+}
+
+std::optional<double> read_cost(std::string_view id, dom::element v) {
+  switch (v.type()) {
+    case dom::element_type::NULL_VALUE: return std::nullopt;
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE: return v.get_double().value_unsafe();
+    case dom::element_type::STRING: {
+      const std::string_view s = v.get_string().value_unsafe();
+      if (trim(s).empty()) return std::nullopt;
+      if (auto d = parse_double_text(s)) return d;
+      break;
+    }
+    default: break;
+  }
+  corrupt(id, "total_cost_usd is not a number");
+}
+
+SessionTime read_time(std::string_view id, std::string_view field, dom::element v) {
+  if (v.type() == dom::element_type::STRING) {
+    if (auto t = parse_iso8601(v.get_string().value_unsafe())) {
+      return SessionTime(std::chrono::microseconds(*t));
+    }
+  }
+  corrupt(id, fmt::format("{} is not an ISO-8601 time", field));
+}
+
+std::optional<std::string> read_optional_string(std::string_view id, std::string_view field,
+                                                dom::element v) {
+  if (v.is_null()) return std::nullopt;
+  if (v.type() != dom::element_type::STRING) corrupt(id, fmt::format("{} is not a string", field));
+  std::string s(v.get_string().value_unsafe());
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+std::optional<std::string> read_owner_hash(std::string_view id, dom::element v) {
+  auto hash = read_optional_string(id, "owner_api_key_hash", v);
+  if (!hash) return std::nullopt;
+  for (char &c : *hash) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (!is_owner_hash(*hash)) corrupt(id, "owner_api_key_hash is not 64 hex digits");
+  return hash;
+}
+
+std::optional<std::string> read_metadata(std::string_view id, dom::element v) {
+  if (v.is_null()) return std::nullopt;
+  if (v.type() != dom::element_type::OBJECT) corrupt(id, "session_metadata is not an object");
+  return simdjson::minify(v);
+}
+
+// The fields of one record; the reader keeps the last of duplicated keys, as Python's json does.
+struct RecordFields {
+  std::optional<dom::element> model, status, created_at, updated_at, turns, cost, parent,
+      owner_hash, owner_key, metadata, legacy_metadata;
+};
+
+RecordFields collect_fields(dom::object obj) {
+  RecordFields f;
+  for (auto field : obj) {
+    const std::string_view k = field.key;
+    if (k == "model") f.model = field.value;
+    else if (k == "status") f.status = field.value;
+    else if (k == "created_at") f.created_at = field.value;
+    else if (k == "updated_at") f.updated_at = field.value;
+    else if (k == "total_turns") f.turns = field.value;
+    else if (k == "total_cost_usd") f.cost = field.value;
+    else if (k == "parent_session_id") f.parent = field.value;
+    else if (k == "owner_api_key_hash") f.owner_hash = field.value;
+    else if (k == "owner_api_key") f.owner_key = field.value;
+    else if (k == "session_metadata") f.metadata = field.value;
+    else if (k == "metadata") f.legacy_metadata = field.value;
+  }
+  return f;
+}
+
+Session session_from_fields(std::string_view id, const RecordFields &f) {
+  Session s;
+  s.id = std::string(id);
+  if (!f.model || f.model->type() != dom::element_type::STRING) corrupt(id, "model is missing");
+  s.model = std::string(f.model->get_string().value_unsafe());
+  if (f.status && f.status->type() == dom::element_type::STRING) {
+    s.status = parse_session_status(f.status->get_string().value_unsafe())
+                   .value_or(SessionStatus::active);
+  }
+  if (!f.created_at) corrupt(id, "created_at is missing");
+  s.created_at = read_time(id, "created_at", *f.created_at);
+  s.updated_at = f.updated_at && !f.updated_at->is_null()
+                     ? read_time(id, "updated_at", *f.updated_at)
+                     : s.created_at;
+  if (f.turns) s.total_turns = read_turns(id, *f.turns);
+  if (f.cost) s.total_cost_usd = read_cost(id, *f.cost);
+  if (f.parent) s.parent_session_id = read_optional_string(id, "parent_session_id", *f.parent);
+  if (f.owner_hash) s.owner = read_owner_hash(id, *f.owner_hash);
+  if (!s.owner && f.owner_key) {
+    if (auto key = read_optional_string(id, "owner_api_key", *f.owner_key)) {
+      s.owner = owner_key_hash(*key);
+    }
+  }
+  if (f.metadata) s.metadata_json = read_metadata(id, *f.metadata);
+  else if (f.legacy_metadata) s.metadata_json = read_metadata(id, *f.legacy_metadata);
+  return s;
+}
+
+void append_optional_string(std::string &out, const std::optional<std::string> &v,
+                            std::string_view what) {
+  if (v) append_json_string(out, *v, what);
+  else out += "null";
+}
+
+// The fields shared by the record and the API shape, in the record's order.
+void append_common_fields(std::string &out, const Session &s) {
+  out += "\"id\":";
+  append_json_string(out, s.id, "id");
+  out += ",\"model\":";
+  append_json_string(out, s.model, "model");
+  out += ",\"status\":\"";
+  out += session_status_name(s.status);
+  out += "\",\"created_at\":\"";
+  out += format_iso8601_utc(s.created_at.time_since_epoch().count());
+  out += "\",\"updated_at\":\"";
+  out += format_iso8601_utc(s.updated_at.time_since_epoch().count());
+  out += "\",\"total_turns\":";
+  out += std::to_string(s.total_turns);
+  out += ",\"total_cost_usd\":";
+  out += s.total_cost_usd ? format_json_double(*s.total_cost_usd) : std::string("null");
+  out += ",\"parent_session_id\":";
+  append_optional_string(out, s.parent_session_id, "parent_session_id");
+}
+
+}  // namespace
+
+std::string format_json_double(double value) {
+  if (!std::isfinite(value)) throw Error(Errc::invalid_argument, "a number is not finite");
+  std::string text = fmt::format("{}", value);
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::string encode_record(const Session &s) {
+  std::string out = "{";
+  append_common_fields(out, s);
+  out += ",\"owner_api_key_hash\":";
+  append_optional_string(out, s.owner, "owner_api_key_hash");
+  out += ",\"session_metadata\":";
+  out += s.metadata_json ? *s.metadata_json : std::string("null");
+  out += '}';
+  return out;
+}
+
+void append_api(std::string &out, const Session &s) {
+  out += '{';
+  append_common_fields(out, s);
+  out += ",\"metadata\":";
+  out += s.metadata_json ? *s.metadata_json : std::string("null");
+  out += '}';
+}
+
+std::string encode_api(const Session &s) {
+  std::string out;
+  append_api(out, s);
+  return out;
+}
+
+Session decode_record(std::string_view id, std::string_view json) {
+  dom::element doc;
+  if (auto error = thread_parser().parse(json.data(), json.size()).get(doc)) {
+    corrupt(id, fmt::format("not JSON ({})", simdjson::error_message(error)));
+  }
+  dom::object obj;
+  if (doc.get_object().get(obj)) corrupt(id, "not a JSON object");
+  return session_from_fields(id, collect_fields(obj));
+}
+
+std::string normalize_metadata(std::string_view json) {
+  if (json.size() > kMaxMetadataInput) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("metadata is too large ({} bytes; at most {} bytes minified)",
+                            json.size(), kMaxMetadataBytes));
+  }
+  dom::element doc;
+  if (auto error = thread_parser().parse(json.data(), json.size()).get(doc)) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("metadata is not valid JSON ({})", simdjson::error_message(error)));
+  }
+  if (doc.type() != dom::element_type::OBJECT) {
+    throw Error(Errc::invalid_argument, "metadata must be a JSON object");
+  }
+  std::string minified = simdjson::minify(doc);
+  if (minified.size() > kMaxMetadataBytes) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("metadata is too large ({} bytes minified; at most {})",
+                            minified.size(), kMaxMetadataBytes));
+  }
+  return minified;
+}
+
+}  // namespace agenthost::detail

@@ -1,0 +1,76 @@
+// SessionStore::reindex: rebuilds the indexes from the records already in Redis (written by the
+// Python service, which keeps no indexes, or left behind by a crash).
+#include <agenthost/session_store.hpp>
+
+#include "sessions/key_schema.hpp"
+#include "sessions/session_codec.hpp"
+#include "sessions/session_index.hpp"
+
+#include <fmt/format.h>
+
+namespace agenthost {
+
+namespace {
+
+constexpr const char *kScanBatch = "500";  // keys per SCAN step: bounded memory and latency
+constexpr int kMaxEmptySteps = 10000000;   // SCAN always ends; this only makes the loop bounded
+
+struct ScanStep {
+  std::string cursor;
+  std::vector<std::string> keys;
+};
+
+ScanStep scan_step(CacheClient &cache, const std::string &cursor, const std::string &pattern) {
+  Batch batch;
+  batch.add({"SCAN", cursor, "MATCH", pattern, "COUNT", kScanBatch});
+  const auto replies = cache.execute(batch);
+  const Reply &r = replies.at(0);
+  if (r.is_error()) throw Error(Errc::protocol, fmt::format("reindex: SCAN failed: {}", r.str));
+  if (r.type != Reply::Type::array || r.elements.size() != 2 ||
+      r.elements[1].type != Reply::Type::array) {
+    throw Error(Errc::protocol, "reindex: unexpected reply to SCAN");
+  }
+  ScanStep step{r.elements[0].str, {}};
+  for (const auto &k : r.elements[1].elements) step.keys.push_back(k.str);
+  return step;
+}
+
+// Indexes the decodable records among `keys`; returns how many.
+std::uint64_t index_records(CacheClient &cache, const detail::KeySchema &schema,
+                            const std::vector<std::string> &keys) {
+  if (keys.empty()) return 0;
+  const auto values = cache.mget(keys);
+  Batch writes;
+  std::uint64_t indexed = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto id = schema.id_of(keys[i]);
+    if (!id || !values.at(i)) continue;  // not a record key, or not a string value
+    try {
+      const Session s = detail::decode_record(*id, *values[i]);
+      for (auto &c : detail::index_write_commands(schema, s)) writes.add(std::move(c));
+      ++indexed;
+    } catch (const Error &e) {
+      if (e.code() != Errc::corrupt) throw;  // corrupt records are skipped, left for inspection
+    }
+  }
+  if (!writes.commands.empty()) detail::check_replies(cache.execute(writes), "reindex");
+  return indexed;
+}
+
+}  // namespace
+
+std::uint64_t SessionStore::reindex() {
+  const detail::KeySchema schema(options_.key_prefix, options_.index_prefix);
+  const std::string pattern = schema.record_pattern();
+  std::uint64_t indexed = 0;
+  std::string cursor = "0";
+  for (int step = 0; step < kMaxEmptySteps; ++step) {
+    ScanStep s = scan_step(cache_, cursor, pattern);
+    indexed += index_records(cache_, schema, s.keys);
+    cursor = std::move(s.cursor);
+    if (cursor == "0") break;
+  }
+  return indexed;
+}
+
+}  // namespace agenthost

@@ -1,0 +1,247 @@
+#include <agenthost/session_store.hpp>
+
+#include "common/env.hpp"
+#include "common/time.hpp"
+#include "sessions/json_escape.hpp"
+#include "sessions/key_schema.hpp"
+#include "sessions/owner_key.hpp"
+#include "sessions/session_codec.hpp"
+#include "sessions/session_id.hpp"
+#include "sessions/session_index.hpp"
+#include "sessions/session_lister.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace agenthost {
+
+using detail::KeySchema;
+
+namespace {
+
+constexpr std::int64_t kMinTtl = 60;
+constexpr std::int64_t kMaxTtl = 86400;
+
+KeySchema schema(const SessionStoreOptions &o) { return KeySchema(o.key_prefix, o.index_prefix); }
+
+std::optional<std::string> owner_hash_of(const std::optional<std::string> &api_key) {
+  if (!api_key) return std::nullopt;
+  if (api_key->empty()) throw Error(Errc::invalid_argument, "owner API key is empty");
+  return detail::owner_key_hash(*api_key);
+}
+
+// An owner-scoped call sees only sessions carrying exactly that owner's hash.
+bool visible_to(const Session &s, const std::optional<std::string> &owner_hash) {
+  if (!owner_hash) return true;
+  return s.owner && detail::owner_hashes_equal(*s.owner, *owner_hash);
+}
+
+Command set_record(const std::string &key, const Session &s, std::chrono::seconds ttl) {
+  return {"SET", key, detail::encode_record(s), "EX", std::to_string(ttl.count())};
+}
+
+void validate_text(std::string_view text, std::string_view what) {
+  if (!detail::is_valid_utf8(text)) {
+    throw Error(Errc::invalid_argument, fmt::format("{} is not valid UTF-8", what));
+  }
+}
+
+void validate_patch(const SessionPatch &patch) {
+  if (patch.total_turns && patch.increment_turns) {
+    throw Error(Errc::invalid_argument, "total_turns and increment_turns cannot both be given");
+  }
+  if (patch.total_turns && *patch.total_turns < 0) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("total_turns={} is out of range (must be >= 0)", *patch.total_turns));
+  }
+  if (patch.total_cost_usd && (!std::isfinite(*patch.total_cost_usd) || *patch.total_cost_usd < 0)) {
+    throw Error(Errc::invalid_argument, "total_cost_usd must be a finite number >= 0");
+  }
+}
+
+SessionTime now() { return SessionTime(std::chrono::microseconds(detail::now_micros())); }
+
+void apply_patch(Session &s, const SessionPatch &patch, const std::optional<std::string> &metadata) {
+  if (patch.status) s.status = *patch.status;
+  if (patch.total_turns) s.total_turns = *patch.total_turns;
+  if (patch.increment_turns) {
+    if (s.total_turns == std::numeric_limits<std::int64_t>::max()) {
+      throw Error(Errc::invalid_argument, "total_turns cannot be incremented further");
+    }
+    ++s.total_turns;
+  }
+  if (patch.total_cost_usd) s.total_cost_usd = patch.total_cost_usd;
+  if (metadata) s.metadata_json = metadata;
+  s.updated_at = std::max(now(), s.created_at);
+}
+
+}  // namespace
+
+const char *session_status_name(SessionStatus status) noexcept {
+  switch (status) {
+    case SessionStatus::active: return "active";
+    case SessionStatus::completed: return "completed";
+    case SessionStatus::error: return "error";
+  }
+  return "active";
+}
+
+std::optional<SessionStatus> parse_session_status(std::string_view text) noexcept {
+  if (text == "active") return SessionStatus::active;
+  if (text == "completed") return SessionStatus::completed;
+  if (text == "error") return SessionStatus::error;
+  return std::nullopt;
+}
+
+SessionStoreOptions SessionStoreOptions::from_env() {
+  SessionStoreOptions o;
+  o.ttl = std::chrono::seconds(static_cast<std::int64_t>(
+      detail::env_ranged_uint("REDIS_SESSION_TTL", 3600, kMinTtl, kMaxTtl)));
+  return o;
+}
+
+void SessionStoreOptions::validate() const {
+  if (key_prefix.empty()) throw Error(Errc::invalid_argument, "key_prefix is empty");
+  if (index_prefix.empty()) throw Error(Errc::invalid_argument, "index_prefix is empty");
+  if (index_prefix.compare(0, key_prefix.size(), key_prefix) == 0) {
+    // The indexes would match the record SCAN pattern (and the Python service's scans).
+    throw Error(Errc::invalid_argument,
+                fmt::format("index_prefix '{}' must not start with key_prefix '{}'", index_prefix,
+                            key_prefix));
+  }
+  if (ttl.count() < kMinTtl || ttl.count() > kMaxTtl) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("session ttl={} s is out of range {}..{}", ttl.count(), kMinTtl, kMaxTtl));
+  }
+}
+
+SessionStore::SessionStore(CacheClient &cache, SessionStoreOptions options)
+    : cache_(cache), options_(std::move(options)) {
+  options_.validate();
+}
+
+std::string SessionStore::not_found_message(std::string_view id) {
+  return fmt::format("session '{}' not found", id);
+}
+
+Session SessionStore::create(const CreateRequest &request) {
+  Session s;
+  s.id = request.id ? *request.id : detail::random_session_id();
+  detail::validate_session_id(s.id, "id");
+  if (request.model.empty()) throw Error(Errc::invalid_argument, "model is empty");
+  validate_text(request.model, "model");
+  if (request.parent_session_id) {
+    detail::validate_session_id(*request.parent_session_id, "parent_session_id");
+    s.parent_session_id = request.parent_session_id;
+  }
+  s.model = request.model;
+  s.owner = owner_hash_of(request.owner_api_key);
+  if (request.metadata_json) s.metadata_json = detail::normalize_metadata(*request.metadata_json);
+  s.created_at = s.updated_at = now();
+
+  const KeySchema keys = schema(options_);
+  const std::string key = keys.record(s.id);
+  std::vector<Command> commands{set_record(key, s, options_.ttl)};
+  for (auto &c : detail::index_write_commands(keys, s)) commands.push_back(std::move(c));
+  const auto replies = cache_.transact(
+      {key}, [&](const std::vector<std::optional<std::string>> &current)
+                 -> std::optional<std::vector<Command>> {
+        if (current.at(0)) return std::nullopt;  // id in use
+        return commands;
+      });
+  if (!replies) throw Error(Errc::conflict, fmt::format("session '{}' already exists", s.id));
+  detail::check_replies(*replies, "session create");
+  return s;
+}
+
+std::optional<Session> SessionStore::get(std::string_view id,
+                                         const std::optional<std::string> &owner_api_key) {
+  detail::validate_session_id(id);
+  const auto owner_hash = owner_hash_of(owner_api_key);
+  const auto value = cache_.get(schema(options_).record(id));
+  if (!value) return std::nullopt;
+  try {
+    Session s = detail::decode_record(id, *value);
+    if (!visible_to(s, owner_hash)) return std::nullopt;
+    return s;
+  } catch (const Error &e) {
+    // An owner cannot be shown a record whose owner is unreadable: it reads as absent.
+    if (e.code() == Errc::corrupt && owner_hash) return std::nullopt;
+    throw;
+  }
+}
+
+Session SessionStore::update(std::string_view id, const SessionPatch &patch,
+                             const std::optional<std::string> &owner_api_key) {
+  detail::validate_session_id(id);
+  validate_patch(patch);
+  const auto owner_hash = owner_hash_of(owner_api_key);
+  std::optional<std::string> metadata;
+  if (patch.metadata_json) metadata = detail::normalize_metadata(*patch.metadata_json);
+
+  const KeySchema keys = schema(options_);
+  const std::string key = keys.record(id);
+  Session updated;
+  std::optional<Error> failure;
+  const auto replies = cache_.transact(
+      {key}, [&](const std::vector<std::optional<std::string>> &current)
+                 -> std::optional<std::vector<Command>> {
+        failure.reset();
+        try {
+          if (!current.at(0)) throw Error(Errc::not_found, not_found_message(id));
+          updated = detail::decode_record(id, *current.at(0));
+          if (!visible_to(updated, owner_hash)) throw Error(Errc::not_found, not_found_message(id));
+          apply_patch(updated, patch, metadata);
+        } catch (const Error &e) {
+          const bool hide = e.code() == Errc::corrupt && owner_hash;
+          failure = hide ? Error(Errc::not_found, not_found_message(id)) : e;
+          return std::nullopt;
+        }
+        std::vector<Command> commands{set_record(key, updated, options_.ttl)};
+        for (auto &c : detail::index_write_commands(keys, updated)) commands.push_back(std::move(c));
+        return commands;
+      });
+  if (failure) throw *failure;
+  if (!replies) throw Error(Errc::internal, "session update: transaction stopped without a reason");
+  detail::check_replies(*replies, "session update");
+  return updated;
+}
+
+bool SessionStore::remove(std::string_view id, const std::optional<std::string> &owner_api_key) {
+  detail::validate_session_id(id);
+  const auto owner_hash = owner_hash_of(owner_api_key);
+  const KeySchema keys = schema(options_);
+  const std::string key = keys.record(id);
+  const std::string id_text(id);
+  const auto replies = cache_.transact(
+      {key}, [&](const std::vector<std::optional<std::string>> &current)
+                 -> std::optional<std::vector<Command>> {
+        if (!current.at(0)) return std::nullopt;
+        std::optional<std::string> record_owner;
+        try {
+          const Session s = detail::decode_record(id, *current.at(0));
+          if (!visible_to(s, owner_hash)) return std::nullopt;
+          record_owner = s.owner;
+        } catch (const Error &e) {
+          // Only the admin view may delete a record whose owner cannot be read.
+          if (e.code() != Errc::corrupt || owner_hash) return std::nullopt;
+        }
+        std::vector<Command> commands{{"DEL", key}};
+        for (auto &c : detail::index_remove_commands(keys, id_text, record_owner)) {
+          commands.push_back(std::move(c));
+        }
+        return commands;
+      });
+  if (!replies) return false;
+  detail::check_replies(*replies, "session delete");
+  return true;
+}
+
+SessionPage SessionStore::list(const ListQuery &query) {
+  return detail::list_sessions(cache_, schema(options_), query);
+}
+
+}  // namespace agenthost
