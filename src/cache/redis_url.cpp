@@ -181,7 +181,10 @@ RedisEndpoint parse_unix(std::string_view url, const UrlParts &parts) {
   }
   ep.path = decode_or_fail(url, parts.location, "socket path");
   if (ep.path.size() < 2 || ep.path.back() == '/') fail(url, "missing socket path");
-  if (has_forbidden_char(ep.path)) fail(url, "invalid character in socket path");
+  if (std::any_of(ep.path.begin(), ep.path.end(),
+                  [](unsigned char c) { return std::iscntrl(c) != 0; })) {
+    fail(url, "invalid character in socket path");
+  }
   if (auto db = parse_query(url, parts.query)) ep.db = *db;
   return ep;
 }

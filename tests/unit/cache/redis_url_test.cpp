@@ -1,0 +1,194 @@
+#include "cache/redis_url.hpp"
+
+#include <agenthost/error.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using agenthost::Errc;
+using agenthost::Error;
+using agenthost::detail::parse_redis_url;
+using agenthost::detail::redact_redis_url;
+using agenthost::detail::RedisEndpoint;
+using Kind = RedisEndpoint::Kind;
+
+namespace {
+// The code and message of the error parse_redis_url throws (Errc::ok when it does not throw).
+std::pair<Errc, std::string> failure(const std::string &url) {
+  try {
+    parse_redis_url(url);
+  } catch (const Error &e) {
+    return {e.code(), e.what()};
+  }
+  return {Errc::ok, {}};
+}
+}  // namespace
+
+TEST_CASE("redis:// URLs: host, port, db and defaults", "[redis_url]") {
+  auto ep = parse_redis_url("redis://localhost:6379/0");
+  CHECK(ep.kind == Kind::tcp);
+  CHECK(ep.host == "localhost");
+  CHECK(ep.port == 6379);
+  CHECK(ep.db == 0);
+  CHECK(ep.user.empty());
+  CHECK(ep.password.empty());
+
+  ep = parse_redis_url("redis://cache.internal");
+  CHECK(ep.host == "cache.internal");
+  CHECK(ep.port == 6379);
+  CHECK(ep.db == 0);
+
+  ep = parse_redis_url("redis://10.1.2.3:7000/");
+  CHECK(ep.host == "10.1.2.3");
+  CHECK(ep.port == 7000);
+  CHECK(ep.db == 0);
+
+  ep = parse_redis_url("redis://h:1/15");
+  CHECK(ep.port == 1);
+  CHECK(ep.db == 15);
+  CHECK(parse_redis_url("redis://h:65535").port == 65535);
+  CHECK(parse_redis_url("redis://h/2147483647").db == 2147483647u);
+  CHECK(parse_redis_url("redis://h?db=4").db == 4);
+  CHECK(parse_redis_url("REDIS://h:6380/1").port == 6380);
+}
+
+TEST_CASE("redis:// URLs: IPv6 literals in brackets", "[redis_url]") {
+  auto ep = parse_redis_url("redis://[::1]:6380/2");
+  CHECK(ep.host == "::1");
+  CHECK(ep.port == 6380);
+  CHECK(ep.db == 2);
+  CHECK(ep.describe() == "[::1]:6380");
+  ep = parse_redis_url("redis://[fe80::1]");
+  CHECK(ep.host == "fe80::1");
+  CHECK(ep.port == 6379);
+}
+
+TEST_CASE("redis:// URLs: user, password and percent-decoding", "[redis_url]") {
+  auto ep = parse_redis_url("redis://:s3cret@h:6379/1");
+  CHECK(ep.user.empty());
+  CHECK(ep.password == "s3cret");
+  CHECK(ep.db == 1);
+
+  ep = parse_redis_url("redis://alice:pw@h");
+  CHECK(ep.user == "alice");
+  CHECK(ep.password == "pw");
+
+  ep = parse_redis_url("redis://al%69ce:p%40ss%3Aw%2Frd%25%3f@h:7/3");
+  CHECK(ep.user == "alice");
+  CHECK(ep.password == "p@ss:w/rd%?");
+  CHECK(ep.host == "h");
+  CHECK(ep.port == 7);
+  CHECK(ep.db == 3);
+
+  // Unencoded '@', '/' and '?' in a password: the last '@' ends the user-info.
+  ep = parse_redis_url("redis://:a@b/c?d@h:9/4");
+  CHECK(ep.password == "a@b/c?d");
+  CHECK(ep.host == "h");
+  CHECK(ep.port == 9);
+  CHECK(ep.db == 4);
+
+  ep = parse_redis_url("redis://:@h");  // empty password = no AUTH
+  CHECK(ep.password.empty());
+  CHECK(ep.describe() == "h:6379");
+}
+
+TEST_CASE("unix:// URLs: path and ?db=", "[redis_url]") {
+  auto ep = parse_redis_url("unix:///run/redis/redis.sock");
+  CHECK(ep.kind == Kind::unix_socket);
+  CHECK(ep.path == "/run/redis/redis.sock");
+  CHECK(ep.db == 0);
+  ep = parse_redis_url("unix:///tmp/r.sock?db=5");
+  CHECK(ep.path == "/tmp/r.sock");
+  CHECK(ep.db == 5);
+  ep = parse_redis_url("unix://:pw@/tmp/my%20r.sock");
+  CHECK(ep.path == "/tmp/my r.sock");
+  CHECK(ep.password == "pw");
+  CHECK(ep.describe() == "unix:/tmp/my r.sock");
+}
+
+TEST_CASE("memory:// URL", "[redis_url]") {
+  CHECK(parse_redis_url("memory://").kind == Kind::memory);
+  CHECK(failure("memory://x").first == Errc::invalid_argument);
+}
+
+TEST_CASE("rediss:// is unsupported with a clear reason", "[redis_url]") {
+  auto [code, message] = failure("rediss://:topsecret@h:6380/0");
+  CHECK(code == Errc::unsupported);
+  CHECK(message.find("rediss:// (TLS) is not supported by hiredis 0.14") == 0);
+  CHECK(message.find("topsecret") == std::string::npos);
+}
+
+TEST_CASE("malformed URLs are invalid_argument naming the problem", "[redis_url]") {
+  const std::pair<const char *, const char *> cases[] = {
+      {"", "expected redis://"},
+      {"localhost:6379", "expected redis://"},
+      {"://h", "expected redis://"},
+      {"http://h:6379", "unknown scheme 'http'"},
+      {"redis://", "missing host"},
+      {"redis:///0", "missing host"},
+      {"redis://:6379/0", "missing host"},
+      {"redis://h:", "empty port"},
+      {"redis://h:0", "port=0 is out of range 1..65535"},
+      {"redis://h:65536", "port=65536 is out of range"},
+      {"redis://h:63a", "port=63a is not a whole number"},
+      {"redis://h:-1", "not a whole number"},
+      {"redis://h/x", "db=x is not a whole number"},
+      {"redis://h/-1", "db=-1 is not a whole number"},
+      {"redis://h/2147483648", "out of range"},
+      {"redis://h/0/1", "db=0/1 is not a whole number"},
+      {"redis://h/1?db=2", "db given both"},
+      {"redis://h?timeout=3", "unsupported URL parameters 'timeout=3'"},
+      {"redis://h?db=1&x=2", "unsupported URL parameters"},
+      {"redis://h#frag", "fragments"},
+      {"redis://[::1", "missing ']'"},
+      {"redis://[::1]x", "unexpected text after ']'"},
+      {"redis://[::1]:", "empty port"},
+      {"redis://[]:6379", "missing host"},
+      {"redis://my host", "invalid character in host"},
+      {"redis://alice@h", "user-info must be [user]:password"},
+      {"redis://alice:@h", "a user name needs a password"},
+      {"redis://:%zz@h", "malformed percent-escape in the password"},
+      {"redis://:abc%4@h", "malformed percent-escape in the password"},
+      {"redis://%g1:pw@h", "malformed percent-escape in the user name"},
+      {"unix://", "expected unix:///absolute/path"},
+      {"unix://relative/r.sock", "expected unix:///absolute/path"},
+      {"unix:///", "missing socket path"},
+      {"unix:///tmp/dir/", "missing socket path"},
+      {"unix:///tmp/r.sock?db=x", "db=x is not a whole number"},
+      {"unix:///tmp/r.sock?password=x", "unsupported URL parameters"},
+  };
+  for (const auto &[url, why] : cases) {
+    INFO("url: " << url);
+    auto [code, message] = failure(url);
+    CHECK(code == Errc::invalid_argument);
+    CHECK(message.find("invalid Redis URL '") == 0);
+    CHECK(message.find(why) != std::string::npos);
+  }
+}
+
+TEST_CASE("errors for URLs with a password never contain the password", "[redis_url]") {
+  const char *urls[] = {
+      "redis://:hunter2@h:99999/0",       "redis://bob:hunter2@h:6379/x",
+      "redis://:hunter2@",                "http://:hunter2@h",
+      "redis://:hunter2%zz@h",            "redis://:hun?ter2@h#x",
+      "rediss://bob:hunter2@h",           "unix://:hunter2@relative",
+      "hunter2@h",                        "redis://:hunter2@h?opt=1",
+  };
+  for (const char *url : urls) {
+    INFO("url: " << url);
+    auto [code, message] = failure(url);
+    CHECK(code != Errc::ok);
+    CHECK(message.find("hunter2") == std::string::npos);
+    CHECK(message.find("hun") == std::string::npos);
+  }
+}
+
+TEST_CASE("redact_redis_url hides the password and keeps the rest", "[redis_url]") {
+  CHECK(redact_redis_url("redis://:pw@h:1/2") == "redis://:***@h:1/2");
+  CHECK(redact_redis_url("redis://alice:pw@h") == "redis://alice:***@h");
+  CHECK(redact_redis_url("redis://maybe-a-password@h") == "redis://***@h");
+  CHECK(redact_redis_url("redis://h:1/2") == "redis://h:1/2");
+  CHECK(redact_redis_url("unix:///tmp/r.sock?db=1") == "unix:///tmp/r.sock?db=1");
+  CHECK(redact_redis_url("redis://:p@ss@h") == "redis://:***@h");
+}
