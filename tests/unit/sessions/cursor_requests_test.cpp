@@ -1,0 +1,134 @@
+// Cursors, owner hashes, ids, key names and the strict parsing of C ABI requests.
+#include "sessions/cursor.hpp"
+#include "sessions/key_schema.hpp"
+#include "sessions/owner_key.hpp"
+#include "sessions/session_id.hpp"
+#include "sessions/session_requests.hpp"
+
+#include <agenthost/error.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace agenthost;
+using namespace agenthost::detail;
+
+namespace {
+Errc code_of(const std::function<void()> &f) {
+  try {
+    f();
+  } catch (const Error &e) {
+    return e.code();
+  }
+  return Errc::ok;
+}
+}  // namespace
+
+TEST_CASE("cursor: round-trips (score, id) and is URL-safe") {
+  for (const CursorPosition &p : {CursorPosition{1767978000123, "abc"},
+                                  CursorPosition{0, "a|b:c"}, CursorPosition{-5, "x"}}) {
+    const std::string c = encode_cursor(p);
+    CHECK(c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+          std::string::npos);
+    const CursorPosition back = decode_cursor(c);
+    CHECK(back.score == p.score);
+    CHECK(back.id == p.id);
+  }
+}
+
+TEST_CASE("cursor: tampered cursors are invalid_argument") {
+  const std::string good = encode_cursor({1767978000123, "abc"});
+  std::string flipped = good;
+  flipped[2] = flipped[2] == 'A' ? 'B' : 'A';
+  for (const std::string &bad :
+       {std::string(""), std::string("!!!!"), std::string("a"), good + "=", good.substr(1),
+        flipped, encode_cursor({1, ""}), std::string(2000, 'A'),
+        std::string("YzF8MTIzYXw")  /* "c1|123a|" */}) {
+    INFO(bad);
+    CHECK(code_of([&] { decode_cursor(bad); }) == Errc::invalid_argument);
+  }
+}
+
+TEST_CASE("owner key: SHA-256 hex, constant-time equality") {
+  CHECK(owner_key_hash("sk-ant-test-owner-1") ==
+        "b5562d6eb29aa965d2933f73ca0ca12ebe1b8f163f893f5ba8aff713ccef2146");
+  CHECK(owner_key_hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(owner_hashes_equal(owner_key_hash("a"), owner_key_hash("a")));
+  CHECK_FALSE(owner_hashes_equal(owner_key_hash("a"), owner_key_hash("b")));
+  CHECK_FALSE(owner_hashes_equal("ab", "abc"));
+  CHECK(is_owner_hash(owner_key_hash("a")));
+  CHECK_FALSE(is_owner_hash("xyz"));
+}
+
+TEST_CASE("session ids: random UUIDv4s, validated caller ids") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = random_session_id();
+    REQUIRE(id.size() == 36);
+    CHECK(id[14] == '4');
+    CHECK(std::string("89ab").find(id[19]) != std::string::npos);
+    seen.insert(id);
+  }
+  CHECK(seen.size() == 100);
+  CHECK(code_of([] { validate_session_id(""); }) == Errc::invalid_argument);
+  CHECK(code_of([] { validate_session_id("a b"); }) == Errc::invalid_argument);
+  CHECK(code_of([] { validate_session_id("a\nb"); }) == Errc::invalid_argument);
+  CHECK(code_of([] { validate_session_id(std::string(257, 'a')); }) == Errc::invalid_argument);
+  CHECK(code_of([] { validate_session_id("caf\xc3\xa9"); }) == Errc::invalid_argument);
+  CHECK(code_of([] { validate_session_id("0f8fad5b-d9cb-469f-a165-70867728950e"); }) == Errc::ok);
+}
+
+TEST_CASE("key schema: record keys, index names, glob-escaped scan pattern") {
+  const KeySchema k("t[1]:session:", "t[1]:sessions:");
+  CHECK(k.record("abc") == "t[1]:session:abc");
+  CHECK(k.id_of("t[1]:session:abc") == std::optional<std::string>("abc"));
+  CHECK_FALSE(k.id_of("t[1]:session:").has_value());
+  CHECK_FALSE(k.id_of("other:abc").has_value());
+  CHECK(k.record_pattern() == "t\\[1\\]:session:*");
+  CHECK(k.index(std::nullopt, std::nullopt) == "t[1]:sessions:all");
+  CHECK(k.index(std::string("h"), SessionStatus::error) == "t[1]:sessions:by_owner:h:status:error");
+  CHECK(k.indexes_of(std::string("h"), SessionStatus::active).size() == 4);
+  CHECK(k.all_indexes_for(std::nullopt).size() == 4);
+}
+
+TEST_CASE("requests: create, patch and list queries parse strictly") {
+  const CreateRequest c = parse_create_request(
+      R"({"model":"m","id":"x","parent_session_id":null,"owner_api_key":"k","metadata":{"a": 1}})");
+  CHECK(c.model == "m");
+  CHECK(c.id == std::optional<std::string>("x"));
+  CHECK_FALSE(c.parent_session_id);
+  CHECK(c.metadata_json == std::optional<std::string>("{\"a\":1}"));
+  const SessionPatch p = parse_session_patch(
+      R"({"status":"completed","increment_turns":true,"total_cost_usd":1,"metadata":{}})");
+  CHECK(p.status == SessionStatus::completed);
+  CHECK(p.increment_turns);
+  CHECK(p.total_cost_usd == 1.0);
+  const ListQuery q = parse_list_query(R"({"page":3,"page_size":100,"status":"error"})");
+  CHECK(q.page == 3);
+  CHECK(q.page_size == 100);
+  CHECK(q.status == SessionStatus::error);
+  CHECK(parse_list_query("{}").page_size == 20);
+}
+
+TEST_CASE("requests: bad input is invalid_argument") {
+  for (const char *bad : {"", "{", "[]", "{\"id\":\"x\"}", "{\"model\":5}", "{\"model\":\"m\",\"x\":1}",
+                          "{\"model\":\"m\",\"metadata\":[1]}", "{\"model\":\"m\",\"metadata\":\"{}\"}"}) {
+    INFO(bad);
+    CHECK(code_of([&] { parse_create_request(bad); }) == Errc::invalid_argument);
+  }
+  for (const char *bad : {"{\"total_turns\":\"x\"}", "{\"total_turns\":-1}", "{\"total_turns\":1.5}",
+                          "{\"status\":\"paused\"}", "{\"status\":1}", "{\"increment_turns\":1}",
+                          "{\"total_cost_usd\":\"1\"}", "{\"total_cost_usd\":-1}", "{\"bogus\":1}"}) {
+    INFO(bad);
+    CHECK(code_of([&] { parse_session_patch(bad); }) == Errc::invalid_argument);
+  }
+  for (const char *bad : {"{\"page_size\":0}", "{\"page_size\":101}", "{\"page\":0}",
+                          "{\"page\":\"1\"}", "{\"status\":\"nope\"}", "{\"cursor\":5}"}) {
+    INFO(bad);
+    CHECK(code_of([&] { parse_list_query(bad); }) == Errc::invalid_argument);
+  }
+  CHECK(code_of([] { parse_store_options("{\"ttl_s\":59}"); }) == Errc::invalid_argument);
+  CHECK(code_of([] { parse_store_options("{\"ttl_s\":86401}"); }) == Errc::invalid_argument);
+  CHECK(parse_store_options("{\"ttl_s\":60,\"key_prefix\":\"p:\"}").key_prefix == "p:");
+}

@@ -1,0 +1,189 @@
+// The stored format: timestamps, the record codec and the JSON string escaper.
+#include "common/time.hpp"
+#include "sessions/json_escape.hpp"
+#include "sessions/owner_key.hpp"
+#include "sessions/session_codec.hpp"
+
+#include <agenthost/error.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace agenthost;
+using namespace agenthost::detail;
+
+namespace {
+// 2026-01-09T17:00:00.123456Z in microseconds since the epoch.
+constexpr MicrosSinceEpoch kT = 1767978000123456;
+
+Errc code_of(const std::function<void()> &f) {
+  try {
+    f();
+  } catch (const Error &e) {
+    return e.code();
+  }
+  return Errc::ok;
+}
+}  // namespace
+
+TEST_CASE("iso8601: formats UTC with microseconds and +00:00") {
+  CHECK(format_iso8601_utc(kT) == "2026-01-09T17:00:00.123456+00:00");
+  CHECK(format_iso8601_utc(0) == "1970-01-01T00:00:00.000000+00:00");
+  CHECK(format_iso8601_utc(-1) == "1969-12-31T23:59:59.999999+00:00");
+  CHECK(format_iso8601_utc(951782400000000) == "2000-02-29T00:00:00.000000+00:00");
+}
+
+TEST_CASE("iso8601: parses every variant the Python service wrote") {
+  CHECK(parse_iso8601("2026-01-09T17:00:00.123456+00:00") == kT);
+  CHECK(parse_iso8601("2026-01-09T17:00:00.123456") == kT);  // naive utcnow() = UTC
+  CHECK(parse_iso8601("2026-01-09T17:00:00.123456Z") == kT);
+  CHECK(parse_iso8601("2026-01-09 17:00:00.123456") == kT);
+  CHECK(parse_iso8601("2026-01-09T17:00:00+00:00") == kT - 123456);  // isoformat at .000000
+  CHECK(parse_iso8601("2026-01-09T17:00:00.1234569+00:00") == kT);   // truncated to us
+  CHECK(parse_iso8601("2026-01-09T17:00:00.5Z") == kT - 123456 + 500000);
+  // Other offsets are converted to UTC, not dropped.
+  CHECK(parse_iso8601("2026-01-09T19:00:00.123456+02:00") == kT);
+  CHECK(parse_iso8601("2026-01-09T12:30:00.123456-04:30") == kT);
+  CHECK(parse_iso8601("2026-01-09T19:00:00.123456+0200") == kT);
+  CHECK(parse_iso8601("2026-01-09T19:00:00.123456+02") == kT);
+}
+
+TEST_CASE("iso8601: rejects malformed and out-of-range times") {
+  for (const char *bad : {"", "2026-01-09", "2026-01-09T17:00", "2026-13-09T17:00:00",
+                          "2026-02-30T17:00:00", "2025-02-29T00:00:00", "2026-01-09T24:00:00",
+                          "2026-01-09T17:60:00", "2026-01-09T17:00:00.", "2026-01-09T17:00:00+",
+                          "2026-01-09T17:00:00+25:00", "2026-01-09T17:00:00 junk",
+                          "2026-01-09T17:00:00.1234567890", "x026-01-09T17:00:00",
+                          "2026-01-09T17:00:00ZZ"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_iso8601(bad).has_value());
+  }
+  CHECK(parse_iso8601("2024-02-29T00:00:00").has_value());
+}
+
+TEST_CASE("json escaper: quotes, backslashes, control characters, UTF-8 passes through") {
+  std::string out;
+  append_json_string(out, "a\"b\\c\n\t\x01\x1f\x7f caf\xc3\xa9 \xf0\x9f\x98\x80", "x");
+  CHECK(out == "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f caf\xc3\xa9 \xf0\x9f\x98\x80\"");
+}
+
+TEST_CASE("json escaper: invalid UTF-8 is invalid_argument naming the field") {
+  for (const std::string &bad : {std::string("\xc3"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+                          std::string("\xf5\x80\x80\x80"), std::string("\xe0\x80\xaf"),
+                          std::string("ok\xff")}) {
+    std::string out;
+    try {
+      append_json_string(out, bad, "model");
+      FAIL("accepted invalid UTF-8");
+    } catch (const Error &e) {
+      CHECK(e.code() == Errc::invalid_argument);
+      CHECK(std::string(e.what()).find("model") != std::string::npos);
+    }
+    CHECK_FALSE(is_valid_utf8(bad));
+  }
+  CHECK(is_valid_utf8("caf\xc3\xa9"));
+}
+
+TEST_CASE("codec: a record round-trips with exactly the stored field names") {
+  Session s;
+  s.id = "abc";
+  s.model = "claude \"x\"";
+  s.status = SessionStatus::completed;
+  s.created_at = SessionTime(std::chrono::microseconds(kT));
+  s.updated_at = SessionTime(std::chrono::microseconds(kT + 1));
+  s.total_turns = 42;
+  s.total_cost_usd = 0.25;
+  s.parent_session_id = "parent";
+  s.owner = owner_key_hash("sk-1");
+  s.metadata_json = R"({"a":[1,2],"b":"c"})";
+  const std::string json = encode_record(s);
+  CHECK(json ==
+        "{\"id\":\"abc\",\"model\":\"claude \\\"x\\\"\",\"status\":\"completed\","
+        "\"created_at\":\"2026-01-09T17:00:00.123456+00:00\","
+        "\"updated_at\":\"2026-01-09T17:00:00.123457+00:00\",\"total_turns\":42,"
+        "\"total_cost_usd\":0.25,\"parent_session_id\":\"parent\",\"owner_api_key_hash\":\"" +
+            *s.owner + "\",\"session_metadata\":{\"a\":[1,2],\"b\":\"c\"}}");
+  const Session back = decode_record("abc", json);
+  CHECK(back.model == s.model);
+  CHECK(back.status == s.status);
+  CHECK(back.created_at == s.created_at);
+  CHECK(back.updated_at == s.updated_at);
+  CHECK(back.total_turns == 42);
+  CHECK(back.total_cost_usd == 0.25);
+  CHECK(back.parent_session_id == s.parent_session_id);
+  CHECK(back.owner == s.owner);
+  CHECK(back.metadata_json == s.metadata_json);
+  const std::string api = encode_api(s);
+  CHECK(api.find("owner") == std::string::npos);
+  CHECK(api.find("\"metadata\":{\"a\":[1,2],\"b\":\"c\"}") != std::string::npos);
+}
+
+TEST_CASE("codec: reads the Python service's older record (plaintext owner key, naive time)") {
+  const Session s = decode_record(
+      "py-old-1",
+      R"({"id": "py-old-1", "model": "claude-3-5-sonnet-20241022", "status": "active", "created_at": "2026-01-09T17:00:00.123456", "updated_at": "2026-01-09T17:00:00.123456", "total_turns": 3, "total_cost_usd": 0.0123, "parent_session_id": null, "owner_api_key": "sk-ant-test-owner-1"})");
+  CHECK(s.model == "claude-3-5-sonnet-20241022");
+  CHECK(s.status == SessionStatus::active);
+  CHECK(s.created_at.time_since_epoch().count() == kT);
+  CHECK(s.total_turns == 3);
+  CHECK(s.total_cost_usd == 0.0123);
+  CHECK_FALSE(s.parent_session_id);
+  CHECK(s.owner == "b5562d6eb29aa965d2933f73ca0ca12ebe1b8f163f893f5ba8aff713ccef2146");
+  CHECK(encode_record(s).find("sk-ant-test-owner-1") == std::string::npos);
+}
+
+TEST_CASE("codec: reads the later shape, numbers as strings, unknown status and fields") {
+  const Session s = decode_record(
+      "py-new-1",
+      R"({"id": "py-new-1", "model": "claude-sonnet-4", "status": "completed", "created_at": "2026-01-09T17:00:00.123456+00:00", "updated_at": "2026-01-09T17:00:05.123456+00:00", "total_turns": "7", "total_cost_usd": null, "parent_session_id": "py-old-1", "owner_api_key_hash": "B5562D6EB29AA965D2933F73CA0CA12EBE1B8F163F893F5BA8AFF713CCEF2146", "session_metadata": {"project": "caf\u00e9", "tags": ["a", "b"], "n": 1}})");
+  CHECK(s.status == SessionStatus::completed);
+  CHECK(s.total_turns == 7);
+  CHECK_FALSE(s.total_cost_usd);
+  CHECK(s.parent_session_id == "py-old-1");
+  CHECK(s.owner == "b5562d6eb29aa965d2933f73ca0ca12ebe1b8f163f893f5ba8aff713ccef2146");
+  CHECK(s.metadata_json == "{\"project\":\"caf\xc3\xa9\",\"tags\":[\"a\",\"b\"],\"n\":1}");
+  const Session z = decode_record(
+      "py-z",
+      R"({"id": "py-z", "model": "m", "status": "weird", "created_at": "2026-01-09T17:00:01Z", "updated_at": "2026-01-09T19:00:02+02:00", "total_turns": 0, "total_cost_usd": "1.5", "parent_session_id": null, "owner_api_key_hash": null, "session_metadata": null, "extra_field": [1, 2]})");
+  CHECK(z.status == SessionStatus::active);
+  CHECK(z.total_cost_usd == 1.5);
+  CHECK_FALSE(z.owner);
+  CHECK(z.updated_at.time_since_epoch().count() == kT - 123456 + 2000000);
+}
+
+TEST_CASE("codec: undecodable records are corrupt, never a crash") {
+  const std::string valid_time = R"("created_at": "2026-01-09T17:00:00")";
+  for (const std::string &bad :
+       {std::string(""), std::string("not json"), std::string("[1,2]"), std::string("null"),
+        std::string("{\"model\": \"m\"}"), "{\"model\": 5, " + valid_time + "}",
+        std::string("{\"model\": \"m\", \"created_at\": \"yesterday\"}"),
+        "{\"model\": \"m\", " + valid_time + ", \"total_turns\": \"x\"}",
+        "{\"model\": \"m\", " + valid_time + ", \"total_turns\": -1}",
+        "{\"model\": \"m\", " + valid_time + ", \"total_turns\": 1.5}",
+        "{\"model\": \"m\", " + valid_time + ", \"total_cost_usd\": \"abc\"}",
+        "{\"model\": \"m\", " + valid_time + ", \"owner_api_key_hash\": \"nothex\"}",
+        "{\"model\": \"m\", " + valid_time + ", \"session_metadata\": [1]}",
+        std::string("{\"model\": \"\xff\"}"), std::string("{\"model\": \"m\"")}) {
+    INFO(bad);
+    CHECK(code_of([&] { decode_record("x", bad); }) == Errc::corrupt);
+  }
+}
+
+TEST_CASE("codec: metadata must be an object within the size cap") {
+  CHECK(normalize_metadata(" { \"a\" : [ 1 , 2 ] } ") == "{\"a\":[1,2]}");
+  CHECK(code_of([] { normalize_metadata("[1]"); }) == Errc::invalid_argument);
+  CHECK(code_of([] { normalize_metadata("{"); }) == Errc::invalid_argument);
+  CHECK(code_of([] { normalize_metadata("{\"a\":\"\xff\"}"); }) == Errc::invalid_argument);
+  const std::string big = "{\"a\":\"" + std::string(1 << 20, 'x') + "\"}";
+  CHECK(code_of([&] { normalize_metadata(big); }) == Errc::invalid_argument);
+  const std::string fits = "{\"a\":\"" + std::string(kMaxMetadataBytes - 8, 'x') + "\"}";
+  CHECK(normalize_metadata(fits).size() == kMaxMetadataBytes);  // exactly at the cap
+  const std::string over = "{\"a\":\"" + std::string(kMaxMetadataBytes - 7, 'x') + "\"}";
+  CHECK(code_of([&] { normalize_metadata(over); }) == Errc::invalid_argument);
+}
+
+TEST_CASE("codec: doubles are written like Python floats") {
+  CHECK(format_json_double(0.0) == "0.0");
+  CHECK(format_json_double(5) == "5.0");
+  CHECK(format_json_double(0.1) == "0.1");
+  CHECK(format_json_double(1e300) == "1e+300");
+}
