@@ -1,0 +1,6 @@
+#include "contract.hpp"
+
+namespace agenthost::test {
+std::string contract_url() { return "memory://"; }
+const char *contract_backend() { return "memory"; }
+}  // namespace agenthost::test
