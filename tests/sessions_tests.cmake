@@ -2,3 +2,8 @@
 # against the shared redis-server fixture (REDIS).
 agenthost_add_catch_test(unit_sessions
   SOURCES unit/sessions/time_codec_test.cpp unit/sessions/cursor_requests_test.cpp)
+agenthost_add_catch_test(integration_sessions_memory
+  SOURCES integration/sessions/store_contract_test.cpp)
+agenthost_add_catch_test(integration_sessions_redis
+  SOURCES integration/sessions/store_contract_test.cpp REDIS)
+target_compile_definitions(integration_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)

@@ -25,7 +25,7 @@ Errc code_of(const std::function<void()> &f) {
 }
 }  // namespace
 
-TEST_CASE("cursor: round-trips (score, id) and is URL-safe") {
+TEST_CASE("cursor: round-trips (score / id) and is URL-safe") {
   for (const CursorPosition &p : {CursorPosition{1767978000123, "abc"},
                                   CursorPosition{0, "a|b:c"}, CursorPosition{-5, "x"}}) {
     const std::string c = encode_cursor(p);
@@ -50,7 +50,7 @@ TEST_CASE("cursor: tampered cursors are invalid_argument") {
   }
 }
 
-TEST_CASE("owner key: SHA-256 hex, constant-time equality") {
+TEST_CASE("owner key: SHA-256 hex / constant-time equality") {
   CHECK(owner_key_hash("sk-ant-test-owner-1") ==
         "b5562d6eb29aa965d2933f73ca0ca12ebe1b8f163f893f5ba8aff713ccef2146");
   CHECK(owner_key_hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -61,7 +61,7 @@ TEST_CASE("owner key: SHA-256 hex, constant-time equality") {
   CHECK_FALSE(is_owner_hash("xyz"));
 }
 
-TEST_CASE("session ids: random UUIDv4s, validated caller ids") {
+TEST_CASE("session ids: random UUIDv4s / validated caller ids") {
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) {
     const std::string id = random_session_id();
@@ -79,7 +79,7 @@ TEST_CASE("session ids: random UUIDv4s, validated caller ids") {
   CHECK(code_of([] { validate_session_id("0f8fad5b-d9cb-469f-a165-70867728950e"); }) == Errc::ok);
 }
 
-TEST_CASE("key schema: record keys, index names, glob-escaped scan pattern") {
+TEST_CASE("key schema: record keys / index names / glob-escaped scan pattern") {
   const KeySchema k("t[1]:session:", "t[1]:sessions:");
   CHECK(k.record("abc") == "t[1]:session:abc");
   CHECK(k.id_of("t[1]:session:abc") == std::optional<std::string>("abc"));
@@ -92,7 +92,7 @@ TEST_CASE("key schema: record keys, index names, glob-escaped scan pattern") {
   CHECK(k.all_indexes_for(std::nullopt).size() == 4);
 }
 
-TEST_CASE("requests: create, patch and list queries parse strictly") {
+TEST_CASE("requests: create / patch and list queries parse strictly") {
   const CreateRequest c = parse_create_request(
       R"({"model":"m","id":"x","parent_session_id":null,"owner_api_key":"k","metadata":{"a": 1}})");
   CHECK(c.model == "m");

@@ -60,7 +60,7 @@ TEST_CASE("iso8601: rejects malformed and out-of-range times") {
   CHECK(parse_iso8601("2024-02-29T00:00:00").has_value());
 }
 
-TEST_CASE("json escaper: quotes, backslashes, control characters, UTF-8 passes through") {
+TEST_CASE("json escaper: quotes / backslashes / control characters / UTF-8 passes through") {
   std::string out;
   append_json_string(out, "a\"b\\c\n\t\x01\x1f\x7f caf\xc3\xa9 \xf0\x9f\x98\x80", "x");
   CHECK(out == "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f caf\xc3\xa9 \xf0\x9f\x98\x80\"");
@@ -117,7 +117,7 @@ TEST_CASE("codec: a record round-trips with exactly the stored field names") {
   CHECK(api.find("\"metadata\":{\"a\":[1,2],\"b\":\"c\"}") != std::string::npos);
 }
 
-TEST_CASE("codec: reads the Python service's older record (plaintext owner key, naive time)") {
+TEST_CASE("codec: reads the Python service's older record (plaintext owner key / naive time)") {
   const Session s = decode_record(
       "py-old-1",
       R"({"id": "py-old-1", "model": "claude-3-5-sonnet-20241022", "status": "active", "created_at": "2026-01-09T17:00:00.123456", "updated_at": "2026-01-09T17:00:00.123456", "total_turns": 3, "total_cost_usd": 0.0123, "parent_session_id": null, "owner_api_key": "sk-ant-test-owner-1"})");
@@ -131,7 +131,7 @@ TEST_CASE("codec: reads the Python service's older record (plaintext owner key, 
   CHECK(encode_record(s).find("sk-ant-test-owner-1") == std::string::npos);
 }
 
-TEST_CASE("codec: reads the later shape, numbers as strings, unknown status and fields") {
+TEST_CASE("codec: reads the later shape / numbers as strings / unknown status and fields") {
   const Session s = decode_record(
       "py-new-1",
       R"({"id": "py-new-1", "model": "claude-sonnet-4", "status": "completed", "created_at": "2026-01-09T17:00:00.123456+00:00", "updated_at": "2026-01-09T17:00:05.123456+00:00", "total_turns": "7", "total_cost_usd": null, "parent_session_id": "py-old-1", "owner_api_key_hash": "B5562D6EB29AA965D2933F73CA0CA12EBE1B8F163F893F5BA8AFF713CCEF2146", "session_metadata": {"project": "caf\u00e9", "tags": ["a", "b"], "n": 1}})");
@@ -150,7 +150,7 @@ TEST_CASE("codec: reads the later shape, numbers as strings, unknown status and 
   CHECK(z.updated_at.time_since_epoch().count() == kT - 123456 + 2000000);
 }
 
-TEST_CASE("codec: undecodable records are corrupt, never a crash") {
+TEST_CASE("codec: undecodable records are corrupt / never a crash") {
   const std::string valid_time = R"("created_at": "2026-01-09T17:00:00")";
   for (const std::string &bad :
        {std::string(""), std::string("not json"), std::string("[1,2]"), std::string("null"),
