@@ -6,7 +6,8 @@
 add_library(cache_contract_cases OBJECT
   integration/cache/contract_client.cpp
   integration/cache/contract_strings_test.cpp
-  integration/cache/contract_collections_test.cpp)
+  integration/cache/contract_collections_test.cpp
+  integration/cache/contract_coordination_test.cpp)
 target_link_libraries(cache_contract_cases PRIVATE agenthost agenthost_test_support Catch2::Catch2)
 target_include_directories(cache_contract_cases PRIVATE ${PROJECT_SOURCE_DIR}/src)
 agenthost_set_warnings(cache_contract_cases)
