@@ -1,0 +1,142 @@
+// extern "C" wrappers of agenthost::CacheClient. Every entry point checks its pointers, then runs
+// inside capi::guard, so no exception crosses the boundary.
+#include "cache_handle.hpp"
+#include "guard.hpp"
+
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <memory>
+
+namespace {
+
+using agenthost::capi::guard;
+using agenthost::capi::null_argument;
+
+// The C option struct's known fields, in order. A caller built against an older (shorter) or
+// newer (longer) header passes its own struct_size; fields beyond it keep their defaults.
+constexpr std::size_t kKnownSize = sizeof(agenthost_cache_options);
+constexpr std::size_t kMinimumSize =
+    offsetof(agenthost_cache_options, max_connections) + sizeof(std::uint32_t);
+
+template <typename Field>
+bool has_field(std::size_t size, std::size_t offset) {
+  return offset + sizeof(Field) <= size;
+}
+
+agenthost::CacheOptions to_options(const char *url, const agenthost_cache_options *opts) {
+  agenthost::CacheOptions options;
+  options.url = url;
+  if (opts == nullptr) return options;
+  std::size_t size = opts->struct_size == 0 || opts->struct_size > kKnownSize ? kKnownSize
+                                                                              : opts->struct_size;
+  if (size < kMinimumSize) {
+    throw agenthost::Error(agenthost::Errc::invalid_argument,
+                           fmt::format("opts->struct_size {} is smaller than the first field "
+                                       "(expected sizeof(agenthost_cache_options) = {})",
+                                       opts->struct_size, kKnownSize));
+  }
+  using ms = std::chrono::milliseconds;
+  using O = agenthost_cache_options;
+  if (has_field<std::uint32_t>(size, offsetof(O, max_connections))) {
+    options.max_connections = opts->max_connections;
+  }
+  if (has_field<std::uint32_t>(size, offsetof(O, connect_timeout_ms))) {
+    options.connect_timeout = ms(opts->connect_timeout_ms);
+  }
+  if (has_field<std::uint32_t>(size, offsetof(O, socket_timeout_ms))) {
+    options.socket_timeout = ms(opts->socket_timeout_ms);
+  }
+  if (has_field<std::uint32_t>(size, offsetof(O, pool_wait_timeout_ms))) {
+    options.pool_wait_timeout = ms(opts->pool_wait_timeout_ms);
+  }
+  return options;
+}
+
+void open_into(agenthost::CacheOptions options, agenthost_cache_client **out) {
+  auto handle = std::unique_ptr<agenthost_cache_client>(
+      new agenthost_cache_client{agenthost::CacheClient(std::move(options))});
+  *out = handle.release();
+}
+
+}  // namespace
+
+extern "C" {
+
+void agenthost_cache_options_init(agenthost_cache_options *opts) {
+  if (opts == nullptr) return;
+  const agenthost::CacheOptions defaults;
+  opts->struct_size = sizeof(agenthost_cache_options);
+  opts->max_connections = defaults.max_connections;
+  opts->connect_timeout_ms = static_cast<std::uint32_t>(defaults.connect_timeout.count());
+  opts->socket_timeout_ms = static_cast<std::uint32_t>(defaults.socket_timeout.count());
+  opts->pool_wait_timeout_ms = static_cast<std::uint32_t>(defaults.pool_wait_timeout.count());
+}
+
+agenthost_status agenthost_cache_client_open(const char *url, const agenthost_cache_options *opts,
+                                             agenthost_cache_client **out) {
+  constexpr const char *fn = "agenthost_cache_client_open";
+  if (out != nullptr) *out = nullptr;
+  if (url == nullptr) return null_argument(fn, "url");
+  if (out == nullptr) return null_argument(fn, "out");
+  return guard(fn, [&] { open_into(to_options(url, opts), out); });
+}
+
+agenthost_status agenthost_cache_client_open_env(agenthost_cache_client **out) {
+  constexpr const char *fn = "agenthost_cache_client_open_env";
+  if (out == nullptr) return null_argument(fn, "out");
+  *out = nullptr;
+  return guard(fn, [&] { open_into(agenthost::CacheOptions::from_env(), out); });
+}
+
+void agenthost_cache_client_close(agenthost_cache_client *c) { delete c; }
+
+agenthost_status agenthost_cache_client_ping(agenthost_cache_client *c) {
+  constexpr const char *fn = "agenthost_cache_client_ping";
+  if (c == nullptr) return null_argument(fn, "c");
+  return guard(fn, [&] { c->client.ping(); });
+}
+
+agenthost_status agenthost_cache_client_set(agenthost_cache_client *c, const char *key,
+                                            const char *value, size_t len, uint32_t ttl_s) {
+  constexpr const char *fn = "agenthost_cache_client_set";
+  if (c == nullptr) return null_argument(fn, "c");
+  if (key == nullptr) return null_argument(fn, "key");
+  if (value == nullptr) return null_argument(fn, "value");
+  return guard(fn, [&] {
+    c->client.set(key, std::string_view(value, len), std::chrono::seconds(ttl_s));
+  });
+}
+
+agenthost_status agenthost_cache_client_get(agenthost_cache_client *c, const char *key,
+                                            char **value, size_t *len) {
+  constexpr const char *fn = "agenthost_cache_client_get";
+  if (value != nullptr) *value = nullptr;
+  if (len != nullptr) *len = 0;
+  if (c == nullptr) return null_argument(fn, "c");
+  if (key == nullptr) return null_argument(fn, "key");
+  if (value == nullptr) return null_argument(fn, "value");
+  if (len == nullptr) return null_argument(fn, "len");
+  return guard(fn, [&] {
+    auto found = c->client.get(key);
+    if (!found) {
+      throw agenthost::Error(agenthost::Errc::not_found, fmt::format("key '{}' not found", key));
+    }
+    *value = agenthost::capi::copy_out(*found);
+    *len = found->size();
+  });
+}
+
+agenthost_status agenthost_cache_client_del(agenthost_cache_client *c, const char *key,
+                                            int *removed) {
+  constexpr const char *fn = "agenthost_cache_client_del";
+  if (removed != nullptr) *removed = 0;
+  if (c == nullptr) return null_argument(fn, "c");
+  if (key == nullptr) return null_argument(fn, "key");
+  return guard(fn, [&] {
+    bool existed = c->client.del(std::string_view(key)) > 0;
+    if (removed != nullptr) *removed = existed ? 1 : 0;
+  });
+}
+
+}  // extern "C"
