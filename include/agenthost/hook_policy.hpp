@@ -1,0 +1,109 @@
+// HookPolicy: evaluates agent lifecycle hooks (PreToolUse, PostToolUse, Stop, ...) by calling the
+// user's HTTP webhooks, and fails closed: for PreToolUse every failure yields deny.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agenthost {
+
+// The numbers match agenthost_decision in the C ABI.
+enum class Decision : int { allow = 0, deny = 1, ask = 2 };
+
+// "allow", "deny" or "ask".
+const char *decision_name(Decision d) noexcept;
+
+// The outcome of one hook of an evaluation.
+struct HookResult {
+  std::string url;          // without user-info, query or fragment (they may carry credentials)
+  int http_status = 0;      // 0 when no response arrived
+  std::chrono::microseconds latency{0};
+  std::string error;        // error class ("timeout", "blocked_address", ...) or empty on success
+  Decision decision = Decision::deny;
+  std::string reason;
+  bool failed() const noexcept { return !error.empty(); }
+};
+
+// The combined outcome of an evaluation: deny > ask > allow.
+struct Verdict {
+  Decision decision = Decision::deny;
+  std::string reason;                // the reasons of the deciding hooks, joined by "; "
+  std::vector<std::string> reasons;  // one per deciding hook that gave a reason
+  bool failed = false;               // any hook failed
+  std::string error;                 // error class of the first failed hook, or empty
+  std::string updated_input;         // JSON object text from the deciding hook, or empty
+  std::vector<HookResult> hooks;     // one per hook that matched, in configuration order
+
+  // {"decision","reason","failed","error","updated_input","hooks":[{"url","status",
+  //  "latency_ms","error"}]} as documented for agenthost_verdict_json.
+  std::string to_json() const;
+};
+
+// One record per evaluation, handed to the decision-log callback.
+struct DecisionRecord {
+  std::string_view event;       // canonical (PascalCase) event name
+  std::string_view session_id;  // empty when the input had none
+  std::string_view tool_name;   // empty when the input had none
+  const Verdict &verdict;
+};
+
+struct HookPolicyOptions {
+  // Off: connections to loopback, private, link-local, CGNAT, ULA, multicast, unspecified and
+  // IPv4-mapped forms of those are refused at connect time (after DNS) as "blocked_address".
+  bool allow_private_networks = false;
+  std::uint32_t max_response_bytes = 64 * 1024;  // 1..64 MiB, enforced while reading
+  std::uint32_t failure_threshold = 5;           // consecutive failures that open a hook's circuit; 1..1000000
+  std::chrono::milliseconds cooldown{10000};     // how long an open circuit stays open; 1 ms..24 h
+  // Called once per evaluation from the evaluating thread (so possibly from many threads at
+  // once); exceptions it throws are swallowed and never change the verdict.
+  std::function<void(const DecisionRecord &)> decision_log;
+
+  // Throws Error(invalid_argument) naming the field and its range.
+  void validate() const;
+};
+
+// Counters of one event since the policy was created.
+struct EventCounters {
+  std::uint64_t allow = 0;
+  std::uint64_t deny = 0;
+  std::uint64_t ask = 0;
+  std::uint64_t failed = 0;        // evaluations in which at least one hook failed
+  std::uint64_t circuit_open = 0;  // evaluations in which at least one hook's circuit was open
+};
+
+struct HookPolicyStats {
+  // Keyed by canonical event name; events without configured hooks are counted under "*".
+  std::map<std::string, EventCounters> events;
+};
+
+class HookPolicy {
+ public:
+  // `config_json`: {"<Event>": hook | [hook...], ...} as described in DESIGN.md. Throws
+  // Error(invalid_argument) naming the event, the hook index and the field for any error.
+  HookPolicy(std::string_view config_json, HookPolicyOptions options = {});
+  static std::unique_ptr<HookPolicy> create(std::string_view config_json,
+                                            HookPolicyOptions options = {});
+  ~HookPolicy();
+  HookPolicy(const HookPolicy &) = delete;
+  HookPolicy &operator=(const HookPolicy &) = delete;
+
+  // Runs the hooks of the input's event whose matcher matches its tool_name, concurrently under
+  // one deadline. Safe to call from many threads at once. Hook failures never throw: they become
+  // the hook's on_failure decision with failed = true. Throws Error(invalid_argument) for input
+  // that is not a JSON object, too large, too deeply nested, or without an event name.
+  Verdict evaluate(std::string_view input_json) const;
+
+  HookPolicyStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agenthost

@@ -1,0 +1,177 @@
+#include <agenthost/hook_policy.hpp>
+
+#include "hooks/circuit_breaker.hpp"
+#include "hooks/error_class.hpp"
+#include "hooks/event_counters.hpp"
+#include "hooks/hook_config.hpp"
+#include "hooks/hook_input.hpp"
+#include "hooks/reply_parser.hpp"
+#include "hooks/verdict.hpp"
+#include "hooks/webhook_transport.hpp"
+
+#include <agenthost/error.hpp>
+
+namespace agenthost {
+
+namespace {
+
+using hooks::HookOutcome;
+using hooks::HookSpec;
+using Clock = std::chrono::steady_clock;
+
+struct EventEntry {
+  hooks::EventHooks config;
+  std::vector<std::unique_ptr<hooks::CircuitBreaker>> breakers;  // one per hook
+  hooks::AtomicEventCounters counters;
+};
+
+HookOutcome failure(const HookSpec &spec, const char *error_class, const std::string &detail) {
+  HookOutcome o;
+  o.result.url = spec.url.display;
+  o.result.error = error_class;
+  o.result.decision = spec.on_failure;
+  o.result.reason = "hook " + spec.url.display + " failed (" + error_class + "): " + detail;
+  return o;
+}
+
+hooks::TransferRequest make_request(const HookSpec &spec, const std::string &body) {
+  hooks::TransferRequest req;
+  req.url = &spec.url.url;
+  req.body = &body;
+  req.timeout = spec.timeout;
+  req.headers = spec.headers;
+  if (spec.signer) {
+    const auto sig = spec.signer->sign(body);
+    req.headers.push_back("webhook-id: " + sig.id);
+    req.headers.push_back("webhook-timestamp: " + sig.timestamp);
+    req.headers.push_back("webhook-signature: " + sig.signature);
+  }
+  return req;
+}
+
+// Turns what came back from one webhook into its outcome.
+HookOutcome interpret(const HookSpec &spec, hooks::TransferResult &&r) {
+  HookOutcome o;
+  if (!r.error.empty()) {
+    o = failure(spec, r.error.c_str(), r.detail);
+  } else if (r.http_status < 200 || r.http_status > 299) {
+    o = failure(spec, hooks::error_class::http_status,
+                "HTTP status " + std::to_string(r.http_status) + " is not 2xx");
+  } else {
+    auto reply = hooks::parse_reply(r.body, spec.on_failure == Decision::deny);
+    if (!reply.ok) {
+      o = failure(spec, hooks::error_class::invalid_reply, reply.problem);
+    } else {
+      o.result.url = spec.url.display;
+      o.result.decision = reply.has_decision ? reply.decision : Decision::allow;
+      o.result.reason = std::move(reply.reason);
+      o.updated_input = std::move(reply.updated_input);
+    }
+  }
+  o.result.http_status = static_cast<int>(r.http_status);
+  o.result.latency = r.latency;
+  return o;
+}
+
+}  // namespace
+
+struct HookPolicy::Impl {
+  HookPolicyOptions options;
+  std::vector<std::unique_ptr<EventEntry>> events;
+  hooks::AtomicEventCounters unconfigured;
+  hooks::WebhookTransport transport;
+
+  Impl(std::string_view config_json, HookPolicyOptions opts)
+      : options(std::move(opts)),
+        transport(options.allow_private_networks, options.max_response_bytes) {
+    for (auto &ev : hooks::parse_hook_config(config_json)) {
+      auto entry = std::make_unique<EventEntry>();
+      for (std::size_t i = 0; i < ev.hooks.size(); ++i) {
+        entry->breakers.push_back(
+            std::make_unique<hooks::CircuitBreaker>(options.failure_threshold, options.cooldown));
+      }
+      entry->config = std::move(ev);
+      events.push_back(std::move(entry));
+    }
+  }
+
+  EventEntry *find(const std::string &event) const {
+    for (const auto &e : events) {
+      if (e->config.event == event) return e.get();
+    }
+    return nullptr;
+  }
+
+  std::vector<HookOutcome> run_hooks(EventEntry &entry, const hooks::HookInput &in) const;
+  void log(const hooks::HookInput &in, const Verdict &v) const;
+};
+
+std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
+                                                     const hooks::HookInput &in) const {
+  const auto &specs = entry.config.hooks;
+  std::vector<HookOutcome> outcomes;
+  std::vector<std::size_t> called;  // indexes into specs / outcomes of hooks actually called
+  std::vector<hooks::TransferRequest> requests;
+  const auto now = Clock::now();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (in.has_tool_name && !specs[i].matcher.matches(in.tool_name)) continue;
+    if (!entry.breakers[i]->acquire(now)) {
+      outcomes.push_back(failure(specs[i], hooks::error_class::circuit_open,
+                                 "the circuit is open after repeated failures"));
+      continue;
+    }
+    called.push_back(i);
+    outcomes.emplace_back();
+    requests.push_back(make_request(specs[i], in.body));
+  }
+  if (requests.empty()) return outcomes;
+  auto results = transport.perform(requests);
+  const auto done = Clock::now();
+  std::size_t k = 0;
+  for (auto &o : outcomes) {
+    if (!o.result.url.empty()) continue;  // a circuit_open outcome, already filled in
+    const std::size_t i = called[k];
+    o = interpret(specs[i], std::move(results[k]));
+    entry.breakers[i]->record(!o.result.failed(), done);
+    ++k;
+  }
+  return outcomes;
+}
+
+void HookPolicy::Impl::log(const hooks::HookInput &in, const Verdict &v) const {
+  if (!options.decision_log) return;
+  try {
+    options.decision_log(DecisionRecord{in.event, in.session_id, in.tool_name, v});
+  } catch (...) {  // the log is an observer: it never changes or breaks the verdict
+  }
+}
+
+HookPolicy::HookPolicy(std::string_view config_json, HookPolicyOptions options) {
+  options.validate();
+  impl_ = std::make_unique<Impl>(config_json, std::move(options));
+}
+
+std::unique_ptr<HookPolicy> HookPolicy::create(std::string_view config_json,
+                                               HookPolicyOptions options) {
+  return std::make_unique<HookPolicy>(config_json, std::move(options));
+}
+
+HookPolicy::~HookPolicy() = default;
+
+Verdict HookPolicy::evaluate(std::string_view input_json) const {
+  const hooks::HookInput in = hooks::parse_hook_input(input_json);
+  EventEntry *entry = impl_->find(in.event);
+  Verdict v = entry ? hooks::combine(impl_->run_hooks(*entry, in)) : hooks::combine({});
+  (entry ? entry->counters : impl_->unconfigured).count(v);
+  impl_->log(in, v);
+  return v;
+}
+
+HookPolicyStats HookPolicy::stats() const {
+  HookPolicyStats s;
+  for (const auto &e : impl_->events) s.events[e->config.event] = e->counters.snapshot();
+  s.events["*"] = impl_->unconfigured.snapshot();
+  return s;
+}
+
+}  // namespace agenthost

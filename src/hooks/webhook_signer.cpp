@@ -1,0 +1,73 @@
+#include "hooks/webhook_signer.hpp"
+
+#include "hooks/base64.hpp"
+
+#include <agenthost/error.hpp>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <chrono>
+
+namespace agenthost::hooks {
+
+namespace {
+
+constexpr std::string_view kPrefix = "whsec_";
+
+std::string random_message_id() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    throw Error(Errc::internal, "webhook signing: RAND_bytes failed");
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id = "msg_";
+  for (unsigned char b : bytes) {
+    id.push_back(hex[b >> 4]);
+    id.push_back(hex[b & 0xF]);
+  }
+  return id;
+}
+
+}  // namespace
+
+WebhookSigner::WebhookSigner(std::string_view secret, std::string_view where) {
+  if (secret.substr(0, kPrefix.size()) != kPrefix) {
+    throw Error(Errc::invalid_argument,
+                std::string(where) + ": the secret must start with \"whsec_\" followed by base64");
+  }
+  auto key = base64_decode(secret.substr(kPrefix.size()));
+  if (!key || key->empty()) {
+    throw Error(Errc::invalid_argument,
+                std::string(where) + ": the secret after \"whsec_\" is not valid base64");
+  }
+  key_ = std::move(*key);
+}
+
+std::string WebhookSigner::signature(std::string_view id, std::int64_t timestamp,
+                                     std::string_view body) const {
+  std::string content;
+  content.reserve(id.size() + body.size() + 24);
+  content.append(id).append(".").append(std::to_string(timestamp)).append(".").append(body);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+           reinterpret_cast<const unsigned char *>(content.data()), content.size(), mac,
+           &mac_len) == nullptr) {
+    throw Error(Errc::internal, "webhook signing: HMAC-SHA256 failed");
+  }
+  return "v1," + base64_encode(std::string_view(reinterpret_cast<const char *>(mac), mac_len));
+}
+
+SignatureHeaders WebhookSigner::sign(std::string_view body) const {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  SignatureHeaders h;
+  h.id = random_message_id();
+  h.timestamp = std::to_string(now);
+  h.signature = signature(h.id, now, body);
+  return h;
+}
+
+}  // namespace agenthost::hooks
