@@ -1,0 +1,153 @@
+// extern "C" wrappers of agenthost::HookPolicy. Evaluation fails closed at this boundary too:
+// whatever goes wrong, *out receives a DENY verdict, so a host that ignores the status denies.
+#include "guard.hpp"
+
+#include <agenthost/hook_policy.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+struct agenthost_hook_policy {
+  std::unique_ptr<agenthost::HookPolicy> policy;
+};
+
+struct agenthost_verdict {
+  agenthost_decision decision = AGENTHOST_DENY;
+  std::string reason;
+  std::string json;
+};
+
+namespace {
+
+using agenthost::capi::guard;
+using agenthost::capi::null_argument;
+
+// Handed out when even a verdict cannot be allocated; agenthost_verdict_free ignores it.
+const agenthost_verdict kOutOfMemoryDeny{
+    AGENTHOST_DENY, "out of memory",
+    "{\"decision\":\"deny\",\"reason\":\"out of memory\",\"failed\":true,\"error\":\"internal\","
+    "\"updated_input\":null,\"hooks\":[]}"};
+
+constexpr std::size_t kKnownSize = sizeof(agenthost_hook_options);
+
+template <typename Field>
+bool has_field(std::size_t size, std::size_t offset) {
+  return offset + sizeof(Field) <= size;
+}
+
+agenthost::HookPolicyOptions to_options(const agenthost_hook_options *opts) {
+  agenthost::HookPolicyOptions options;
+  if (opts == nullptr) return options;
+  const std::size_t size =
+      opts->struct_size == 0 || opts->struct_size > kKnownSize ? kKnownSize : opts->struct_size;
+  using O = agenthost_hook_options;
+  if (has_field<int>(size, offsetof(O, allow_private_networks))) {
+    options.allow_private_networks = opts->allow_private_networks != 0;
+  }
+  if (has_field<std::uint32_t>(size, offsetof(O, max_response_bytes))) {
+    options.max_response_bytes = opts->max_response_bytes;
+  }
+  if (has_field<std::uint32_t>(size, offsetof(O, breaker_failure_threshold))) {
+    options.failure_threshold = opts->breaker_failure_threshold;
+  }
+  if (has_field<std::uint32_t>(size, offsetof(O, breaker_cooldown_ms))) {
+    options.cooldown = std::chrono::milliseconds(opts->breaker_cooldown_ms);
+  }
+  return options;
+}
+
+agenthost_decision to_c(agenthost::Decision d) {
+  return static_cast<agenthost_decision>(static_cast<int>(d));
+}
+
+agenthost_verdict *make_verdict(const agenthost::Verdict &v) {
+  auto out = std::make_unique<agenthost_verdict>();
+  out->decision = to_c(v.decision);
+  out->reason = v.reason;
+  out->json = v.to_json();
+  return out.release();
+}
+
+// The DENY verdict of a failed call: the error class is the status name.
+agenthost_verdict *deny_verdict(agenthost_status status) noexcept {
+  try {
+    agenthost::Verdict v;
+    v.decision = agenthost::Decision::deny;
+    v.failed = true;
+    v.error = agenthost_status_name(status);
+    v.reason = std::string("evaluation failed: ") + agenthost_last_error();
+    return make_verdict(v);
+  } catch (...) {
+    return const_cast<agenthost_verdict *>(&kOutOfMemoryDeny);
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+void agenthost_hook_options_init(agenthost_hook_options *opts) {
+  if (opts == nullptr) return;
+  const agenthost::HookPolicyOptions defaults;
+  opts->struct_size = sizeof(agenthost_hook_options);
+  opts->allow_private_networks = defaults.allow_private_networks ? 1 : 0;
+  opts->max_response_bytes = defaults.max_response_bytes;
+  opts->breaker_failure_threshold = defaults.failure_threshold;
+  opts->breaker_cooldown_ms = static_cast<std::uint32_t>(defaults.cooldown.count());
+}
+
+agenthost_status agenthost_hook_policy_create(const char *config_json,
+                                              const agenthost_hook_options *opts,
+                                              agenthost_hook_policy **out) {
+  constexpr const char *fn = "agenthost_hook_policy_create";
+  if (out != nullptr) *out = nullptr;
+  if (config_json == nullptr) return null_argument(fn, "config_json");
+  if (out == nullptr) return null_argument(fn, "out");
+  return guard(fn, [&] {
+    auto handle = std::make_unique<agenthost_hook_policy>();
+    handle->policy = agenthost::HookPolicy::create(config_json, to_options(opts));
+    *out = handle.release();
+  });
+}
+
+void agenthost_hook_policy_free(agenthost_hook_policy *p) { delete p; }
+
+agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p, const char *input_json,
+                                                size_t len, agenthost_verdict **out) {
+  constexpr const char *fn = "agenthost_hook_policy_evaluate";
+  agenthost_status status = AGENTHOST_OK;
+  if (p == nullptr) {
+    status = null_argument(fn, "p");
+  } else if (input_json == nullptr) {
+    status = null_argument(fn, "input_json");
+  } else if (out == nullptr) {
+    status = null_argument(fn, "out");
+  } else {
+    status = guard(fn, [&] {
+      *out = make_verdict(p->policy->evaluate(std::string_view(input_json, len)));
+    });
+  }
+  if (status != AGENTHOST_OK && out != nullptr) *out = deny_verdict(status);
+  return status;
+}
+
+agenthost_decision agenthost_verdict_decision(const agenthost_verdict *v) {
+  return v == nullptr ? AGENTHOST_DENY : v->decision;
+}
+
+const char *agenthost_verdict_reason(const agenthost_verdict *v) {
+  return v == nullptr ? "no verdict" : v->reason.c_str();
+}
+
+const char *agenthost_verdict_json(const agenthost_verdict *v, size_t *len) {
+  if (v == nullptr) v = &kOutOfMemoryDeny;
+  if (len != nullptr) *len = v->json.size();
+  return v->json.c_str();
+}
+
+void agenthost_verdict_free(agenthost_verdict *v) {
+  if (v != &kOutOfMemoryDeny) delete v;
+}
+
+}  // extern "C"
