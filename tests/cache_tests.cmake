@@ -17,3 +17,19 @@ agenthost_add_catch_test(cache_contract_memory
 agenthost_add_catch_test(cache_contract_redis
   SOURCES integration/cache/contract_redis.cpp $<TARGET_OBJECTS:cache_contract_cases>
   REDIS)
+
+# The cache C ABI, exercised from C99 code that sees only agenthost.h.
+add_library(capi_cache_checks OBJECT capi/cache_c_checks.c)
+set_target_properties(capi_cache_checks PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
+target_include_directories(capi_cache_checks PRIVATE $<TARGET_PROPERTY:agenthost_c,INTERFACE_INCLUDE_DIRECTORIES>)
+agenthost_set_warnings(capi_cache_checks)
+
+agenthost_add_catch_test(capi_cache
+  SOURCES capi/cache_c_test.cpp $<TARGET_OBJECTS:capi_cache_checks>
+  LIBS agenthost_c Threads::Threads)
+target_include_directories(capi_cache PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+agenthost_add_catch_test(capi_cache_redis
+  SOURCES capi/cache_c_redis_test.cpp $<TARGET_OBJECTS:capi_cache_checks>
+  LIBS agenthost_c Threads::Threads
+  REDIS)
+target_include_directories(capi_cache_redis PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
