@@ -2,3 +2,13 @@
 # redis-server: the shared fixture, or private servers the tests stop, pause and restart).
 agenthost_add_catch_test(unit_cache_redis
   SOURCES unit/cache/redis_url_test.cpp unit/cache/cache_options_test.cpp)
+
+# Private redis-servers (stopped, paused, restarted, password-protected): no shared fixture.
+agenthost_add_catch_test(integration_cache_redis_faults
+  SOURCES integration/cache/redis_faults_test.cpp integration/cache/redis_auth_test.cpp
+          integration/cache/redis_pool_test.cpp)
+target_include_directories(integration_cache_redis_faults PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+
+agenthost_add_catch_test(integration_cache_redis_concurrency REDIS
+  SOURCES integration/cache/redis_concurrency_test.cpp)
+target_include_directories(integration_cache_redis_concurrency PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})

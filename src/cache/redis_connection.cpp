@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -38,6 +41,38 @@ Errc classify(int err, const char *errstr) {
     default: return Errc::connection;  // EOF, resolution failures ("OTHER")
   }
 }
+
+// hiredis writes with write(2): writing to a connection the server already closed raises
+// SIGPIPE, which would kill the host. A library must not change the process' signal handling, so
+// SIGPIPE is blocked in this thread while we write and a SIGPIPE we caused is consumed.
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+    was_pending_ = is_pending();
+  }
+  ~SigpipeBlock() {
+    if (!was_pending_ && is_pending()) {
+      timespec zero{};
+      sigtimedwait(&pipe_, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlock(const SigpipeBlock &) = delete;
+  SigpipeBlock &operator=(const SigpipeBlock &) = delete;
+
+ private:
+  static bool is_pending() {
+    sigset_t pending;
+    sigemptyset(&pending);
+    return sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+  }
+  sigset_t pipe_{};
+  sigset_t old_{};
+  bool was_pending_ = false;
+};
 
 Reply convert(const redisReply *r) {
   Reply out;
@@ -176,6 +211,7 @@ std::vector<Reply> RedisConnection::pipeline(const std::vector<Command> &command
   for (const auto &c : commands) append(c);
   std::vector<Reply> replies;
   replies.reserve(commands.size());
+  SigpipeBlock no_sigpipe;  // the first read flushes all buffered commands
   for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(read_reply());
   touch();
   return replies;

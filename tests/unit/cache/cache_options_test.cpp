@@ -132,7 +132,7 @@ TEST_CASE("REDIS_POOL_WAIT_TIMEOUT defaults to the socket timeout", "[cache_opti
   CHECK(CacheOptions::from_env().pool_wait_timeout == milliseconds(0));
 }
 
-TEST_CASE("REDIS_URL is read and checked, without echoing its password", "[cache_options]") {
+TEST_CASE("REDIS_URL is read and checked without echoing its password", "[cache_options]") {
   clear_env();
   ::setenv("REDIS_URL", "unix:///tmp/r.sock?db=2", 1);
   CHECK(CacheOptions::from_env().url == "unix:///tmp/r.sock?db=2");
@@ -173,7 +173,7 @@ TEST_CASE("validate accepts the defaults and every range bound", "[cache_options
   CHECK_NOTHROW(hi.validate());
 }
 
-TEST_CASE("validate rejects each field just outside its range, naming it", "[cache_options]") {
+TEST_CASE("validate rejects each field just outside its range and names it", "[cache_options]") {
   using Mutation = std::pair<const char *, std::function<void(CacheOptions &)>>;
   const Mutation cases[] = {
       {"CacheOptions.max_connections=0 is out of range 1..1000",

@@ -25,7 +25,7 @@ std::pair<Errc, std::string> failure(const std::string &url) {
 }
 }  // namespace
 
-TEST_CASE("redis:// URLs: host, port, db and defaults", "[redis_url]") {
+TEST_CASE("redis:// URLs with host and port and db and defaults", "[redis_url]") {
   auto ep = parse_redis_url("redis://localhost:6379/0");
   CHECK(ep.kind == Kind::tcp);
   CHECK(ep.host == "localhost");
@@ -64,7 +64,7 @@ TEST_CASE("redis:// URLs: IPv6 literals in brackets", "[redis_url]") {
   CHECK(ep.port == 6379);
 }
 
-TEST_CASE("redis:// URLs: user, password and percent-decoding", "[redis_url]") {
+TEST_CASE("redis:// URLs with user and password and percent-decoding", "[redis_url]") {
   auto ep = parse_redis_url("redis://:s3cret@h:6379/1");
   CHECK(ep.user.empty());
   CHECK(ep.password == "s3cret");

@@ -1,0 +1,182 @@
+// Timeouts, lost connections and server restarts against private redis-servers.
+#include "integration/cache/redis_backend_helpers.hpp"
+#include "support/redis_server.hpp"
+#include "support/test_env.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+#include <vector>
+
+using namespace agenthost;
+using namespace agenthost::test;
+using std::chrono::milliseconds;
+
+namespace {
+
+// A listener whose accept queue is full: Linux drops further SYNs, so a connect hangs until the
+// client's own timeout. Only loopback is used.
+class FullBacklogListener {
+ public:
+  FullBacklogListener() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener_, 0) == 0);
+    REQUIRE(::getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &len) == 0);
+    port_ = ntohs(addr.sin_port);
+    for (int i = 0; i < 4; ++i) fillers_.push_back(connect_nonblocking(addr));
+    std::this_thread::sleep_for(milliseconds(100));  // let the handshakes that can complete do so
+  }
+  ~FullBacklogListener() {
+    for (int fd : fillers_) ::close(fd);
+    ::close(listener_);
+  }
+  int port() const { return port_; }
+
+ private:
+  static int connect_nonblocking(const sockaddr_in &addr) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ::connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr);  // EINPROGRESS
+    return fd;
+  }
+  int listener_ = -1;
+  int port_ = 0;
+  std::vector<int> fillers_;
+};
+
+}  // namespace
+
+TEST_CASE("a paused server gives a timeout near the socket timeout, then works again",
+          "[redis][faults]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.socket_timeout = milliseconds(300);
+  auto b = backend(o);
+  REQUIRE(call(*b, {"PING"}).str == "PONG");
+
+  REQUIRE(server.cli({"CLIENT", "PAUSE", "3000"}).find("OK") != std::string::npos);
+  auto paused = outcome_of([&] { call(*b, {"GET", "k"}); });
+  CHECK(paused.code == Errc::timeout);
+  CHECK(paused.elapsed < milliseconds(2500));
+  CHECK(paused.message.find("300 ms") != std::string::npos);
+  CHECK(b->stats().errors_timeout >= 1);
+  CHECK(b->stats().retries == 0);  // the command may still run: a timeout is never retried
+
+  bool recovered = false;
+  for (int i = 0; i < 40 && !recovered; ++i) {
+    try {
+      call(*b, {"SET", "k", "after-pause"});
+      recovered = true;
+    } catch (const Error &e) {
+      REQUIRE(e.code() == Errc::timeout);
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+  }
+  REQUIRE(recovered);
+  CHECK(call(*b, {"GET", "k"}).str == "after-pause");
+}
+
+TEST_CASE("connecting to a listener with a full backlog times out near the connect timeout",
+          "[redis][faults]") {
+  FullBacklogListener listener;
+  auto o = fast_options("redis://127.0.0.1:" + std::to_string(listener.port()) + "/0");
+  o.connect_timeout = milliseconds(300);
+  auto b = backend(o);
+  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CHECK(result.code == Errc::timeout);
+  CHECK(result.elapsed < milliseconds(2500));
+  CHECK(result.message.find("within 300 ms") != std::string::npos);
+  CHECK(b->stats().open == 0);
+}
+
+TEST_CASE("a refused connection is Errc::connection", "[redis][faults]") {
+  auto b = backend(fast_options("redis://127.0.0.1:" + std::to_string(free_port()) + "/0"));
+  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CHECK(result.code == Errc::connection);
+  CHECK(result.message.find("could not connect to Redis at 127.0.0.1:") == 0);
+  CHECK(b->stats().retries == 2);  // 3 attempts in total for an idempotent command
+}
+
+TEST_CASE("a stopped server fails with connection and the same client recovers after restart",
+          "[redis][faults]") {
+  RedisServer server;
+  auto b = backend(fast_options(server.url()));
+  REQUIRE(call(*b, {"SET", "k", "v1"}).str == "OK");
+
+  server.stop();
+  auto down = outcome_of([&] { call(*b, {"GET", "k"}); });
+  CHECK(down.code == Errc::connection);
+  CHECK(outcome_of([&] { call(*b, {"GET", "k"}); }).code == Errc::connection);
+  CHECK(outcome_of([&] { call(*b, {"SET", "k", "x"}, false); }).code == Errc::connection);
+  CHECK(b->stats().open == 0);
+
+  server.start();
+  CHECK(call(*b, {"SET", "k", "v2"}).str == "OK");
+  CHECK(call(*b, {"GET", "k"}).str == "v2");
+  auto s = b->stats();
+  CHECK(s.reconnects >= 1);
+  CHECK(s.created >= 2);
+  CHECK(s.errors_connection >= 3);
+}
+
+TEST_CASE("a connection killed while idle is replaced by the idle check before reuse",
+          "[redis][faults]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.idle_check_after = milliseconds(20);
+  o.retry_max_attempts = 1;  // so only the idle check can save the read
+  auto b = backend(o);
+  REQUIRE(call(*b, {"SET", "k", "v"}).str == "OK");
+
+  REQUIRE(server.cli({"CLIENT", "KILL", "TYPE", "normal"}).find("1") != std::string::npos);
+  std::this_thread::sleep_for(milliseconds(100));
+  CHECK(call(*b, {"GET", "k"}).str == "v");
+  auto s = b->stats();
+  CHECK(s.idle_checks == 1);
+  CHECK(s.reconnects == 1);
+  CHECK(s.retries == 0);
+  CHECK(s.open == 1);
+}
+
+TEST_CASE("without the idle check a killed connection costs exactly one failed call",
+          "[redis][faults]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.idle_check_after = milliseconds(3600000);
+  o.retry_max_attempts = 1;
+  auto b = backend(o);
+  REQUIRE(call(*b, {"SET", "k", "v"}).str == "OK");
+  server.cli({"CLIENT", "KILL", "TYPE", "normal"});
+  CHECK(outcome_of([&] { call(*b, {"GET", "k"}); }).code == Errc::connection);
+  CHECK(call(*b, {"GET", "k"}).str == "v");
+  CHECK(b->stats().idle_checks == 0);
+}
+
+TEST_CASE("idempotent commands are retried on connection loss and others never",
+          "[redis][faults]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.idle_check_after = milliseconds(3600000);
+  o.retry_max_attempts = 3;
+  auto b = backend(o);
+  REQUIRE(call(*b, {"SET", "k", "v"}).str == "OK");
+
+  server.cli({"CLIENT", "KILL", "TYPE", "normal"});
+  CHECK(call(*b, {"GET", "k"}).str == "v");
+  CHECK(b->stats().retries == 1);
+
+  server.cli({"CLIENT", "KILL", "TYPE", "normal"});
+  CHECK(outcome_of([&] { call(*b, {"INCR", "n"}, false); }).code == Errc::connection);
+  CHECK(b->stats().retries == 1);
+  CHECK(server.cli({"GET", "n"}).find("1") == std::string::npos);  // INCR did not run twice
+}

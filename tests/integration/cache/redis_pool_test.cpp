@@ -1,0 +1,163 @@
+// The bounded pool: borrowers beyond max_connections wait at most pool_wait_timeout.
+#include "cache/redis_pool.hpp"
+#include "integration/cache/redis_backend_helpers.hpp"
+#include "support/redis_server.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+#include <vector>
+
+using namespace agenthost;
+using namespace agenthost::test;
+using std::chrono::milliseconds;
+
+namespace {
+
+// Threads that each hold a pooled connection (inside a transaction step whose builder blocks)
+// until finish() is called.
+class BusyBorrowers {
+ public:
+  BusyBorrowers(detail::CacheBackend &b, int n) : gate_(release_.get_future().share()) {
+    for (int i = 0; i < n; ++i) {
+      threads_.emplace_back([this, &b, i] {
+        bool aborted = false;
+        std::string key = "busy:" + std::to_string(i);
+        try {
+          b.transact_once(
+              {key},
+              [this, key](const std::vector<std::optional<std::string>> &) {
+                ++holding_;
+                gate_.wait();
+                return std::optional<std::vector<Command>>({{"SET", key, "done"}});
+              },
+              &aborted);
+        } catch (const Error &) {
+          ++failed_;
+        }
+      });
+    }
+    for (int i = 0; i < 500 && holding_.load() < n; ++i) std::this_thread::sleep_for(milliseconds(10));
+  }
+  ~BusyBorrowers() { finish(); }
+  int holding() const { return holding_.load(); }
+  int failed() const { return failed_.load(); }
+  // Lets the builders return, so the transactions commit, and waits for them.
+  void finish() {
+    if (!released_) release_.set_value();
+    released_ = true;
+    for (auto &t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> gate_;
+  std::atomic<int> holding_{0};
+  std::atomic<int> failed_{0};
+  bool released_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+TEST_CASE("with every connection busy the next borrower gets pool_exhausted after the wait",
+          "[redis][pool]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.max_connections = 2;
+  o.pool_wait_timeout = milliseconds(200);
+  auto b = backend(o);
+  BusyBorrowers busy(*b, 2);
+  REQUIRE(busy.holding() == 2);
+  CHECK(b->stats().in_use == 2);
+  CHECK(b->stats().open == 2);
+
+  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CHECK(result.code == Errc::pool_exhausted);
+  CHECK(result.message == "no Redis connection free within 200 ms (max_connections=2)");
+  CHECK(result.elapsed < milliseconds(2500));
+  auto s = b->stats();
+  CHECK(s.wait_timeouts == 1);
+  CHECK(s.waits == 1);
+  CHECK(s.open == 2);
+  CHECK(s.retries == 0);
+
+  busy.finish();
+  CHECK(busy.failed() == 0);
+  CHECK(server.cli({"GET", "busy:1"}) == "done\n");
+}
+
+TEST_CASE("a zero pool wait fails at once when the pool is full", "[redis][pool]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.max_connections = 1;
+  o.pool_wait_timeout = milliseconds(0);
+  auto b = backend(o);
+  BusyBorrowers busy(*b, 1);
+  REQUIRE(busy.holding() == 1);
+  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CHECK(result.code == Errc::pool_exhausted);
+  CHECK(result.elapsed < milliseconds(1000));
+}
+
+TEST_CASE("a waiting borrower gets the connection another one returns", "[redis][pool]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.max_connections = 1;
+  o.pool_wait_timeout = milliseconds(5000);
+  auto b = backend(o);
+  auto busy = std::make_unique<BusyBorrowers>(*b, 1);
+  REQUIRE(busy->holding() == 1);
+  auto waiter = std::async(std::launch::async, [&] { return call(*b, {"GET", "busy:0"}).str; });
+  for (int i = 0; i < 500 && b->stats().waits == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+  REQUIRE(b->stats().waits == 1);
+  busy.reset();  // the transaction commits and returns its connection
+  CHECK(waiter.get() == "done");
+  auto s = b->stats();
+  CHECK(s.wait_timeouts == 0);
+  CHECK(s.created == 1);
+  CHECK(s.idle == 1);
+  CHECK(s.in_use == 0);
+}
+
+TEST_CASE("pool leases create lazily and reuse and discard broken connections and close",
+          "[redis][pool]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.max_connections = 3;
+  detail::RedisPool pool(detail::parse_redis_url(o.url), o);
+  CHECK(pool.stats().open == 0);
+  {
+    auto a = pool.acquire();
+    auto c = pool.acquire();
+    CHECK(pool.stats().in_use == 2);
+    CHECK(a->pipeline({{"PING"}}).at(0).str == "PONG");
+  }
+  auto s = pool.stats();
+  CHECK(s.created == 2);
+  CHECK(s.idle == 2);
+  CHECK(s.in_use == 0);
+  { auto again = pool.acquire(); }
+  CHECK(pool.stats().created == 2);  // reused, not reopened
+
+  server.cli({"CLIENT", "KILL", "TYPE", "normal"});
+  for (int i = 0; i < 2; ++i) {
+    auto lease = pool.acquire();
+    CHECK_THROWS_AS(lease->pipeline({{"PING"}}), Error);
+    CHECK(lease->broken());
+  }
+  CHECK(pool.stats().open == 0);  // broken connections are discarded, not pooled
+  CHECK(pool.acquire()->pipeline({{"PING"}}).at(0).str == "PONG");
+  CHECK(pool.stats().reconnects == 1);
+  CHECK(pool.stats().created == 3);
+
+  pool.close();
+  CHECK(pool.stats().open == 0);
+  auto closed = outcome_of([&] { pool.acquire(); });
+  CHECK(closed.code == Errc::connection);
+  CHECK(closed.message == "the CacheClient is closed");
+}
