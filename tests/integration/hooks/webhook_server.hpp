@@ -1,0 +1,36 @@
+// Runs tests/integration/hooks/webhook_server.py on a free 127.0.0.1 port for one test, and
+// stops it by its PID.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+namespace agenthost::test {
+
+class WebhookServer {
+ public:
+  // `secret`: the whsec_... string /verify checks signatures with. Waits (bounded) until the
+  // server accepts connections; throws std::runtime_error if it does not come up.
+  explicit WebhookServer(std::string secret = "", int port = 0);
+  ~WebhookServer();
+  WebhookServer(const WebhookServer &) = delete;
+  WebhookServer &operator=(const WebhookServer &) = delete;
+
+  int port() const { return port_; }
+  std::string url(const std::string &path) const;
+  // SIGKILL and reap: the server vanishes mid-conversation.
+  void kill();
+
+  // Control endpoints (plain-text replies).
+  int request_count() const;
+  std::string get(const std::string &path) const;
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+};
+
+// A plain GET with libcurl; returns the body ("" on failure).
+std::string http_get(const std::string &url);
+
+}  // namespace agenthost::test

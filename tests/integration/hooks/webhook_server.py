@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""A webhook server for the HookPolicy tests that misbehaves on purpose. The path picks the
+behaviour (see HANDLERS); every POST is recorded. Stdlib only.
+
+usage: webhook_server.py PORT [SECRET]   (SECRET is the whsec_... string for /verify)
+"""
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SECRET = sys.argv[2] if len(sys.argv) > 2 else ""
+LOCK = threading.Lock()
+RECORDS = []          # (path, headers dict, body bytes)
+DYNAMIC = {"mode": "allow"}
+
+
+def decision(d, reason=None):
+    body = {"decision": d}
+    if reason is not None:
+        body["reason"] = reason
+    return body
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    # -- helpers ---------------------------------------------------------------------------
+    def reply(self, status, body=b"", content_type="application/json", extra=None):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        return self.rfile.read(n) if n else b""
+
+    # -- control (GET) ---------------------------------------------------------------------
+    def do_GET(self):
+        with LOCK:
+            records = list(RECORDS)
+        if self.path == "/_count":
+            self.reply(200, str(len(records)), "text/plain")
+        elif self.path == "/_ids":
+            self.reply(200, "\n".join(r[1].get("webhook-id", "") for r in records), "text/plain")
+        elif self.path == "/_last_body":
+            self.reply(200, records[-1][2] if records else b"", "text/plain")
+        elif self.path == "/_last_headers":
+            text = "\n".join(f"{k.lower()}: {v}" for k, v in records[-1][1].items()) if records else ""
+            self.reply(200, text, "text/plain")
+        elif self.path.startswith("/_mode/"):
+            DYNAMIC["mode"] = self.path[len("/_mode/"):]
+            self.reply(200, "ok", "text/plain")
+        else:
+            self.reply(200, "ok", "text/plain")
+
+    # -- hooks (POST) ----------------------------------------------------------------------
+    def do_POST(self):
+        body = self.read_body()
+        with LOCK:
+            RECORDS.append((self.path, dict(self.headers.items()), body))
+        path, _, query = self.path.partition("?")
+        params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+        handler = HANDLERS.get(path)
+        if handler is None:
+            self.reply(404, {"error": "no such mode"})
+        else:
+            handler(self, body, params)
+
+    def never(self, body, params):
+        time.sleep(120)
+
+    def drip(self, body, params):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b'{"decision":"allow","pad":"')
+        for _ in range(600):
+            time.sleep(0.1)
+            try:
+                self.wfile.write(b"x")
+            except OSError:
+                return
+
+    def reset(self, body, params):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b'{"decision":"al')
+        time.sleep(0.05)
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def huge(self, body, params):
+        # 10 MiB without Content-Length: the body ends when the connection closes.
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            self.wfile.write(b'{"decision":"allow","pad":"')
+            chunk = b"x" * 65536
+            for _ in range(160):
+                self.wfile.write(chunk)
+            self.wfile.write(b'"}')
+        except OSError:
+            pass
+
+    def slow(self, body, params):
+        time.sleep(int(params.get("ms", "1000")) / 1000.0)
+        self.reply(200, decision(params.get("d", "allow"), "slow " + params.get("d", "allow")))
+
+    def verify(self, body, params):
+        key = base64.b64decode(SECRET[len("whsec_"):])
+        msg_id = self.headers.get("webhook-id", "")
+        ts = self.headers.get("webhook-timestamp", "")
+        sig = self.headers.get("webhook-signature", "")
+        expected = base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.".encode() + body,
+                                             hashlib.sha256).digest()).decode()
+        fresh = ts.isdigit() and abs(time.time() - int(ts)) < 300
+        ok = fresh and msg_id and any(hmac.compare_digest(s, "v1," + expected) for s in sig.split(" "))
+        if ok:
+            self.reply(200, decision("allow", "signature verified"))
+        else:
+            self.reply(401, {"error": "bad signature"})
+
+    def dynamic(self, body, params):
+        mode = DYNAMIC["mode"]
+        if mode == "500":
+            self.reply(500, {"error": "down"})
+        else:
+            self.reply(200, decision(mode, "dynamic " + mode))
+
+
+def fixed(status, body, content_type="application/json", extra=None):
+    return lambda h, body_in, params: h.reply(status, body, content_type, extra)
+
+
+HANDLERS = {
+    "/allow": fixed(200, decision("allow", "server says allow")),
+    "/deny": fixed(200, decision("deny", "server says deny")),
+    "/ask": fixed(200, decision("ask", "server says ask")),
+    "/cc/allow": fixed(200, {"hookSpecificOutput": {"hookEventName": "PreToolUse",
+                                                    "permissionDecision": "allow",
+                                                    "permissionDecisionReason": "cc allow"}}),
+    "/cc/deny": fixed(200, {"hookSpecificOutput": {"permissionDecision": "deny",
+                                                   "permissionDecisionReason": "cc deny"}}),
+    "/cc/ask": fixed(200, {"hookSpecificOutput": {"permissionDecision": "ask"}}),
+    "/cc/modify": fixed(200, {"hookSpecificOutput": {"permissionDecision": "allow",
+                                                     "updatedInput": {"command": "ls -la"}}}),
+    "/legacy/approve": fixed(200, decision("approve", "legacy approve")),
+    "/legacy/block": fixed(200, decision("block", "legacy block")),
+    "/modify": fixed(200, {"decision": "allow", "modified_input": {"command": "ls -la"}}),
+    "/status204": fixed(204, b""),
+    "/empty200": fixed(200, b""),
+    "/redirect": fixed(301, b"", "text/plain", {"Location": "http://169.254.169.254/latest/"}),
+    "/status500deny": fixed(500, decision("deny", "server error")),
+    "/status500allow": fixed(500, decision("allow", "server error")),
+    "/garbage": fixed(200, b"<html>definitely not json", "text/html"),
+    "/array": fixed(200, [decision("allow")]),
+    "/maybe": fixed(200, decision("maybe")),
+    "/allow_space": fixed(200, decision("ALLOW ")),
+    "/numeric": fixed(200, {"decision": 1}),
+    "/nodecision": fixed(200, {"reason": "nothing to say"}),
+    "/never": Handler.never,
+    "/drip": Handler.drip,
+    "/reset": Handler.reset,
+    "/huge": Handler.huge,
+    "/slow": Handler.slow,
+    "/verify": Handler.verify,
+    "/dynamic": Handler.dynamic,
+}
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients abort on purpose (deadlines, size caps); the tests check the client side
+
+
+if __name__ == "__main__":
+    Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
