@@ -33,3 +33,8 @@ agenthost_add_catch_test(capi_cache_redis
   LIBS agenthost_c Threads::Threads
   REDIS)
 target_include_directories(capi_cache_redis PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+
+# memory:// against Redis, command by command (needs the fixture).
+agenthost_add_catch_test(cache_memory_vs_redis
+  SOURCES integration/cache/memory_vs_redis_test.cpp
+  REDIS)

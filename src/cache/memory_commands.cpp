@@ -68,9 +68,11 @@ bool parse_double(std::string_view text, double *out) noexcept {
 
 std::string format_double(double value) {
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (value == 0) return "0";  // Redis never writes "-0"
+  // Redis 7.0 writes "%.17g"; to_chars gives the same digits without depending on the locale.
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  (void)ec;  // 64 bytes always hold the shortest form of a double
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general, 17);
+  (void)ec;  // 64 bytes always hold 17 significant digits and an exponent
   return std::string(buf, end);
 }
 

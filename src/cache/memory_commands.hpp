@@ -46,7 +46,7 @@ Reply array(std::vector<Reply> elements);
 bool parse_int(std::string_view text, std::int64_t *out) noexcept;
 // Redis' float arguments: decimal or "inf"/"+inf"/"-inf"; NaN is rejected.
 bool parse_double(std::string_view text, double *out) noexcept;
-// Shortest text that parses back to the same double; "inf" / "-inf" as Redis writes them.
+// A score as Redis 7.0 writes one ("%.17g", "inf", "-inf"): it parses back to the same double.
 std::string format_double(double value);
 bool equals_nocase(std::string_view a, std::string_view b) noexcept;
 

@@ -72,7 +72,7 @@ Reply cmd_sismember(Context &ctx, const Command &c) {
 namespace {
 
 struct ZAddFlags {
-  bool nx = false, xx = false, gt = false, lt = false, ch = false;
+  bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
 };
 
 // Parses ZADD's flags; returns the index of the first score, or 0 with *err set.
@@ -84,16 +84,32 @@ std::size_t parse_zadd_flags(const Command &c, ZAddFlags *f, std::string *err) {
     else if (equals_nocase(c[i], "GT")) f->gt = true;
     else if (equals_nocase(c[i], "LT")) f->lt = true;
     else if (equals_nocase(c[i], "CH")) f->ch = true;
-    else if (equals_nocase(c[i], "INCR")) {
-      *err = "ERR ZADD INCR is not supported by the memory:// backend";
-      return 0;
-    } else break;
+    else if (equals_nocase(c[i], "INCR")) f->incr = true;
+    else break;
   }
   if (f->nx && f->xx) *err = "ERR XX and NX options at the same time are not compatible";
   else if ((f->gt && f->nx) || (f->lt && f->nx) || (f->gt && f->lt))
     *err = "ERR GT, LT, and/or NX options at the same time are not compatible";
   else if (i >= c.size() || (c.size() - i) % 2 != 0) *err = kSyntax;
+  else if (f->incr && c.size() - i != 2) *err = "ERR INCR option supports a single increment-element pair";
   return err->empty() ? i : 0;
+}
+
+// ZADD ... INCR increment member: the new score, or nil when a flag prevented the update.
+Reply zadd_incr(Context &ctx, const Command &c, const ZAddFlags &f, double by, Entry *e) {
+  const std::string &member = c.back();
+  std::optional<double> old;
+  if (e != nullptr) {
+    const auto &scores = std::get<ZSet>(e->value).scores;
+    if (auto it = scores.find(member); it != scores.end()) old = it->second;
+  }
+  if ((f.nx && old) || (f.xx && !old)) return nil();
+  double next = old.value_or(0) + by;
+  if (std::isnan(next)) return error("ERR resulting score is not a number (NaN)");
+  if (old && ((f.gt && next <= *old) || (f.lt && next >= *old))) return nil();
+  if (e == nullptr) e = &ctx.store.write(c[1], ZSet());
+  if (std::get<ZSet>(e->value).add(member, next) || !old || *old != next) ctx.store.touch(*e);
+  return bulk(format_double(next));
 }
 
 }  // namespace
@@ -111,6 +127,7 @@ Reply cmd_zadd(Context &ctx, const Command &c) {
   }
   Entry *e = ctx.store.find(c[1]);
   if (!holds<ZSet>(e)) return error(kWrongType);
+  if (f.incr) return zadd_incr(ctx, c, f, scores.front(), e);
   if (e == nullptr && f.xx) return integer(0);
   if (e == nullptr) e = &ctx.store.write(c[1], ZSet());
   auto &zset = std::get<ZSet>(e->value);
