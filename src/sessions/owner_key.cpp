@@ -30,11 +30,9 @@ bool owner_hashes_equal(std::string_view a, std::string_view b) noexcept {
 
 bool is_owner_hash(std::string_view text) noexcept {
   if (text.size() != 64) return false;
-  for (char c : text) {
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-    if (!hex) return false;
-  }
-  return true;
+  bool hex = true;
+  for (char c : text) hex &= (c >= '0' && c <= '9') | (c >= 'a' && c <= 'f');
+  return hex;
 }
 
 }  // namespace agenthost::detail

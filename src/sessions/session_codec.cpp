@@ -10,6 +10,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 namespace agenthost::detail {
 
@@ -22,6 +24,17 @@ constexpr std::size_t kMaxMetadataInput = 8 * 1024 * 1024;  // parsed before the
 dom::parser &thread_parser() {
   thread_local dom::parser parser;  // one parser per thread, buffers reused (simdjson's advice)
   return parser;
+}
+
+// Parses `json` from a reused, padded per-thread copy, so no parse allocates (simdjson would
+// otherwise allocate a padded copy of every record).
+simdjson::error_code parse_padded(std::string_view json, dom::element &doc) {
+  thread_local std::vector<char> buffer;
+  if (buffer.size() < json.size() + simdjson::SIMDJSON_PADDING) {
+    buffer.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::memcpy(buffer.data(), json.data(), json.size());
+  return thread_parser().parse(buffer.data(), json.size(), false).get(doc);
 }
 
 [[noreturn]] void corrupt(std::string_view id, const std::string &why) {
@@ -239,7 +252,7 @@ std::string encode_api(const Session &s) {
 
 Session decode_record(std::string_view id, std::string_view json) {
   dom::element doc;
-  if (auto error = thread_parser().parse(json.data(), json.size()).get(doc)) {
+  if (auto error = parse_padded(json, doc)) {
     corrupt(id, fmt::format("not JSON ({})", simdjson::error_message(error)));
   }
   dom::object obj;

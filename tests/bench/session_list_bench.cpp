@@ -1,0 +1,257 @@
+// Benchmark: listing one owner's sessions among 1,000,000 other keys.
+//   agenthost   SessionStore::list of a 100-session page (index range + MGET, JSON decoded)
+//   floor       raw hiredis: ZRANGE ... REV LIMIT 0 100, then MGET of those 100 keys, no parsing
+//   scan        the Python service's algorithm with raw hiredis: SCAN MATCH session:* + one MGET
+//               of every match + filter by owner + sort by created_at + slice
+// Then pages through 1,000 and 10,000 sessions by cursor: time per session and peak RSS.
+// Starts its own redis-server on a free loopback port; never touches another server.
+#include "support/redis_server.hpp"
+
+#include <agenthost/cache_client.hpp>
+#include <agenthost/session_store.hpp>
+
+#include <fmt/format.h>
+#include <hiredis/hiredis.h>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace agenthost;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kOtherKeys = 1000000;
+constexpr int kOwnerSessions = 1000;
+constexpr int kBigOwnerSessions = 10000;
+constexpr int kPage = 100;
+constexpr const char *kOwner = "sk-bench-owner";
+constexpr const char *kBigOwner = "sk-bench-owner-big";
+
+struct RedisDeleter {
+  void operator()(redisContext *c) const { redisFree(c); }
+  void operator()(redisReply *r) const { freeReplyObject(r); }
+};
+using Ctx = std::unique_ptr<redisContext, RedisDeleter>;
+using ReplyPtr = std::unique_ptr<redisReply, RedisDeleter>;
+
+ReplyPtr command(redisContext *c, const std::vector<std::string> &args) {
+  std::vector<const char *> argv;
+  std::vector<size_t> lens;
+  for (const auto &a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto *r = static_cast<redisReply *>(
+      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
+  if (r == nullptr) throw std::runtime_error(fmt::format("hiredis: {}", c->errstr));
+  if (r->type == REDIS_REPLY_ERROR) {
+    std::string msg(r->str, r->len);
+    freeReplyObject(r);
+    throw std::runtime_error("redis: " + msg);
+  }
+  return ReplyPtr(r);
+}
+
+double median_us(int runs, const std::function<void()> &f) {
+  std::vector<double> t;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Clock::now();
+    f();
+    t.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+// Runs each contender once per round, `rounds` times; returns each one's median.
+std::vector<double> interleaved_medians_us(int rounds,
+                                           const std::vector<std::function<void()>> &contenders) {
+  std::vector<std::vector<double>> t(contenders.size());
+  for (int r = 0; r < rounds; ++r) {
+    for (std::size_t i = 0; i < contenders.size(); ++i) {
+      const auto start = Clock::now();
+      contenders[i]();
+      t[i].push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    }
+  }
+  std::vector<double> medians;
+  for (auto &v : t) {
+    std::sort(v.begin(), v.end());
+    medians.push_back(v[v.size() / 2]);
+  }
+  return medians;
+}
+
+long peak_rss_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// A ~400-byte record: the session fields plus some metadata.
+void create_sessions(SessionStore &store, const char *owner, int count) {
+  CreateRequest r;
+  r.model = "claude-sonnet-4-20250514";
+  r.owner_api_key = owner;
+  r.metadata_json = R"({"project":"bench","tags":["alpha","beta"]})";
+  for (int i = 0; i < count; ++i) store.create(r);
+}
+
+// The floor: two raw round trips and no decoding.
+std::size_t raw_floor(redisContext *c, const std::string &index) {
+  auto ids = command(c, {"ZRANGE", index, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0",
+                         std::to_string(kPage)});
+  std::vector<std::string> mget{"MGET"};
+  for (size_t i = 0; i < ids->elements; ++i) {
+    mget.push_back("session:" + std::string(ids->element[i]->str, ids->element[i]->len));
+  }
+  return command(c, mget)->elements;
+}
+
+std::string field_after(const std::string &json, const std::string &key) {
+  const auto at = json.find(key);
+  if (at == std::string::npos) return {};
+  const auto start = at + key.size();
+  return json.substr(start, json.find('"', start) - start);
+}
+
+// The Python service's listing: every session key, every record, then filter, sort and slice.
+// Field extraction is a plain substring search, cheaper than the service's json.loads.
+std::size_t python_scan(redisContext *c, const std::string &owner_hash) {
+  std::vector<std::string> keys;
+  std::string cursor = "0";
+  do {
+    auto r = command(c, {"SCAN", cursor, "MATCH", "session:*", "COUNT", "1000"});
+    cursor.assign(r->element[0]->str, r->element[0]->len);
+    for (size_t i = 0; i < r->element[1]->elements; ++i) {
+      keys.emplace_back(r->element[1]->element[i]->str, r->element[1]->element[i]->len);
+    }
+  } while (cursor != "0");
+  std::vector<std::string> mget{"MGET"};
+  mget.insert(mget.end(), keys.begin(), keys.end());
+  auto values = command(c, mget);
+  std::vector<std::pair<std::string, std::string>> mine;  // (created_at, record)
+  for (size_t i = 0; i < values->elements; ++i) {
+    if (values->element[i]->type != REDIS_REPLY_STRING) continue;
+    std::string json(values->element[i]->str, values->element[i]->len);
+    if (field_after(json, "\"owner_api_key_hash\":\"") != owner_hash) continue;
+    std::string created = field_after(json, "\"created_at\":\"");
+    mine.emplace_back(std::move(created), std::move(json));
+  }
+  std::sort(mine.begin(), mine.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+  if (mine.size() > static_cast<std::size_t>(kPage)) mine.resize(kPage);
+  return mine.size();
+}
+
+// The same two round trips through CacheClient, without decoding: the library's I/O share.
+std::size_t cache_only(CacheClient &cache, const std::string &index) {
+  Batch b;
+  b.add({"ZRANGE", index, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0", std::to_string(kPage + 1),
+         "WITHSCORES"});
+  b.add({"ZCARD", index});
+  const auto replies = cache.execute(b);
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i + 1 < replies[0].elements.size() && keys.size() < kPage; i += 2) {
+    keys.push_back("session:" + replies[0].elements[i].str);
+  }
+  return cache.mget(keys).size();
+}
+
+// Pages through one owner's sessions by cursor; returns the number seen.
+std::size_t walk_owner(SessionStore &store, const char *owner) {
+  ListQuery q;
+  q.owner_api_key = owner;
+  q.page_size = kPage;
+  std::size_t seen = 0;
+  for (;;) {
+    const SessionPage page = store.list(q);
+    seen += page.sessions.size();
+    if (!page.next_cursor) return seen;
+    q.cursor = page.next_cursor;
+  }
+}
+
+void row(const char *what, double us, const std::string &note) {
+  fmt::print("  {:<58} {:>12.1f} us  {}\n", what, us, note);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const int runs = argc > 1 ? std::atoi(argv[1]) : 301;
+  const int scan_runs = argc > 2 ? std::atoi(argv[2]) : 5;
+  test::RedisServer server({"--enable-debug-command", "yes"});
+  fmt::print("redis-server (private) on 127.0.0.1:{}\n", server.port());
+  Ctx raw(redisConnect("127.0.0.1", server.port()));
+  if (!raw || raw->err) throw std::runtime_error("hiredis connect failed");
+
+  command(raw.get(), {"DEBUG", "POPULATE", std::to_string(kOtherKeys), "other", "400"});
+  CacheOptions co;
+  co.url = server.url();
+  CacheClient cache(co);
+  SessionStore store(cache);
+  create_sessions(store, kOwner, kOwnerSessions);
+  const std::string owner_hash = store.list({kOwner, std::nullopt, 1, 1, std::nullopt})
+                                     .sessions.at(0)
+                                     .owner.value();
+  const std::string index = "sessions:by_owner:" + owner_hash;
+  const auto sample = command(raw.get(), {"ZRANGE", index, "0", "0"});
+  const auto record =
+      command(raw.get(), {"GET", "session:" + std::string(sample->element[0]->str)});
+  fmt::print("dataset: {} other keys (400-byte values) + {} sessions of one owner; "
+             "record size {} bytes; DBSIZE {}\n\n",
+             kOtherKeys, kOwnerSessions, record->len, command(raw.get(), {"DBSIZE"})->integer);
+
+  ListQuery first_page{kOwner, std::nullopt, 1, kPage, std::nullopt};
+  std::size_t n_agent = 0, n_floor = 0, n_scan = 0;
+  for (int i = 0; i < 20; ++i) store.list(first_page);  // warm the pool and the parser
+  // Interleaved, so drift in the machine's load affects every column alike.
+  std::size_t n_cache = 0;
+  std::vector<std::function<void()>> contenders{
+      [&] { n_agent = store.list(first_page).sessions.size(); },
+      [&] { n_cache = cache_only(cache, index); },
+      [&] { n_floor = raw_floor(raw.get(), index); }};
+  const std::vector<double> medians = interleaved_medians_us(runs, contenders);
+  const double agent = medians[0], io = medians[1], floor = medians[2];
+  const double scan = median_us(scan_runs, [&] { n_scan = python_scan(raw.get(), owner_hash); });
+  if (n_agent != kPage || n_floor != kPage || n_scan != kPage) {
+    throw std::runtime_error(fmt::format("page sizes differ: {} {} {}", n_agent, n_floor, n_scan));
+  }
+  fmt::print("list one owner's newest {} sessions (median; {} runs, scan {} runs):\n", kPage, runs,
+             scan_runs);
+  row("agenthost SessionStore::list (page of 100, decoded)", agent, "");
+  row("  of which CacheClient I/O (same 2 round trips, no decoding)", io, "");
+  row("floor: raw hiredis ZRANGE REV LIMIT + MGET, no parsing", floor, "");
+  row("Python algorithm: SCAN session:* + MGET all + sort + slice", scan, "");
+  fmt::print("  agenthost / floor = {:.2f}x (target <= 1.5x)\n", agent / floor);
+  fmt::print("  scan / agenthost  = {:.0f}x faster (target >= 50x)\n\n", scan / agent);
+
+  const long rss_before = peak_rss_kib();
+  auto start = Clock::now();
+  const std::size_t walked = walk_owner(store, kOwner);
+  const double per_1k = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+  const long rss_1k = peak_rss_kib();
+  create_sessions(store, kBigOwner, kBigOwnerSessions);
+  const long rss_created = peak_rss_kib();
+  start = Clock::now();
+  const std::size_t walked_big = walk_owner(store, kBigOwner);
+  const double per_10k = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+  const long rss_10k = peak_rss_kib();
+  fmt::print("page through one owner by cursor (page_size {}):\n", kPage);
+  fmt::print("  {:>6} sessions: {:>9.0f} us total, {:.2f} us/session, peak RSS {} KiB "
+             "(before {} KiB)\n",
+             walked, per_1k, per_1k / static_cast<double>(walked), rss_1k, rss_before);
+  fmt::print("  {:>6} sessions: {:>9.0f} us total, {:.2f} us/session, peak RSS {} KiB "
+             "(before {} KiB)\n",
+             walked_big, per_10k, per_10k / static_cast<double>(walked_big), rss_10k, rss_created);
+  return 0;
+}
