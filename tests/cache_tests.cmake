@@ -38,3 +38,7 @@ target_include_directories(capi_cache_redis PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 agenthost_add_catch_test(cache_memory_vs_redis
   SOURCES integration/cache/memory_vs_redis_test.cpp
   REDIS)
+
+# The memory:// interpreter's pieces, on a virtual clock (no server).
+agenthost_add_catch_test(unit_cache_memory
+  SOURCES unit/cache/glob_match_test.cpp unit/cache/memory_commands_test.cpp)
