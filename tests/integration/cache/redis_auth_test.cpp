@@ -42,31 +42,30 @@ std::string socket_path() {
 TEST_CASE("a percent-encoded URL password authenticates and the URL's db is selected",
           "[redis][auth]") {
   ProtectedServer s;
-  auto b = backend(fast_options(s.url(":" + kPasswordEncoded, 3)));
-  REQUIRE(call(*b, {"SET", "auth-key", "in-db-3"}).str == "OK");
-  CHECK(call(*b, {"GET", "auth-key"}).str == "in-db-3");
+  CacheClient c(fast_options(s.url(":" + kPasswordEncoded, 3)));
+  REQUIRE_NOTHROW(c.set("auth-key", "in-db-3"));
+  CHECK(c.get("auth-key") == "in-db-3");
   CHECK(s.cli({"-n", "3", "GET", "auth-key"}) == "in-db-3\n");
   CHECK(s.cli({"-n", "0", "EXISTS", "auth-key"}) == "0\n");
 }
 
 TEST_CASE("a wrong password is a clear error that does not contain it", "[redis][auth]") {
   ProtectedServer s;
-  auto b = backend(fast_options(s.url(":not-the-Pa55word", 0)));
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CacheClient c(fast_options(s.url(":not-the-Pa55word", 0)));
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::protocol);
   CHECK(result.message.find("refused AUTH") != std::string::npos);
   CHECK(result.message.find("WRONGPASS") != std::string::npos);
   CHECK(result.message.find("not-the-Pa55word") == std::string::npos);
   CHECK(result.message.find(kPassword) == std::string::npos);
-  CHECK(b->stats().retries == 0);
-  CHECK(b->stats().open == 0);
+  CHECK(c.stats().retries == 0);
+  CHECK(c.stats().open == 0);
 }
 
 TEST_CASE("no password on a protected server: SELECT is refused with NOAUTH", "[redis][auth]") {
   ProtectedServer s;
-  auto b = backend(
-      fast_options("redis://127.0.0.1:" + std::to_string(s.server.port()) + "/2"));
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CacheClient c(fast_options("redis://127.0.0.1:" + std::to_string(s.server.port()) + "/2"));
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::protocol);
   CHECK(result.message.find("NOAUTH") != std::string::npos);
 }
@@ -74,11 +73,11 @@ TEST_CASE("no password on a protected server: SELECT is refused with NOAUTH", "[
 TEST_CASE("an ACL user and password from the URL authenticate as that user", "[redis][auth]") {
   ProtectedServer s;
   REQUIRE(s.cli({"ACL", "SETUSER", "alice", "on", ">alice-pw", "~*", "+@all"}) == "OK\n");
-  auto b = backend(fast_options(s.url("alice:alice-pw", 0)));
-  CHECK(call(*b, {"ACL", "WHOAMI"}).str == "alice");
+  CacheClient c(fast_options(s.url("alice:alice-pw", 0)));
+  CHECK(c.execute(Batch{}.add({"ACL", "WHOAMI"})).at(0).str == "alice");
 
-  auto wrong = backend(fast_options(s.url("alice:bob-pw", 0)));
-  auto result = outcome_of([&] { call(*wrong, {"PING"}); });
+  CacheClient wrong(fast_options(s.url("alice:bob-pw", 0)));
+  auto result = outcome_of([&] { wrong.ping(); });
   CHECK(result.code == Errc::protocol);
   CHECK(result.message.find("as user 'alice'") != std::string::npos);
   CHECK(result.message.find("bob-pw") == std::string::npos);
@@ -86,8 +85,8 @@ TEST_CASE("an ACL user and password from the URL authenticate as that user", "[r
 
 TEST_CASE("an out-of-range db in the URL is reported at connect", "[redis][auth]") {
   RedisServer server;
-  auto b = backend(fast_options("redis://127.0.0.1:" + std::to_string(server.port()) + "/99"));
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CacheClient c(fast_options("redis://127.0.0.1:" + std::to_string(server.port()) + "/99"));
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::protocol);
   CHECK(result.message.find("refused SELECT 99") != std::string::npos);
 }
@@ -95,16 +94,16 @@ TEST_CASE("an out-of-range db in the URL is reported at connect", "[redis][auth]
 TEST_CASE("a unix:// URL with ?db= talks to the server over its unix socket", "[redis][unix]") {
   std::string path = socket_path();
   RedisServer server({"--unixsocket", path, "--unixsocketperm", "700"});
-  auto b = backend(fast_options("unix://" + path + "?db=2"));
-  REQUIRE(call(*b, {"SET", "unix-key", "over-unix"}).str == "OK");
+  CacheClient c(fast_options("unix://" + path + "?db=2"));
+  REQUIRE_NOTHROW(c.set("unix-key", "over-unix"));
   CHECK(server.cli({"-n", "2", "GET", "unix-key"}) == "over-unix\n");
   std::string clients = server.cli({"CLIENT", "LIST"});
   CHECK(clients.find("addr=" + path) != std::string::npos);
 }
 
 TEST_CASE("a unix:// URL to a missing socket is Errc::connection", "[redis][unix]") {
-  auto b = backend(fast_options("unix://" + socket_path()));
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CacheClient c(fast_options("unix://" + socket_path()));
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::connection);
   CHECK(result.message.find("could not connect to Redis at unix:/tmp/agenthost-h1-") == 0);
 }

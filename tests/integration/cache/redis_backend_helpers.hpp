@@ -1,14 +1,13 @@
-// Small helpers for the Redis backend tests: a backend for a URL, one-command calls, the error
-// code of a call and its duration.
+// Small helpers for the Redis backend tests: options with short timeouts, the error code of a
+// call and its duration.
 #pragma once
 
-#include "cache/backend.hpp"
+#include <agenthost/cache_client.hpp>
 
 #include <agenthost/error.hpp>
 
 #include <chrono>
 #include <functional>
-#include <memory>
 #include <string>
 
 namespace agenthost::test {
@@ -21,15 +20,6 @@ inline CacheOptions fast_options(const std::string &url) {
   o.pool_wait_timeout = std::chrono::milliseconds(1000);
   o.retry_backoff_base = std::chrono::milliseconds(10);
   return o;
-}
-
-inline std::unique_ptr<detail::CacheBackend> backend(const CacheOptions &o) {
-  return detail::make_redis_backend(o);
-}
-
-// One command; an error reply is returned as a Reply, not thrown.
-inline Reply call(detail::CacheBackend &b, Command command, bool idempotent = true) {
-  return b.run({std::move(command)}, false, idempotent).at(0);
 }
 
 struct Outcome {

@@ -65,31 +65,43 @@ bool is_value(const Reply &r, const std::string &expected) {
   return expected.empty() ? r.is_nil() : (r.type == Reply::Type::string && r.str == expected);
 }
 
+std::optional<std::string> stored(const std::string &v) {
+  return v.empty() ? std::nullopt : std::optional<std::string>(v);
+}
+
 // One thread's share of the work; returns the number of wrong results.
-int mixed_operations(detail::CacheBackend &b, const std::string &prefix, int ops) {
+int mixed_operations(CacheClient &c, const std::string &prefix, int ops) {
   int wrong = 0;
   std::int64_t counter = 0;
   std::vector<std::string> last(16);  // what this thread last stored under each key
+  std::vector<std::string> keys;
+  for (int k = 0; k < 16; ++k) keys.push_back(prefix + "k" + std::to_string(k));
   for (int j = 0; j < ops; ++j) {
     std::size_t slot = static_cast<std::size_t>(j % 16);
-    std::string key = prefix + "k" + std::to_string(slot);
+    const std::string &key = keys[slot];
     std::string value = "v" + std::to_string(j);
-    switch (j % 5) {
+    switch (j % 6) {
       case 0:
-        wrong += b.run({{"SET", key, value}}, false, false).at(0).str != "OK";
+        c.set(key, value);
         last[slot] = value;
         break;
-      case 1: wrong += !is_value(call(b, {"GET", key}), last[slot]); break;
-      case 2: wrong += call(b, {"INCR", prefix + "n"}, false).integer != ++counter; break;
+      case 1: wrong += c.get(key) != stored(last[slot]); break;
+      case 2: wrong += c.incr(prefix + "n") != ++counter; break;
       case 3: {
-        auto r = b.run({{"SET", key + ":p", value}, {"GET", key + ":p"}, {"DEL", key + ":p"}},
-                       false, false);
+        auto r = c.execute(Batch{}.add({"SET", key + ":p", value}).add({"GET", key + ":p"}).add(
+            {"DEL", key + ":p"}));
         wrong += r.size() != 3 || r[0].str != "OK" || r[1].str != value || r[2].integer != 1;
         break;
       }
-      default: {
-        auto r = b.run({{"INCR", prefix + "n"}, {"GET", key}}, true, false);
+      case 4: {
+        Batch tx{{{"INCR", prefix + "n"}, {"GET", key}}, true};
+        auto r = c.execute(tx);
         wrong += r.size() != 2 || r[0].integer != ++counter || !is_value(r[1], last[slot]);
+        break;
+      }
+      default: {
+        auto values = c.mget(keys);
+        for (std::size_t k = 0; k < keys.size(); ++k) wrong += values.at(k) != stored(last[k]);
         break;
       }
     }
@@ -106,7 +118,7 @@ TEST_CASE("8 threads x 2000 mixed operations on one client with max_connections 
   auto o = fast_options(url);
   o.max_connections = 5;
   o.pool_wait_timeout = milliseconds(10000);
-  auto b = backend(o);
+  CacheClient c(o);
   int port = port_of(url);
   REQUIRE(open_connections_to(port) == 0);
 
@@ -115,7 +127,7 @@ TEST_CASE("8 threads x 2000 mixed operations on one client with max_connections 
   std::atomic<int> max_open_kernel{0};
   std::thread monitor([&] {
     while (!done.load()) {
-      max_open_stats = std::max<std::uint64_t>(max_open_stats.load(), b->stats().open);
+      max_open_stats = std::max<std::uint64_t>(max_open_stats.load(), c.stats().open);
       max_open_kernel = std::max(max_open_kernel.load(), open_connections_to(port));
       std::this_thread::sleep_for(milliseconds(2));
     }
@@ -128,7 +140,7 @@ TEST_CASE("8 threads x 2000 mixed operations on one client with max_connections 
   for (int t = 0; t < 8; ++t) {
     workers.emplace_back([&, t] {
       try {
-        wrong += mixed_operations(*b, prefix + std::to_string(t) + ":", 2000);
+        wrong += mixed_operations(c, prefix + std::to_string(t) + ":", 2000);
       } catch (const Error &e) {
         ++errors;
         WARN("worker " << t << ": " << e.what());
@@ -141,7 +153,7 @@ TEST_CASE("8 threads x 2000 mixed operations on one client with max_connections 
 
   CHECK(errors.load() == 0);
   CHECK(wrong.load() == 0);
-  auto s = b->stats();
+  auto s = c.stats();
   CHECK(s.open <= 5);
   CHECK(s.created <= 5);
   CHECK(s.created >= 2);  // the threads really shared the pool concurrently
@@ -151,11 +163,10 @@ TEST_CASE("8 threads x 2000 mixed operations on one client with max_connections 
   CHECK(max_open_kernel.load() >= 1);  // the kernel check does see our connections
   CHECK(open_connections_to(port) == static_cast<int>(s.open));
 
-  std::vector<Command> cleanup;
+  std::vector<std::string> cleanup;
   for (int t = 0; t < 8; ++t) {
-    Command del{"DEL", prefix + std::to_string(t) + ":n"};
-    for (int k = 0; k < 16; ++k) del.push_back(prefix + std::to_string(t) + ":k" + std::to_string(k));
-    cleanup.push_back(std::move(del));
+    cleanup.push_back(prefix + std::to_string(t) + ":n");
+    for (int k = 0; k < 16; ++k) cleanup.push_back(prefix + std::to_string(t) + ":k" + std::to_string(k));
   }
-  b->run(cleanup, false, false);
+  c.del(cleanup);
 }

@@ -61,21 +61,21 @@ TEST_CASE("a paused server gives a timeout near the socket timeout, then works a
   RedisServer server;
   auto o = fast_options(server.url());
   o.socket_timeout = milliseconds(300);
-  auto b = backend(o);
-  REQUIRE(call(*b, {"PING"}).str == "PONG");
+  CacheClient c(o);
+  REQUIRE_NOTHROW(c.ping());
 
   REQUIRE(server.cli({"CLIENT", "PAUSE", "3000"}).find("OK") != std::string::npos);
-  auto paused = outcome_of([&] { call(*b, {"GET", "k"}); });
+  auto paused = outcome_of([&] { c.get("k"); });
   CHECK(paused.code == Errc::timeout);
   CHECK(paused.elapsed < milliseconds(2500));
   CHECK(paused.message.find("300 ms") != std::string::npos);
-  CHECK(b->stats().errors_timeout >= 1);
-  CHECK(b->stats().retries == 0);  // the command may still run: a timeout is never retried
+  CHECK(c.stats().errors_timeout >= 1);
+  CHECK(c.stats().retries == 0);  // the command may still run: a timeout is never retried
 
   bool recovered = false;
   for (int i = 0; i < 40 && !recovered; ++i) {
     try {
-      call(*b, {"SET", "k", "after-pause"});
+      c.set("k", "after-pause");
       recovered = true;
     } catch (const Error &e) {
       REQUIRE(e.code() == Errc::timeout);
@@ -83,7 +83,7 @@ TEST_CASE("a paused server gives a timeout near the socket timeout, then works a
     }
   }
   REQUIRE(recovered);
-  CHECK(call(*b, {"GET", "k"}).str == "after-pause");
+  CHECK(c.get("k") == "after-pause");
 }
 
 TEST_CASE("connecting to a listener with a full backlog times out near the connect timeout",
@@ -91,39 +91,39 @@ TEST_CASE("connecting to a listener with a full backlog times out near the conne
   FullBacklogListener listener;
   auto o = fast_options("redis://127.0.0.1:" + std::to_string(listener.port()) + "/0");
   o.connect_timeout = milliseconds(300);
-  auto b = backend(o);
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CacheClient c(o);
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::timeout);
   CHECK(result.elapsed < milliseconds(2500));
   CHECK(result.message.find("within 300 ms") != std::string::npos);
-  CHECK(b->stats().open == 0);
+  CHECK(c.stats().open == 0);
 }
 
 TEST_CASE("a refused connection is Errc::connection", "[redis][faults]") {
-  auto b = backend(fast_options("redis://127.0.0.1:" + std::to_string(free_port()) + "/0"));
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  CacheClient c(fast_options("redis://127.0.0.1:" + std::to_string(free_port()) + "/0"));
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::connection);
   CHECK(result.message.find("could not connect to Redis at 127.0.0.1:") == 0);
-  CHECK(b->stats().retries == 2);  // 3 attempts in total for an idempotent command
+  CHECK(c.stats().retries == 2);  // 3 attempts in total for an idempotent command
 }
 
 TEST_CASE("a stopped server fails with connection and the same client recovers after restart",
           "[redis][faults]") {
   RedisServer server;
-  auto b = backend(fast_options(server.url()));
-  REQUIRE(call(*b, {"SET", "k", "v1"}).str == "OK");
+  CacheClient c(fast_options(server.url()));
+  REQUIRE_NOTHROW(c.set("k", "v1"));
 
   server.stop();
-  auto down = outcome_of([&] { call(*b, {"GET", "k"}); });
+  auto down = outcome_of([&] { c.get("k"); });
   CHECK(down.code == Errc::connection);
-  CHECK(outcome_of([&] { call(*b, {"GET", "k"}); }).code == Errc::connection);
-  CHECK(outcome_of([&] { call(*b, {"SET", "k", "x"}, false); }).code == Errc::connection);
-  CHECK(b->stats().open == 0);
+  CHECK(outcome_of([&] { c.get("k"); }).code == Errc::connection);
+  CHECK(outcome_of([&] { c.set("k", "x"); }).code == Errc::connection);
+  CHECK(c.stats().open == 0);
 
   server.start();
-  CHECK(call(*b, {"SET", "k", "v2"}).str == "OK");
-  CHECK(call(*b, {"GET", "k"}).str == "v2");
-  auto s = b->stats();
+  CHECK_NOTHROW(c.set("k", "v2"));
+  CHECK(c.get("k") == "v2");
+  auto s = c.stats();
   CHECK(s.reconnects >= 1);
   CHECK(s.created >= 2);
   CHECK(s.errors_connection >= 3);
@@ -135,13 +135,13 @@ TEST_CASE("a connection killed while idle is replaced by the idle check before r
   auto o = fast_options(server.url());
   o.idle_check_after = milliseconds(20);
   o.retry_max_attempts = 1;  // so only the idle check can save the read
-  auto b = backend(o);
-  REQUIRE(call(*b, {"SET", "k", "v"}).str == "OK");
+  CacheClient c(o);
+  REQUIRE_NOTHROW(c.set("k", "v"));
 
   REQUIRE(server.cli({"CLIENT", "KILL", "TYPE", "normal"}).find("1") != std::string::npos);
   std::this_thread::sleep_for(milliseconds(100));
-  CHECK(call(*b, {"GET", "k"}).str == "v");
-  auto s = b->stats();
+  CHECK(c.get("k") == "v");
+  auto s = c.stats();
   CHECK(s.idle_checks == 1);
   CHECK(s.reconnects == 1);
   CHECK(s.retries == 0);
@@ -154,12 +154,12 @@ TEST_CASE("without the idle check a killed connection costs exactly one failed c
   auto o = fast_options(server.url());
   o.idle_check_after = milliseconds(3600000);
   o.retry_max_attempts = 1;
-  auto b = backend(o);
-  REQUIRE(call(*b, {"SET", "k", "v"}).str == "OK");
+  CacheClient c(o);
+  REQUIRE_NOTHROW(c.set("k", "v"));
   server.cli({"CLIENT", "KILL", "TYPE", "normal"});
-  CHECK(outcome_of([&] { call(*b, {"GET", "k"}); }).code == Errc::connection);
-  CHECK(call(*b, {"GET", "k"}).str == "v");
-  CHECK(b->stats().idle_checks == 0);
+  CHECK(outcome_of([&] { c.get("k"); }).code == Errc::connection);
+  CHECK(c.get("k") == "v");
+  CHECK(c.stats().idle_checks == 0);
 }
 
 TEST_CASE("idempotent commands are retried on connection loss and others never",
@@ -168,15 +168,15 @@ TEST_CASE("idempotent commands are retried on connection loss and others never",
   auto o = fast_options(server.url());
   o.idle_check_after = milliseconds(3600000);
   o.retry_max_attempts = 3;
-  auto b = backend(o);
-  REQUIRE(call(*b, {"SET", "k", "v"}).str == "OK");
+  CacheClient c(o);
+  REQUIRE_NOTHROW(c.set("k", "v"));
 
   server.cli({"CLIENT", "KILL", "TYPE", "normal"});
-  CHECK(call(*b, {"GET", "k"}).str == "v");
-  CHECK(b->stats().retries == 1);
+  CHECK(c.get("k") == "v");
+  CHECK(c.stats().retries == 1);
 
   server.cli({"CLIENT", "KILL", "TYPE", "normal"});
-  CHECK(outcome_of([&] { call(*b, {"INCR", "n"}, false); }).code == Errc::connection);
-  CHECK(b->stats().retries == 1);
+  CHECK(outcome_of([&] { c.incr("n"); }).code == Errc::connection);
+  CHECK(c.stats().retries == 1);
   CHECK(server.cli({"GET", "n"}).find("1") == std::string::npos);  // INCR did not run twice
 }

@@ -20,20 +20,16 @@ namespace {
 // until finish() is called.
 class BusyBorrowers {
  public:
-  BusyBorrowers(detail::CacheBackend &b, int n) : gate_(release_.get_future().share()) {
+  BusyBorrowers(CacheClient &c, int n) : gate_(release_.get_future().share()) {
     for (int i = 0; i < n; ++i) {
-      threads_.emplace_back([this, &b, i] {
-        bool aborted = false;
+      threads_.emplace_back([this, &c, i] {
         std::string key = "busy:" + std::to_string(i);
         try {
-          b.transact_once(
-              {key},
-              [this, key](const std::vector<std::optional<std::string>> &) {
-                ++holding_;
-                gate_.wait();
-                return std::optional<std::vector<Command>>({{"SET", key, "done"}});
-              },
-              &aborted);
+          c.transact({key}, [this, key](const std::vector<std::optional<std::string>> &) {
+            ++holding_;
+            gate_.wait();
+            return std::optional<std::vector<Command>>({{"SET", key, "done"}});
+          });
         } catch (const Error &) {
           ++failed_;
         }
@@ -70,17 +66,17 @@ TEST_CASE("with every connection busy the next borrower gets pool_exhausted afte
   auto o = fast_options(server.url());
   o.max_connections = 2;
   o.pool_wait_timeout = milliseconds(200);
-  auto b = backend(o);
-  BusyBorrowers busy(*b, 2);
+  CacheClient c(o);
+  BusyBorrowers busy(c, 2);
   REQUIRE(busy.holding() == 2);
-  CHECK(b->stats().in_use == 2);
-  CHECK(b->stats().open == 2);
+  CHECK(c.stats().in_use == 2);
+  CHECK(c.stats().open == 2);
 
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::pool_exhausted);
   CHECK(result.message == "no Redis connection free within 200 ms (max_connections=2)");
   CHECK(result.elapsed < milliseconds(2500));
-  auto s = b->stats();
+  auto s = c.stats();
   CHECK(s.wait_timeouts == 1);
   CHECK(s.waits == 1);
   CHECK(s.open == 2);
@@ -96,10 +92,10 @@ TEST_CASE("a zero pool wait fails at once when the pool is full", "[redis][pool]
   auto o = fast_options(server.url());
   o.max_connections = 1;
   o.pool_wait_timeout = milliseconds(0);
-  auto b = backend(o);
-  BusyBorrowers busy(*b, 1);
+  CacheClient c(o);
+  BusyBorrowers busy(c, 1);
   REQUIRE(busy.holding() == 1);
-  auto result = outcome_of([&] { call(*b, {"PING"}); });
+  auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::pool_exhausted);
   CHECK(result.elapsed < milliseconds(1000));
 }
@@ -109,15 +105,15 @@ TEST_CASE("a waiting borrower gets the connection another one returns", "[redis]
   auto o = fast_options(server.url());
   o.max_connections = 1;
   o.pool_wait_timeout = milliseconds(5000);
-  auto b = backend(o);
-  auto busy = std::make_unique<BusyBorrowers>(*b, 1);
+  CacheClient c(o);
+  auto busy = std::make_unique<BusyBorrowers>(c, 1);
   REQUIRE(busy->holding() == 1);
-  auto waiter = std::async(std::launch::async, [&] { return call(*b, {"GET", "busy:0"}).str; });
-  for (int i = 0; i < 500 && b->stats().waits == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
-  REQUIRE(b->stats().waits == 1);
+  auto waiter = std::async(std::launch::async, [&] { return c.get("busy:0"); });
+  for (int i = 0; i < 500 && c.stats().waits == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+  REQUIRE(c.stats().waits == 1);
   busy.reset();  // the transaction commits and returns its connection
-  CHECK(waiter.get() == "done");
-  auto s = b->stats();
+  CHECK(waiter.get() == std::optional<std::string>("done"));
+  auto s = c.stats();
   CHECK(s.wait_timeouts == 0);
   CHECK(s.created == 1);
   CHECK(s.idle == 1);
