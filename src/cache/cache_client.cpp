@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 #include <thread>
 #include <unordered_set>
@@ -19,7 +21,7 @@ using detail::run_one;
 
 namespace {
 
-constexpr std::size_t kMgetChunk = 1000;   // keys per MGET: bounds each reply's size
+constexpr std::size_t kKeysPerCommand = 1000;   // keys per MGET/DEL: bounds each request and reply
 constexpr const char *kScanCount = "1000";  // SCAN COUNT hint
 
 bool has_memory_scheme(std::string_view url) {
@@ -34,6 +36,19 @@ bool has_memory_scheme(std::string_view url) {
 std::unique_ptr<detail::CacheBackend> make_backend(const CacheOptions &options) {
   return has_memory_scheme(options.url) ? detail::make_memory_backend(options)
                                         : detail::make_redis_backend(options);
+}
+
+// One command per chunk of keys ({name, key...}), so no single request or reply is unbounded.
+std::vector<Command> chunked(const char *name, const std::vector<std::string> &keys) {
+  std::vector<Command> commands;
+  for (std::size_t i = 0; i < keys.size(); i += kKeysPerCommand) {
+    Command command{name};
+    auto first = keys.begin() + static_cast<std::ptrdiff_t>(i);
+    auto last = keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), i + kKeysPerCommand));
+    command.insert(command.end(), first, last);
+    commands.push_back(std::move(command));
+  }
+  return commands;
 }
 
 void add_ttl(Command &command, std::chrono::milliseconds ttl) {
@@ -111,15 +126,8 @@ std::uint64_t CacheClient::del(const std::vector<std::string> &keys) {
   for (const auto &key : keys) check_key(key);
   auto &backend = live(backend_);
   if (keys.empty()) return 0;
-  std::vector<Command> commands;
-  for (std::size_t i = 0; i < keys.size(); i += kMgetChunk) {
-    Command command{"DEL"};
-    auto end = keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), i + kMgetChunk));
-    command.insert(command.end(), keys.begin() + static_cast<std::ptrdiff_t>(i), end);
-    commands.push_back(std::move(command));
-  }
   std::uint64_t removed = 0;
-  for (const Reply &reply : backend.run(commands, false, false)) {
+  for (const Reply &reply : backend.run(chunked("DEL", keys), false, false)) {
     removed += static_cast<std::uint64_t>(detail::expect_integer(reply, "DEL"));
   }
   return removed;
@@ -163,26 +171,20 @@ std::vector<std::optional<std::string>> CacheClient::mget(const std::vector<std:
   auto &backend = live(backend_);
   std::vector<std::optional<std::string>> values;
   if (keys.empty()) return values;
-  std::vector<Command> commands;
-  for (std::size_t i = 0; i < keys.size(); i += kMgetChunk) {
-    Command command{"MGET"};
-    auto end = keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), i + kMgetChunk));
-    command.insert(command.end(), keys.begin() + static_cast<std::ptrdiff_t>(i), end);
-    commands.push_back(std::move(command));
-  }
+  std::vector<Command> commands = chunked("MGET", keys);
   std::vector<Reply> replies = backend.run(commands, false, true);
+  if (replies.size() != commands.size()) {
+    throw Error(Errc::protocol, fmt::format("{} MGET commands returned {} replies",
+                                            commands.size(), replies.size()));
+  }
   values.reserve(keys.size());
-  for (std::size_t c = 0; c < replies.size() && c < commands.size(); ++c) {
+  for (std::size_t c = 0; c < replies.size(); ++c) {
     auto &elements = detail::expect_array(replies[c], "MGET");
     if (elements.size() != commands[c].size() - 1) {
       throw Error(Errc::protocol, fmt::format("MGET returned {} values for {} keys",
                                               elements.size(), commands[c].size() - 1));
     }
     for (Reply &element : elements) values.push_back(detail::expect_string_or_nil(element, "MGET"));
-  }
-  if (values.size() != keys.size()) {
-    throw Error(Errc::protocol, fmt::format("MGET returned {} replies for {} batches",
-                                            replies.size(), commands.size()));
   }
   return values;
 }

@@ -410,26 +410,42 @@ std::string unknown_command(const Command &c) {
   return text;
 }
 
+// The command's entry in the table, or nullptr with *err set (unknown command, wrong arity).
+const CommandSpec *find_spec(const Command &command, std::string *err) {
+  if (command.empty()) {
+    *err = "ERR empty command";
+    return nullptr;
+  }
+  std::string name = lowercase(command[0]);
+  auto it = command_table().find(name);
+  if (it == command_table().end()) {
+    *err = unknown_command(command);
+    return nullptr;
+  }
+  int arity = it->second.arity;
+  auto n = static_cast<long long>(command.size());
+  if ((arity > 0 && n != arity) || (arity < 0 && n < -arity)) {
+    *err = "ERR wrong number of arguments for '" + name + "' command";
+    return nullptr;
+  }
+  return &it->second;
+}
+
 }  // namespace
 
 std::optional<std::string> check_command(const Command &command) {
-  if (command.empty()) return std::string("ERR empty command");
-  std::string name = lowercase(command[0]);
-  auto it = command_table().find(name);
-  if (it == command_table().end()) return unknown_command(command);
-  int arity = it->second.arity;
-  auto n = static_cast<int>(std::min<std::size_t>(command.size(), 1u << 30));
-  if ((arity > 0 && n != arity) || (arity < 0 && n < -arity)) {
-    return "ERR wrong number of arguments for '" + name + "' command";
-  }
+  std::string err;
+  if (find_spec(command, &err) == nullptr) return err;
   return std::nullopt;
 }
 
 Reply execute_command(MemoryStore &store, const Command &command, MemoryClock::time_point now) {
-  if (auto err = check_command(command)) return error(*err);
+  std::string err;
+  const CommandSpec *spec = find_spec(command, &err);
+  if (spec == nullptr) return error(std::move(err));
   store.expire_due(now);
   Context ctx{store, now};
-  return command_table().at(lowercase(command[0])).handler(ctx, command);
+  return spec->handler(ctx, command);
 }
 
 }  // namespace agenthost::detail
