@@ -5,7 +5,7 @@ agenthost_add_catch_test(unit_cache_redis
 
 # Private redis-servers (stopped, paused, restarted, password-protected): no shared fixture.
 agenthost_add_catch_test(integration_cache_redis_faults
-  SOURCES integration/cache/redis_faults_test.cpp integration/cache/redis_auth_test.cpp
+  SOURCES integration/cache/redis_faults_test.cpp integration/cache/redis_endpoint_test.cpp
           integration/cache/redis_pool_test.cpp)
 target_include_directories(integration_cache_redis_faults PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 

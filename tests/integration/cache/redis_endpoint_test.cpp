@@ -1,4 +1,5 @@
-// AUTH (password, ACL user), SELECT and unix sockets against private redis-servers.
+// What the URL says is what the connection does: AUTH (password, ACL user), SELECT, unix sockets
+// and IPv6, against private redis-servers.
 #include "integration/cache/redis_backend_helpers.hpp"
 #include "support/redis_server.hpp"
 #include "support/test_env.hpp"
@@ -106,4 +107,12 @@ TEST_CASE("a unix:// URL to a missing socket is Errc::connection", "[redis][unix
   auto result = outcome_of([&] { c.ping(); });
   CHECK(result.code == Errc::connection);
   CHECK(result.message.find("could not connect to Redis at unix:/tmp/agenthost-h1-") == 0);
+}
+
+TEST_CASE("an IPv6 literal URL connects over ::1", "[redis][ipv6]") {
+  RedisServer server({"--bind", "127.0.0.1", "::1"});
+  CacheClient c(fast_options("redis://[::1]:" + std::to_string(server.port()) + "/1"));
+  REQUIRE_NOTHROW(c.set("v6-key", "over-ipv6"));
+  CHECK(server.cli({"-n", "1", "GET", "v6-key"}) == "over-ipv6\n");
+  CHECK(server.cli({"CLIENT", "LIST"}).find("addr=[::1]:") != std::string::npos);
 }
