@@ -7,3 +7,10 @@ agenthost_add_catch_test(integration_sessions_memory
 agenthost_add_catch_test(integration_sessions_redis
   SOURCES integration/sessions/store_contract_test.cpp REDIS)
 target_compile_definitions(integration_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
+if(TARGET agenthost_c)
+  agenthost_add_catch_test(capi_sessions_memory
+    SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c)
+  agenthost_add_catch_test(capi_sessions_redis
+    SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c REDIS)
+  target_compile_definitions(capi_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
+endif()

@@ -1,0 +1,306 @@
+// The SessionStore C ABI. Compiled twice from this one source: against memory:// and (with
+// AGENTHOST_SESSIONS_ON_REDIS) against the shared redis-server fixture.
+#include "support/test_env.hpp"
+
+#include <agenthost.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <set>
+#include <string>
+
+namespace {
+
+std::string url() {
+#ifdef AGENTHOST_SESSIONS_ON_REDIS
+  return agenthost::test::shared_redis_url();
+#else
+  return "memory://";
+#endif
+}
+
+constexpr const char *kOwner = "sk-capi-owner";
+
+// A cache client and a store under a unique prefix, closed at the end of the test.
+struct Handles {
+  agenthost_cache_client *cache = nullptr;
+  agenthost_session_store *store = nullptr;
+  std::string prefix = agenthost::test::unique_prefix("capi-sessions");
+
+  Handles() {
+    REQUIRE(agenthost_cache_client_open(url().c_str(), nullptr, &cache) == AGENTHOST_OK);
+    const std::string options = "{\"key_prefix\":\"" + prefix + "session:\",\"index_prefix\":\"" +
+                                prefix + "sessions:\",\"ttl_s\":600}";
+    REQUIRE(agenthost_session_store_open(cache, options.c_str(), &store) == AGENTHOST_OK);
+  }
+  ~Handles() {
+    agenthost_session_store_close(store);
+    agenthost_cache_client_close(cache);
+  }
+};
+
+// Takes ownership of a library-allocated string.
+std::string take(char *s) {
+  REQUIRE(s != nullptr);
+  std::string out(s);
+  agenthost_free(s);
+  return out;
+}
+
+// The string value of "field" in a flat JSON text produced by the library (ids and cursors
+// contain no escapes), or "null".
+std::string field(const std::string &json, const std::string &name) {
+  const std::string key = "\"" + name + "\":";
+  const auto at = json.find(key);
+  REQUIRE(at != std::string::npos);
+  const auto start = at + key.size();
+  if (json.compare(start, 4, "null") == 0) return "null";
+  if (json[start] != '"') return json.substr(start, json.find_first_of(",}", start) - start);
+  return json.substr(start + 1, json.find('"', start + 1) - start - 1);
+}
+
+std::string create(Handles &h, const std::string &request) {
+  char *out = nullptr;
+  REQUIRE(agenthost_session_store_create(h.store, request.c_str(), &out) == AGENTHOST_OK);
+  return take(out);
+}
+
+std::uint64_t total(Handles &h, const char *query = nullptr) {
+  agenthost_session_page *page = nullptr;
+  REQUIRE(agenthost_session_store_list(h.store, query, &page) == AGENTHOST_OK);
+  const std::uint64_t n = agenthost_session_page_total(page);
+  agenthost_session_page_free(page);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("capi sessions: NULL arguments are invalid_argument naming the argument") {
+  Handles h;
+  char *json = reinterpret_cast<char *>(1);
+  agenthost_session_store *store = reinterpret_cast<agenthost_session_store *>(1);
+  CHECK(agenthost_session_store_open(nullptr, nullptr, &store) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(store == nullptr);
+  CHECK(std::string(agenthost_last_error()).find("c is NULL") != std::string::npos);
+  CHECK(agenthost_session_store_open(h.cache, nullptr, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_create(nullptr, "{\"model\":\"m\"}", &json) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK(json == nullptr);
+  CHECK(agenthost_session_store_create(h.store, nullptr, &json) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(std::string(agenthost_last_error()).find("request_json is NULL") != std::string::npos);
+  CHECK(agenthost_session_store_create(h.store, "{\"model\":\"m\"}", nullptr) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_get(h.store, nullptr, nullptr, &json) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(std::string(agenthost_last_error()).find("id is NULL") != std::string::npos);
+  CHECK(agenthost_session_store_get(h.store, "x", nullptr, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_update(h.store, nullptr, nullptr, "{}", &json) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_update(h.store, "x", nullptr, nullptr, &json) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_update(h.store, "x", nullptr, "{}", nullptr) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_delete(h.store, nullptr, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_delete(nullptr, "x", nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  std::uint64_t indexed = 7;
+  CHECK(agenthost_session_store_reindex(nullptr, &indexed) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(indexed == 0);
+  CHECK(agenthost_session_store_reindex(h.store, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  agenthost_session_page *page = reinterpret_cast<agenthost_session_page *>(1);
+  CHECK(agenthost_session_store_list(nullptr, nullptr, &page) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(page == nullptr);
+  CHECK(agenthost_session_store_list(h.store, nullptr, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_page_count(nullptr) == 0);
+  CHECK(agenthost_session_page_total(nullptr) == 0);
+  std::size_t len = 5;
+  CHECK(agenthost_session_page_item(nullptr, 0, &len) == nullptr);
+  CHECK(len == 0);
+  CHECK(agenthost_session_page_json(nullptr, nullptr) == nullptr);
+  agenthost_session_page_free(nullptr);
+  agenthost_session_store_close(nullptr);
+}
+
+TEST_CASE("capi sessions: open rejects bad options JSON") {
+  Handles h;
+  agenthost_session_store *s = nullptr;
+  for (const char *bad : {"{", "[]", "{\"ttl_s\":59}", "{\"ttl_s\":86401}", "{\"ttl_s\":\"60\"}",
+                          "{\"key_prefix\":\"\"}", "{\"unknown\":1}",
+                          "{\"key_prefix\":\"s:\",\"index_prefix\":\"s:idx:\"}"}) {
+    INFO(bad);
+    CHECK(agenthost_session_store_open(h.cache, bad, &s) == AGENTHOST_INVALID_ARGUMENT);
+    CHECK(s == nullptr);
+  }
+}
+
+TEST_CASE("capi sessions: create / get / update / delete round trip without the owner hash") {
+  Handles h;
+  const std::string created = create(
+      h, std::string("{\"model\":\"claude-sonnet-4\",\"owner_api_key\":\"") + kOwner +
+             "\",\"metadata\":{\"project\": \"caf\xc3\xa9\"},\"parent_session_id\":\"p-1\"}");
+  const std::string id = field(created, "id");
+  CHECK(id.size() == 36);
+  CHECK(field(created, "model") == "claude-sonnet-4");
+  CHECK(field(created, "status") == "active");
+  CHECK(field(created, "total_turns") == "0");
+  CHECK(field(created, "total_cost_usd") == "null");
+  CHECK(field(created, "parent_session_id") == "p-1");
+  CHECK(created.find("\"metadata\":{\"project\":\"caf\xc3\xa9\"}") != std::string::npos);
+  CHECK(created.find("owner") == std::string::npos);
+  CHECK(created.find(kOwner) == std::string::npos);
+
+  char *json = nullptr;
+  REQUIRE(agenthost_session_store_get(h.store, id.c_str(), kOwner, &json) == AGENTHOST_OK);
+  CHECK(take(json) == created);
+
+  REQUIRE(agenthost_session_store_update(h.store, id.c_str(), kOwner,
+                                         "{\"increment_turns\":true,\"status\":\"completed\","
+                                         "\"total_cost_usd\":0.25}",
+                                         &json) == AGENTHOST_OK);
+  const std::string updated = take(json);
+  CHECK(field(updated, "total_turns") == "1");
+  CHECK(field(updated, "status") == "completed");
+  CHECK(field(updated, "total_cost_usd") == "0.25");
+  CHECK(field(updated, "created_at") == field(created, "created_at"));
+
+  CHECK(agenthost_session_store_delete(h.store, id.c_str(), kOwner) == AGENTHOST_OK);
+  CHECK(agenthost_session_store_get(h.store, id.c_str(), nullptr, &json) == AGENTHOST_NOT_FOUND);
+  CHECK(json == nullptr);
+  CHECK(agenthost_session_store_delete(h.store, id.c_str(), nullptr) == AGENTHOST_NOT_FOUND);
+}
+
+TEST_CASE("capi sessions: a foreign session is NOT_FOUND with the message of an absent one") {
+  Handles h;
+  const std::string id = field(create(h, std::string("{\"model\":\"m\",\"id\":\"same-id\","
+                                                     "\"owner_api_key\":\"") + kOwner + "\"}"),
+                               "id");
+  char *json = nullptr;
+  CHECK(agenthost_session_store_get(h.store, id.c_str(), "sk-intruder", &json) ==
+        AGENTHOST_NOT_FOUND);
+  const std::string foreign = agenthost_last_error();
+  CHECK(agenthost_session_store_delete(h.store, id.c_str(), nullptr) == AGENTHOST_OK);
+  CHECK(agenthost_session_store_get(h.store, id.c_str(), "sk-intruder", &json) ==
+        AGENTHOST_NOT_FOUND);
+  CHECK(std::string(agenthost_last_error()) == foreign);
+  CHECK(foreign.find("sk-intruder") == std::string::npos);
+}
+
+TEST_CASE("capi sessions: create with an id in use is CONFLICT") {
+  Handles h;
+  create(h, "{\"model\":\"m\",\"id\":\"dup\"}");
+  char *json = nullptr;
+  CHECK(agenthost_session_store_create(h.store, "{\"model\":\"m\",\"id\":\"dup\"}", &json) ==
+        AGENTHOST_CONFLICT);
+  CHECK(json == nullptr);
+}
+
+TEST_CASE("capi sessions: bad requests are INVALID_ARGUMENT and write nothing") {
+  Handles h;
+  char *json = nullptr;
+  const std::string huge = "{\"model\":\"m\",\"metadata\":{\"blob\":\"" + std::string(1 << 20, 'x') +
+                           "\"}}";
+  for (const std::string &bad :
+       {std::string("not json"), std::string("{\"model\":\"m\""), std::string("{}"),
+        std::string("{\"model\":5}"), std::string("{\"model\":\"m\",\"id\":\"\"}"),
+        std::string("{\"model\":\"m\",\"metadata\":[1]}"), std::string("{\"model\":\"m\",\"x\":1}"),
+        std::string("{\"model\":\"m\xff\"}"), huge}) {
+    INFO(bad.substr(0, 80));
+    CHECK(agenthost_session_store_create(h.store, bad.c_str(), &json) ==
+          AGENTHOST_INVALID_ARGUMENT);
+    CHECK(json == nullptr);
+  }
+  CHECK(total(h) == 0);
+
+  const std::string id = field(create(h, "{\"model\":\"m\"}"), "id");
+  for (const char *bad : {"{\"total_turns\":\"x\"}", "{\"status\":\"paused\"}", "{",
+                          "{\"total_turns\":-1}", "{\"increment_turns\":true,\"total_turns\":3}"}) {
+    INFO(bad);
+    CHECK(agenthost_session_store_update(h.store, id.c_str(), nullptr, bad, &json) ==
+          AGENTHOST_INVALID_ARGUMENT);
+  }
+  const std::string huge_patch = "{\"metadata\":{\"blob\":\"" + std::string(1 << 20, 'x') + "\"}}";
+  CHECK(agenthost_session_store_update(h.store, id.c_str(), nullptr, huge_patch.c_str(), &json) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK(std::string(agenthost_last_error()).find("metadata is too large") != std::string::npos);
+  CHECK(agenthost_session_store_get(h.store, "", nullptr, &json) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_get(h.store, id.c_str(), "", &json) == AGENTHOST_INVALID_ARGUMENT);
+  REQUIRE(agenthost_session_store_get(h.store, id.c_str(), nullptr, &json) == AGENTHOST_OK);
+  const std::string after = take(json);
+  CHECK(field(after, "total_turns") == "0");
+  CHECK(field(after, "status") == "active");
+  CHECK(field(after, "updated_at") == field(after, "created_at"));
+}
+
+TEST_CASE("capi sessions: list pages carry the documented JSON and cursors walk every page") {
+  Handles h;
+  std::set<std::string> ids;
+  for (int i = 0; i < 12; ++i) {
+    ids.insert(field(create(h, std::string("{\"model\":\"m\",\"owner_api_key\":\"") + kOwner + "\"}"),
+                     "id"));
+  }
+  create(h, "{\"model\":\"other\"}");
+  agenthost_session_page *page = nullptr;
+  const std::string first_query = std::string("{\"owner_api_key\":\"") + kOwner + "\",\"page_size\":5}";
+  REQUIRE(agenthost_session_store_list(h.store, first_query.c_str(), &page) == AGENTHOST_OK);
+  CHECK(agenthost_session_page_count(page) == 5);
+  CHECK(agenthost_session_page_total(page) == 12);
+  std::size_t len = 0;
+  const char *item = agenthost_session_page_item(page, 0, &len);
+  REQUIRE(item != nullptr);
+  CHECK(std::strlen(item) == len);
+  CHECK(agenthost_session_page_item(page, 5, &len) == nullptr);
+  const std::string json(agenthost_session_page_json(page, &len));
+  CHECK(json.size() == len);
+  CHECK(json.rfind("{\"sessions\":[{", 0) == 0);
+  CHECK(json.find(std::string(item)) != std::string::npos);
+  CHECK(json.find("],\"total\":12,\"page\":1,\"page_size\":5,\"next_cursor\":\"") != std::string::npos);
+  CHECK(json.find("\"skipped_corrupt\":0") != std::string::npos);
+  CHECK(json.find("owner") == std::string::npos);
+  std::string cursor = field(json, "next_cursor");
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < agenthost_session_page_count(page); ++k) {
+    seen.insert(field(agenthost_session_page_item(page, k, nullptr), "id"));
+  }
+  agenthost_session_page_free(page);
+
+  for (int i = 0; i < 10 && cursor != "null"; ++i) {
+    const std::string q = std::string("{\"owner_api_key\":\"") + kOwner +
+                          "\",\"page_size\":5,\"cursor\":\"" + cursor + "\"}";
+    REQUIRE(agenthost_session_store_list(h.store, q.c_str(), &page) == AGENTHOST_OK);
+    for (std::size_t k = 0; k < agenthost_session_page_count(page); ++k) {
+      seen.insert(field(agenthost_session_page_item(page, k, nullptr), "id"));
+    }
+    cursor = field(agenthost_session_page_json(page, nullptr), "next_cursor");
+    agenthost_session_page_free(page);
+  }
+  CHECK(cursor == "null");
+  CHECK(seen == ids);
+
+  CHECK(total(h) == 13);
+  CHECK(total(h, "{\"status\":\"completed\"}") == 0);
+  for (const char *bad : {"{\"page_size\":0}", "{\"page_size\":101}", "{\"cursor\":\"@@@\"}",
+                          "{\"status\":\"nope\"}", "{\"page\":0}", "[", "{\"owner\":\"x\"}"}) {
+    INFO(bad);
+    CHECK(agenthost_session_store_list(h.store, bad, &page) == AGENTHOST_INVALID_ARGUMENT);
+    CHECK(page == nullptr);
+  }
+}
+
+TEST_CASE("capi sessions: reindex indexes the Python service's records") {
+  Handles h;
+  const std::string record =
+      R"({"id": "py-1", "model": "claude-3-5-sonnet-20241022", "status": "active", "created_at": "2026-01-09T17:00:00.123456", "updated_at": "2026-01-09T17:00:00.123456", "total_turns": 3, "total_cost_usd": 0.0123, "parent_session_id": null, "owner_api_key": "sk-capi-owner"})";
+  const std::string key = h.prefix + "session:py-1";
+  REQUIRE(agenthost_cache_client_set(h.cache, key.c_str(), record.data(), record.size(), 600) ==
+          AGENTHOST_OK);
+  CHECK(total(h) == 0);
+  std::uint64_t indexed = 0;
+  REQUIRE(agenthost_session_store_reindex(h.store, &indexed) == AGENTHOST_OK);
+  CHECK(indexed == 1);
+  const std::string q = std::string("{\"owner_api_key\":\"") + kOwner + "\"}";
+  CHECK(total(h, q.c_str()) == 1);
+  char *json = nullptr;
+  REQUIRE(agenthost_session_store_get(h.store, "py-1", kOwner, &json) == AGENTHOST_OK);
+  const std::string got = take(json);
+  CHECK(field(got, "created_at") == "2026-01-09T17:00:00.123456+00:00");
+  CHECK(field(got, "total_turns") == "3");
+}
