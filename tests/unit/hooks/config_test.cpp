@@ -1,1 +1,147 @@
+// Hook configuration: accepted forms and every rejected one, with the event, index and field.
+#include "hooks/event_name.hpp"
+#include "hooks/hook_config.hpp"
+#include "hooks/matcher.hpp"
+#include "hooks/webhook_url.hpp"
+
+#include <agenthost/error.hpp>
 #include <catch2/catch.hpp>
+
+using agenthost::Decision;
+using agenthost::Errc;
+using agenthost::Error;
+using agenthost::hooks::parse_hook_config;
+
+namespace {
+
+std::string error_of(const std::string &config) {
+  try {
+    (void)parse_hook_config(config);
+  } catch (const Error &e) {
+    CHECK(e.code() == Errc::invalid_argument);
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+}  // namespace
+
+TEST_CASE("event names: snake_case and PascalCase are one name", "[hooks][config]") {
+  using agenthost::hooks::canonical_event_name;
+  CHECK(canonical_event_name("pre_tool_use") == "PreToolUse");
+  CHECK(canonical_event_name("PreToolUse") == "PreToolUse");
+  CHECK(canonical_event_name("user_prompt_submit") == "UserPromptSubmit");
+  CHECK(canonical_event_name("stop") == "Stop");
+  CHECK(canonical_event_name("SubagentStop") == "SubagentStop");
+}
+
+TEST_CASE("a valid configuration in all its forms", "[hooks][config]") {
+  const auto events = parse_hook_config(R"({
+    "pre_tool_use": [
+      {"url": "https://policy.internal/hook", "matcher": "Bash|Write", "timeout_ms": 2000,
+       "headers": {"Authorization": "Bearer x"}, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+       "on_failure": "deny", "unknown_field": [1, 2]},
+      {"url": "http://10.0.0.1:8080/b", "timeout": 1.5}
+    ],
+    "Stop": {"url": "https://audit.internal/stop", "timeout": 30},
+    "Notification": {"url": "https://n.internal/", "on_failure": "deny"},
+    "SomeFutureEvent": []
+  })");
+  REQUIRE(events.size() == 4);
+  CHECK(events[0].event == "PreToolUse");
+  REQUIRE(events[0].hooks.size() == 2);
+  const auto &h0 = events[0].hooks[0];
+  CHECK(h0.timeout.count() == 2000);
+  CHECK(h0.signer.has_value());
+  CHECK(h0.on_failure == Decision::deny);
+  REQUIRE(h0.headers.size() == 1);
+  CHECK(h0.headers[0] == "Authorization: Bearer x");
+  CHECK(h0.matcher.matches("Write"));
+  CHECK_FALSE(h0.matcher.matches("Read"));
+  CHECK(events[0].hooks[1].timeout.count() == 1500);
+  CHECK(events[0].hooks[1].on_failure == Decision::deny);  // PreToolUse default
+  CHECK(events[1].event == "Stop");
+  CHECK(events[1].hooks[0].timeout.count() == 30000);
+  CHECK(events[1].hooks[0].on_failure == Decision::allow);  // default elsewhere
+  CHECK(events[2].hooks[0].on_failure == Decision::deny);
+  CHECK(events[2].hooks[0].timeout.count() == 30000);      // the default timeout
+  CHECK(events[3].hooks.empty());
+}
+
+TEST_CASE("every configuration error names the event, hook index and field", "[hooks][config]") {
+  struct Case {
+    const char *config;
+    const char *names;
+  };
+  const Case cases[] = {
+      {R"({"PreToolUse": {"matcher": "Bash"}})", "PreToolUse[0].url: is required"},
+      {R"({"PreToolUse": {"url": 5}})", "PreToolUse[0].url: must be a string"},
+      {R"({"PreToolUse": {"url": "/relative/path"}})", "PreToolUse[0].url"},
+      {R"({"PreToolUse": {"url": "ftp://example.com/x"}})", "PreToolUse[0].url"},
+      {R"({"PreToolUse": {"url": "file:///etc/passwd"}})", "PreToolUse[0].url"},
+      {R"({"PreToolUse": {"url": "http://"}})", "PreToolUse[0].url"},
+      {R"({"PreToolUse": {"url": "http://a b/"}})", "PreToolUse[0].url"},
+      {R"({"Stop": [{"url": "http://a/"}, {"url": "http://a/", "timeout": 0}]})", "Stop[1].timeout"},
+      {R"({"Stop": {"url": "http://a/", "timeout": 301}})", "Stop[0].timeout"},
+      {R"({"Stop": {"url": "http://a/", "timeout": "30"}})", "Stop[0].timeout"},
+      {R"({"Stop": {"url": "http://a/", "timeout_ms": 0}})", "Stop[0].timeout_ms"},
+      {R"({"Stop": {"url": "http://a/", "timeout_ms": 300001}})", "Stop[0].timeout_ms"},
+      {R"({"Stop": {"url": "http://a/", "timeout_ms": 2.5}})", "Stop[0].timeout_ms"},
+      {R"({"Stop": {"url": "http://a/", "timeout": 5, "timeout_ms": 5000}})", "Stop[0].timeout_ms"},
+      {R"({"Stop": {"url": "http://a/", "matcher": 7}})", "Stop[0].matcher"},
+      {R"({"Stop": {"url": "http://a/", "matcher": "(unclosed"}})", "Stop[0].matcher: invalid regex"},
+      {R"({"Stop": {"url": "http://a/", "headers": ["x"]}})", "Stop[0].headers"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"X-A": 1}}})", "Stop[0].headers.X-A"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"Bad Name": "v"}}})", "Stop[0].headers"},
+      {R"({"Stop": {"url": "http://a/", "secret": 12}})", "Stop[0].secret"},
+      {R"({"Stop": {"url": "http://a/", "secret": "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}})", "Stop[0].secret"},
+      {R"({"Stop": {"url": "http://a/", "secret": "whsec_%%%%"}})", "Stop[0].secret"},
+      {R"({"Stop": {"url": "http://a/", "secret": "whsec_"}})", "Stop[0].secret"},
+      {R"({"Stop": {"url": "http://a/", "on_failure": "maybe"}})", "Stop[0].on_failure"},
+      {R"({"PreToolUse": {"url": "http://a/", "on_failure": "allow"}})", "PreToolUse[0].on_failure"},
+      {R"({"Stop": [{"url": "http://a/"}, "http://b/"]})", "Stop[1]: a hook must be an object"},
+      {R"({"Stop": 5})", "Stop[0]"},
+      {R"({"Stop": {"url": "http://a/"}, "stop": {"url": "http://b/"}})", "Stop: the event is configured twice"},
+      {R"([])", "must be a JSON object"},
+      {R"({"Stop": )", "not valid JSON"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.config);
+    CHECK_THAT(error_of(c.config), Catch::Contains(std::string("hooks config: ") + c.names));
+  }
+}
+
+TEST_CASE("configuration errors never echo secrets, header values or URL credentials",
+          "[hooks][config]") {
+  CHECK_THAT(error_of(R"({"Stop": {"url": "http://a/", "secret": "whsec_TOPSECRET%%"}})"),
+             !Catch::Contains("TOPSECRET"));
+  CHECK_THAT(error_of(R"({"Stop": {"url": "http://a/", "headers": {"Authorization": "Bearer TOPSECRET\n"}}})"),
+             !Catch::Contains("TOPSECRET"));
+  CHECK_THAT(error_of(R"({"Stop": {"url": "gopher://user:TOPSECRET@a/"}})"),
+             !Catch::Contains("TOPSECRET"));
+}
+
+TEST_CASE("matchers: whole-name RE2 matches", "[hooks][matcher]") {
+  using agenthost::hooks::Matcher;
+  CHECK(Matcher("", "w").matches_all());
+  CHECK(Matcher("*", "w").matches_all());
+  Matcher alt("Write|Edit", "w");
+  CHECK(alt.matches("Write"));
+  CHECK(alt.matches("Edit"));
+  CHECK_FALSE(alt.matches("WriteFile"));
+  CHECK_FALSE(alt.matches("MultiEdit"));
+  Matcher mcp("mcp__.*", "w");
+  CHECK(mcp.matches("mcp__server__tool"));
+  CHECK_FALSE(mcp.matches("xmcp__server"));
+  CHECK_FALSE(Matcher("Bash", "w").matches("Bash2"));
+  CHECK_THROWS_AS(Matcher("a)", "w"), Error);
+  // Linear time: a pattern that makes backtracking engines explode answers at once.
+  CHECK_FALSE(Matcher("(a+)+b", "w").matches(std::string(5000, 'a')));
+}
+
+TEST_CASE("webhook URLs: display form drops credentials and query", "[hooks][config]") {
+  const auto u = agenthost::hooks::parse_webhook_url("https://user:pw@h.example:8443/p/q?token=abc#f", "w");
+  CHECK(u.display == "https://h.example:8443/p/q");
+  CHECK(u.url == "https://user:pw@h.example:8443/p/q?token=abc#f");
+  CHECK(agenthost::hooks::parse_webhook_url("http://h.example", "w").display == "http://h.example/");
+}

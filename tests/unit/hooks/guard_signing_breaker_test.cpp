@@ -1,1 +1,142 @@
+// The SSRF address test, Standard Webhooks signing, the circuit breaker, verdict combination.
+#include "hooks/address_guard.hpp"
+#include "hooks/base64.hpp"
+#include "hooks/circuit_breaker.hpp"
+#include "hooks/verdict.hpp"
+#include "hooks/webhook_signer.hpp"
+
+#include <agenthost/error.hpp>
+#include <arpa/inet.h>
 #include <catch2/catch.hpp>
+#include <netinet/in.h>
+
+#include <cstring>
+
+using agenthost::Decision;
+using namespace agenthost::hooks;
+
+namespace {
+
+bool blocked(const char *text) {
+  sockaddr_in6 in6{};
+  sockaddr_in in4{};
+  if (inet_pton(AF_INET, text, &in4.sin_addr) == 1) {
+    in4.sin_family = AF_INET;
+    return is_blocked_address(reinterpret_cast<sockaddr *>(&in4), sizeof in4);
+  }
+  REQUIRE(inet_pton(AF_INET6, text, &in6.sin6_addr) == 1);
+  in6.sin6_family = AF_INET6;
+  return is_blocked_address(reinterpret_cast<sockaddr *>(&in6), sizeof in6);
+}
+
+}  // namespace
+
+TEST_CASE("address guard: private and special networks are blocked", "[hooks][ssrf]") {
+  for (const char *a :
+       {"127.0.0.1", "127.255.255.254", "10.0.0.1", "10.255.255.255", "172.16.0.1",
+        "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.255",
+        "0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.250", "255.255.255.255", "240.0.0.1",
+        "192.0.0.8", "198.18.0.1", "::", "::1", "fe80::1", "febf::1", "fc00::1", "fdff::1",
+        "fec0::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254",
+        "::127.0.0.1", "64:ff9b::a00:1", "2002:c0a8:0101::1"}) {
+    INFO(a);
+    CHECK(blocked(a));
+  }
+}
+
+TEST_CASE("address guard: public addresses pass", "[hooks][ssrf]") {
+  for (const char *a : {"8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.63.255.255",
+                        "100.128.0.1", "192.167.1.1", "169.253.1.1", "11.0.0.1", "2606:4700::1111",
+                        "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808"}) {
+    INFO(a);
+    CHECK_FALSE(blocked(a));
+  }
+  sockaddr unknown{};
+  unknown.sa_family = AF_UNIX;
+  CHECK(is_blocked_address(&unknown, sizeof unknown));
+}
+
+TEST_CASE("Standard Webhooks signature matches the specification's example", "[hooks][signing]") {
+  WebhookSigner signer("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "w");
+  CHECK(signer.signature("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})") ==
+        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  const auto a = signer.sign("{}");
+  const auto b = signer.sign("{}");
+  CHECK(a.id != b.id);
+  CHECK(a.signature == signer.signature(a.id, std::stoll(a.timestamp), "{}"));
+}
+
+TEST_CASE("base64 round trip and strict decoding", "[hooks][signing]") {
+  for (const std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    if (s.empty()) continue;
+    CHECK(base64_decode(base64_encode(s)) == s);
+  }
+  CHECK(base64_encode("foobar") == "Zm9vYmFy");
+  CHECK_FALSE(base64_decode("Zm9vYmF").has_value());
+  CHECK_FALSE(base64_decode("Zm9v YmF").has_value());
+  CHECK_FALSE(base64_decode("").has_value());
+  CHECK(base64_decode("Zm8=") == std::string("fo"));
+}
+
+TEST_CASE("circuit breaker: threshold, cooldown, single probe", "[hooks][breaker]") {
+  using Clock = CircuitBreaker::Clock;
+  CircuitBreaker b(3, std::chrono::milliseconds(1000));
+  auto t = Clock::time_point{} + std::chrono::hours(1);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(b.acquire(t));
+    b.record(false, t);
+  }
+  REQUIRE(b.acquire(t));
+  b.record(true, t);  // a success resets the count
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(b.acquire(t));
+    b.record(false, t);
+  }
+  CHECK_FALSE(b.acquire(t));
+  CHECK(b.is_open(t));
+  t += std::chrono::milliseconds(999);
+  CHECK_FALSE(b.acquire(t));
+  t += std::chrono::milliseconds(1);
+  CHECK(b.acquire(t));        // the probe
+  CHECK_FALSE(b.acquire(t));  // only one
+  b.record(false, t);         // failed probe: open again
+  CHECK_FALSE(b.acquire(t + std::chrono::milliseconds(500)));
+  t += std::chrono::milliseconds(1000);
+  CHECK(b.acquire(t));
+  b.record(true, t);
+  CHECK(b.acquire(t));
+  CHECK(b.acquire(t));
+  CHECK_FALSE(b.is_open(t));
+}
+
+TEST_CASE("combination: deny > ask > allow, reasons and updated input of the deciders",
+          "[hooks][combine]") {
+  auto outcome = [](Decision d, const char *reason, const char *error = "", const char *input = "") {
+    HookOutcome o;
+    o.result.url = "http://h/";
+    o.result.decision = d;
+    o.result.reason = reason;
+    o.result.error = error;
+    o.updated_input = input;
+    return o;
+  };
+  auto v = combine({outcome(Decision::allow, "ok", "", "{\"a\":1}"), outcome(Decision::ask, "hmm")});
+  CHECK(v.decision == Decision::ask);
+  CHECK(v.reason == "hmm");
+  CHECK(v.updated_input.empty());
+  v = combine({outcome(Decision::allow, "", "", "{\"a\":1}"), outcome(Decision::allow, "b", "", "{\"b\":2}")});
+  CHECK(v.decision == Decision::allow);
+  CHECK(v.updated_input == "{\"a\":1}");
+  CHECK(v.reason == "b");
+  v = combine({outcome(Decision::allow, "fine", "timeout"), outcome(Decision::deny, "x", "connection"),
+               outcome(Decision::deny, "y")});
+  CHECK(v.decision == Decision::deny);
+  CHECK(v.failed);
+  CHECK(v.error == "timeout");
+  CHECK(v.reasons == std::vector<std::string>{"x", "y"});
+  CHECK(v.reason == "x; y");
+  v = combine({});
+  CHECK(v.decision == Decision::allow);
+  CHECK(v.reason == "no hook matched");
+  CHECK(v.to_json() == R"({"decision":"allow","reason":"no hook matched","failed":false,"error":null,"updated_input":null,"hooks":[]})");
+}

@@ -1,1 +1,108 @@
+// Webhook reply parsing, hook input checking and the request body, JSON string writing.
+#include "hooks/hook_input.hpp"
+#include "hooks/json_text.hpp"
+#include "hooks/reply_parser.hpp"
+
+#include <agenthost/error.hpp>
 #include <catch2/catch.hpp>
+
+using agenthost::Decision;
+using agenthost::hooks::parse_hook_input;
+using agenthost::hooks::parse_reply;
+
+TEST_CASE("replies: accepted decisions", "[hooks][reply]") {
+  struct Case {
+    const char *body;
+    Decision decision;
+    const char *reason;
+  };
+  const Case cases[] = {
+      {R"({"decision":"allow"})", Decision::allow, ""},
+      {R"({"decision":"deny","reason":"no"})", Decision::deny, "no"},
+      {R"({"decision":"ask","reason":"check"})", Decision::ask, "check"},
+      {R"({"decision":"approve"})", Decision::allow, ""},
+      {R"({"decision":"block","reason":"legacy"})", Decision::deny, "legacy"},
+      {R"({"hookSpecificOutput":{"permissionDecision":"deny","permissionDecisionReason":"cc"}})", Decision::deny, "cc"},
+      {R"({"hookSpecificOutput":{"permissionDecision":"ask"}})", Decision::ask, ""},
+      // Both shapes: the stricter decision holds.
+      {R"({"decision":"allow","hookSpecificOutput":{"permissionDecision":"deny"}})", Decision::deny, ""},
+      {R"({"decision":"deny","reason":"top","hookSpecificOutput":{"permissionDecision":"allow"}})", Decision::deny, "top"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.body);
+    const auto r = parse_reply(c.body, true);
+    CHECK(r.ok);
+    CHECK(r.has_decision);
+    CHECK(r.decision == c.decision);
+    CHECK(r.reason == c.reason);
+  }
+}
+
+TEST_CASE("replies: invalid ones are never a decision", "[hooks][reply]") {
+  for (const char *body :
+       {"", "  \n", "not json", "[1]", "\"allow\"", "null", "{\"decision\":\"maybe\"}",
+        "{\"decision\":\"ALLOW \"}", "{\"decision\":\"Allow\"}", "{\"decision\":1}",
+        "{\"decision\":null}", "{\"decision\":\"allow\",\"reason\":5}",
+        "{\"decision\":\"allow\",\"modified_input\":\"rm\"}",
+        "{\"hookSpecificOutput\":{\"permissionDecision\":\"approve\"}}",
+        "{\"hookSpecificOutput\":\"deny\"}", "{\"reason\":\"no decision\"}",
+        "{\"decision\":\"allow\""}) {
+    INFO(body);
+    const auto r = parse_reply(body, true);
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.problem.empty());
+  }
+}
+
+TEST_CASE("replies: acknowledgements where no decision is required", "[hooks][reply]") {
+  for (const char *body : {"", "{}", "{\"reason\":\"noted\"}"}) {
+    const auto r = parse_reply(body, false);
+    CHECK(r.ok);
+    CHECK_FALSE(r.has_decision);
+  }
+  CHECK_FALSE(parse_reply("{\"decision\":\"maybe\"}", false).ok);
+  CHECK_FALSE(parse_reply("garbage", false).ok);
+}
+
+TEST_CASE("replies: updated input is kept as a JSON object", "[hooks][reply]") {
+  auto r = parse_reply(R"({"decision":"allow","modified_input":{"a": [1, 2]}})", true);
+  CHECK(r.updated_input == R"({"a":[1,2]})");
+  r = parse_reply(R"({"hookSpecificOutput":{"permissionDecision":"allow","updatedInput":{"b":"c"}}})", true);
+  CHECK(r.updated_input == R"({"b":"c"})");
+}
+
+TEST_CASE("hook input: fields and the request body", "[hooks][input]") {
+  const auto in = parse_hook_input(
+      R"({"hook_event_name":"pre_tool_use","session_id":"s","tool_name":"Bash","tool_input":{"command":"ls \"x\""}})");
+  CHECK(in.event == "PreToolUse");
+  CHECK(in.session_id == "s");
+  CHECK(in.tool_name == "Bash");
+  CHECK(in.has_tool_name);
+  CHECK(in.body ==
+        R"({"session_id":"s","tool_name":"Bash","tool_input":{"command":"ls \"x\""},"hook_event":"PreToolUse","hook_event_name":"PreToolUse"})");
+  const auto stop = parse_hook_input(R"({"hook_event":"Stop"})");
+  CHECK(stop.event == "Stop");
+  CHECK_FALSE(stop.has_tool_name);
+  CHECK(stop.body == R"({"hook_event":"Stop","hook_event_name":"Stop"})");
+}
+
+TEST_CASE("hook input: nesting is limited", "[hooks][input]") {
+  auto nested = [](std::size_t depth) {
+    return R"({"hook_event_name":"Stop","x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  };
+  CHECK_NOTHROW(parse_hook_input(nested(agenthost::hooks::kMaxInputDepth - 2)));
+  CHECK_THROWS_AS(parse_hook_input(nested(agenthost::hooks::kMaxInputDepth + 1)), agenthost::Error);
+  // The limit survives the parser growing its buffers for a large input.
+  const std::string big = R"({"hook_event_name":"Stop","pad":")" + std::string(1 << 20, 'p') + "\"}";
+  CHECK_NOTHROW(parse_hook_input(big));
+  CHECK_THROWS_AS(parse_hook_input(nested(agenthost::hooks::kMaxInputDepth + 1)), agenthost::Error);
+}
+
+TEST_CASE("JSON strings are escaped and always valid UTF-8", "[hooks][json]") {
+  std::string out;
+  agenthost::hooks::append_json_string(out, std::string("a\"b\\c\n\x01\x7f", 8));
+  CHECK(out == R"("a\"b\\c\n\u0001\u007f")");
+  out.clear();
+  agenthost::hooks::append_json_string(out, "caf\xC3\xA9 \xFF");
+  CHECK(out == "\"caf\xC3\xA9 \xEF\xBF\xBD\"");
+}
