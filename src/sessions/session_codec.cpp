@@ -131,10 +131,56 @@ std::optional<std::string> read_owner_hash(std::string_view id, dom::element v) 
   return hash;
 }
 
+// Minified JSON of a parsed element. Faster than simdjson::minify(element), which appends one
+// character at a time; this is on the listing's hot path (every record's metadata).
+void append_minified(std::string &out, dom::element v) {
+  switch (v.type()) {
+    case dom::element_type::OBJECT: {
+      out += '{';
+      bool first = true;
+      for (auto field : dom::object(v)) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, field.key, "metadata key");
+        out += ':';
+        append_minified(out, field.value);
+      }
+      out += '}';
+      return;
+    }
+    case dom::element_type::ARRAY: {
+      out += '[';
+      bool first = true;
+      for (dom::element item : dom::array(v)) {
+        if (!first) out += ',';
+        first = false;
+        append_minified(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case dom::element_type::STRING:
+      append_json_string(out, v.get_string().value_unsafe(), "metadata string");
+      return;
+    case dom::element_type::INT64: out += std::to_string(v.get_int64().value_unsafe()); return;
+    case dom::element_type::UINT64: out += std::to_string(v.get_uint64().value_unsafe()); return;
+    case dom::element_type::DOUBLE: out += format_json_double(v.get_double().value_unsafe()); return;
+    case dom::element_type::BOOL: out += v.get_bool().value_unsafe() ? "true" : "false"; return;
+    case dom::element_type::NULL_VALUE: out += "null"; return;
+  }
+}
+
+std::string minified(dom::element v) {
+  std::string out;
+  out.reserve(64);
+  append_minified(out, v);
+  return out;
+}
+
 std::optional<std::string> read_metadata(std::string_view id, dom::element v) {
   if (v.is_null()) return std::nullopt;
   if (v.type() != dom::element_type::OBJECT) corrupt(id, "session_metadata is not an object");
-  return simdjson::minify(v);
+  return minified(v);
 }
 
 // The fields of one record; the reader keeps the last of duplicated keys, as Python's json does.
@@ -274,13 +320,13 @@ std::string normalize_metadata(std::string_view json) {
   if (doc.type() != dom::element_type::OBJECT) {
     throw Error(Errc::invalid_argument, "metadata must be a JSON object");
   }
-  std::string minified = simdjson::minify(doc);
-  if (minified.size() > kMaxMetadataBytes) {
+  std::string compact = minified(doc);
+  if (compact.size() > kMaxMetadataBytes) {
     throw Error(Errc::invalid_argument,
                 fmt::format("metadata is too large ({} bytes minified; at most {})",
-                            minified.size(), kMaxMetadataBytes));
+                            compact.size(), kMaxMetadataBytes));
   }
-  return minified;
+  return compact;
 }
 
 }  // namespace agenthost::detail
