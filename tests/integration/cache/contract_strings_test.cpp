@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/mman.h>
+
 using namespace agenthost;
 using namespace std::chrono_literals;
 using test::contract_client;
@@ -251,4 +253,35 @@ TEST_CASE("contract: mget returns nullopt for a key of another type") {
   auto values = c.mget({p + "set", p + "str"});
   CHECK_FALSE(values[0].has_value());
   CHECK(values[1] == std::optional<std::string>("v"));
+}
+
+TEST_CASE("contract: a value over Redis' 512 MiB limit is invalid_argument") {
+  CacheClient c = contract_client();
+  std::string k = contract_prefix("huge") + "k";
+  // Reserved, never touched: the size check must refuse it before reading a byte.
+  const std::size_t size = 512u * 1024u * 1024u + 1u;
+  void *p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  REQUIRE(p != MAP_FAILED);
+  std::string_view huge(static_cast<const char *>(p), size);
+  auto invalid = Catch::Predicate<Error>([](const Error &e) {
+    return e.code() == Errc::invalid_argument &&
+           std::string(e.what()).find("536870913 bytes") != std::string::npos;
+  });
+  CHECK_THROWS_MATCHES(c.set(k, huge), Error, invalid);
+  CHECK_THROWS_MATCHES(c.set_if_absent(k, huge), Error, invalid);
+  ::munmap(p, size);
+  CHECK_FALSE(c.exists(k));
+}
+
+TEST_CASE("contract: options() are the client's options") {
+  CacheClient c = contract_client();
+  CHECK(c.options().url == test::contract_url());
+  PoolStats stats = c.stats();
+  if (c.is_memory()) {
+    CHECK(stats.open == 0);  // memory:// has no connections
+    CHECK(stats.created == 0);
+  } else {
+    c.ping();
+    CHECK(c.stats().created >= 1);
+  }
 }
