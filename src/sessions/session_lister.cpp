@@ -166,20 +166,17 @@ Verdict judge(const Plan &p, const std::optional<std::string> &value, const std:
   return Verdict::show;
 }
 
-// Commands that fix a stale entry: drop it from the index read; a record whose status changed
-// behind our back is moved to the index of its real status.
+// Commands that fix a stale entry. A ghost (record gone) leaves every index of this scope; a
+// misplaced entry (the record's owner or status changed behind our back) leaves the index read
+// and is written where the record now belongs.
 void plan_fix(const KeySchema &keys, const Plan &p, Verdict v, const Candidate &c,
               const Session &s, std::vector<Command> &fixes) {
+  if (v == Verdict::ghost) {
+    for (auto &cmd : index_remove_commands(keys, c.id, p.owner_hash)) fixes.push_back(std::move(cmd));
+    return;
+  }
   fixes.push_back({"ZREM", p.index, c.id});
-  if (v == Verdict::ghost && p.index != keys.index(std::nullopt, std::nullopt)) {
-    // The global index holds every session; without a record the ghost goes from there too.
-    for (const auto &index : keys.all_indexes_for(std::nullopt)) {
-      if (index != p.index) fixes.push_back({"ZREM", index, c.id});
-    }
-  }
-  if (v == Verdict::misplaced) {
-    for (auto &cmd : index_write_commands(keys, s)) fixes.push_back(std::move(cmd));
-  }
+  for (auto &cmd : index_write_commands(keys, s)) fixes.push_back(std::move(cmd));
 }
 
 }  // namespace

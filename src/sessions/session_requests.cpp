@@ -158,7 +158,8 @@ ListQuery parse_list_query(std::string_view json) {
 }
 
 SessionStoreOptions parse_store_options(std::string_view json) {
-  SessionStoreOptions o = SessionStoreOptions::from_env();
+  SessionStoreOptions o;
+  bool has_ttl = false;
   for_each_field(json, "session store options", [&](std::string_view k, dom::element v) {
     if (k == "key_prefix") {
       o.key_prefix = string_field(k, v);
@@ -166,10 +167,12 @@ SessionStoreOptions parse_store_options(std::string_view json) {
       o.index_prefix = string_field(k, v);
     } else if (k == "ttl_s") {
       o.ttl = std::chrono::seconds(whole_number_field(k, v, 60, 86400));
+      has_ttl = true;
     } else {
       unknown_field("session store options", k);
     }
   });
+  if (!has_ttl) o.ttl = SessionStoreOptions::from_env().ttl;
   return o;
 }
 

@@ -14,7 +14,8 @@ CreateRequest parse_create_request(std::string_view json);
 SessionPatch parse_session_patch(std::string_view json);
 // {"owner_api_key"?, "status"?, "page"?, "page_size"?, "cursor"?}
 ListQuery parse_list_query(std::string_view json);
-// {"key_prefix"?, "index_prefix"?, "ttl_s"?}; fields absent keep SessionStoreOptions::from_env().
+// {"key_prefix"?, "index_prefix"?, "ttl_s"?}; absent fields take the defaults, ttl_s that of
+// SessionStoreOptions::from_env() (REDIS_SESSION_TTL).
 SessionStoreOptions parse_store_options(std::string_view json);
 
 }  // namespace agenthost::detail

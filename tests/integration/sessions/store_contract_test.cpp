@@ -426,6 +426,7 @@ TEST_CASE("ghosts: records deleted behind the store's back never appear and leav
   CHECK(env.cache.zcard(env.owner_index()) == 10);
   CHECK(env.cache.zcard(env.all_index()) == 10);
   CHECK(env.cache.zcard(env.status_index("active")) == 10);
+  CHECK(env.cache.zcard(env.owner_index() + ":status:active") == 10);
 }
 
 TEST_CASE("ghosts: expired records never appear and one admin listing drops them") {
