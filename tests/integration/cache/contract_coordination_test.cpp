@@ -330,3 +330,28 @@ TEST_CASE("contract: a moved-from client throws instead of crashing; the target 
   d = std::move(b);
   CHECK(d.get(k) == std::optional<std::string>("v"));
 }
+
+TEST_CASE("contract: one client shared by 8 threads: no lost increments, no crossed values") {
+  CacheClient c = contract_client();
+  std::string p = contract_prefix("threads");
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::string own = p + "own:" + std::to_string(t);
+      for (int i = 0; i < 100; ++i) {
+        c.incr(p + "shared");
+        c.set(own, std::to_string(i));
+        if (c.get(own) != std::optional<std::string>(std::to_string(i))) ++wrong;
+        c.zadd(p + "z", {{own + ":" + std::to_string(i), double(i)}});
+        c.sadd(p + "s", {own});
+        if (i % 25 == 0 && c.scan(p + "own:*").empty()) ++wrong;
+      }
+    });
+  }
+  for (auto &t : threads) t.join();
+  CHECK(wrong == 0);
+  CHECK(c.get(p + "shared") == std::optional<std::string>("800"));
+  CHECK(c.zcard(p + "z") == 800);
+  CHECK(c.smembers(p + "s").size() == 8);
+}
