@@ -187,3 +187,36 @@ TEST_CASE("codec: doubles are written like Python floats") {
   CHECK(format_json_double(0.1) == "0.1");
   CHECK(format_json_double(1e300) == "1e+300");
 }
+
+TEST_CASE("codec: mutated records decode or are corrupt - never another outcome") {
+  const std::string base =
+      R"({"id": "py-new-1", "model": "claude-sonnet-4", "status": "completed", "created_at": "2026-01-09T17:00:00.123456+00:00", "updated_at": "2026-01-09T17:00:05.123456+00:00", "total_turns": "7", "total_cost_usd": null, "parent_session_id": "py-old-1", "owner_api_key_hash": "b5562d6eb29aa965d2933f73ca0ca12ebe1b8f163f893f5ba8aff713ccef2146", "session_metadata": {"project": "caf\u00e9", "tags": ["a", "b"], "n": 1.5e3}})";
+  std::uint32_t state = 12345;  // a fixed LCG: the same mutations on every run
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  const char alphabet[] = "{}[]\",:0123456789.eE+-tfnul \\\x01\xc3\xa9\xff";
+  int decoded = 0, corrupt_count = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = base;
+    for (int edits = 1 + static_cast<int>(next() % 4); edits > 0; --edits) {
+      const std::size_t at = next() % s.size();
+      switch (next() % 3) {
+        case 0: s[at] = alphabet[next() % (sizeof alphabet - 1)]; break;
+        case 1: s.erase(at, 1 + next() % 8); break;
+        default: s.insert(at, 1, alphabet[next() % (sizeof alphabet - 1)]); break;
+      }
+    }
+    const Errc code = code_of([&] {
+      const Session d = decode_record("x", s);
+      // Whatever decodes must encode again into a record that decodes the same.
+      const Session again = decode_record("x", encode_record(d));
+      CHECK(again.total_turns == d.total_turns);
+      CHECK(again.metadata_json == d.metadata_json);
+      CHECK(again.created_at == d.created_at);
+    });
+    if (code == Errc::ok) ++decoded;
+    else if (code == Errc::corrupt) ++corrupt_count;
+    else FAIL("unexpected error code " << errc_name(code) << " for " << s);
+  }
+  CHECK(decoded > 0);
+  CHECK(corrupt_count > 0);
+}
