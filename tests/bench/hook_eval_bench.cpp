@@ -1,0 +1,270 @@
+// Benchmark: the cost HookPolicy adds to a webhook call.
+//   raw        libcurl easy handle reused for every POST (keep-alive), same body, no parsing
+//   evaluate   HookPolicy::evaluate: input parsing, request building, curl multi, reply parsing,
+//              verdict, counters
+// Both talk to the same keep-alive HTTP/1.1 server in this process, in the same run, in
+// alternating rounds. Then: the latency of a fail-closed verdict with an open circuit, and
+// throughput with 1, 2 and 4 threads (each raw thread with its own handle).
+#include <agenthost/hook_policy.hpp>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kRounds = 10;
+constexpr int kPerRound = 1000;
+constexpr int kWarmup = 500;
+constexpr int kCircuitIterations = 50000;
+constexpr auto kThroughputTime = std::chrono::seconds(2);
+
+const std::string kReplyBody = R"({"decision":"allow","reason":"bench ok"})";
+const std::string kReply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(kReplyBody.size()) + "\r\n\r\n" + kReplyBody;
+
+// Reads requests (headers + Content-Length body) from one keep-alive connection and answers each.
+void serve_connection(int fd) {
+  std::string buf;
+  char chunk[16384];
+  for (;;) {
+    const auto header_end = buf.find("\r\n\r\n");
+    if (header_end != std::string::npos) {
+      std::size_t length = 0;
+      std::string head = buf.substr(0, header_end);
+      std::transform(head.begin(), head.end(), head.begin(), ::tolower);
+      if (auto p = head.find("content-length:"); p != std::string::npos) {
+        length = std::stoul(head.substr(p + 15));
+      }
+      if (buf.size() >= header_end + 4 + length) {
+        buf.erase(0, header_end + 4 + length);
+        if (::send(fd, kReply.data(), kReply.size(), MSG_NOSIGNAL) < 0) break;
+        continue;
+      }
+    }
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) break;
+    buf.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+}
+
+class Server {
+ public:
+  Server() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 128) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+      throw std::runtime_error("bench server: cannot listen on 127.0.0.1");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { accept_loop(); });
+  }
+  ~Server() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return fmt::format("http://127.0.0.1:{}/hook", port_); }
+
+ private:
+  void accept_loop() {
+    for (;;) {
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      const int one = 1;
+      ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      std::thread(serve_connection, c).detach();
+    }
+  }
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+std::size_t discard_into(char *data, std::size_t size, std::size_t n, void *out) {
+  static_cast<std::string *>(out)->append(data, size * n);
+  return size * n;
+}
+
+// A raw libcurl POST on one reused easy handle: the floor for one webhook call.
+class RawPoster {
+ public:
+  RawPoster(const std::string &url, const std::string &body) : body_(body) {
+    easy_ = curl_easy_init();
+    headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
+    curl_easy_setopt(easy_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, body_.data());
+    curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_.size()));
+    curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy_, CURLOPT_PROXY, "");
+    curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, discard_into);
+    curl_easy_setopt(easy_, CURLOPT_WRITEDATA, &reply_);
+  }
+  ~RawPoster() {
+    curl_easy_cleanup(easy_);
+    curl_slist_free_all(headers_);
+  }
+  void post() {
+    reply_.clear();
+    if (curl_easy_perform(easy_) != CURLE_OK) throw std::runtime_error("raw POST failed");
+  }
+
+ private:
+  std::string body_;
+  std::string reply_;
+  CURL *easy_ = nullptr;
+  curl_slist *headers_ = nullptr;
+};
+
+template <typename F>
+double micros_of(F &&f) {
+  const auto start = Clock::now();
+  f();
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+const std::string kInput =
+    R"({"hook_event_name":"PreToolUse","session_id":"bench-session","tool_name":"Bash",)"
+    R"("tool_input":{"command":"ls -la /tmp","description":"list files"},"tool_use_id":"toolu_01"})";
+
+std::string config_for(const std::string &url) {
+  return R"({"PreToolUse":{"url":")" + url + R"(","matcher":"Bash|Write","timeout_ms":2000}})";
+}
+
+agenthost::HookPolicyOptions private_ok() {
+  agenthost::HookPolicyOptions o;
+  o.allow_private_networks = true;
+  return o;
+}
+
+void latency(const Server &server) {
+  agenthost::HookPolicy policy(config_for(server.url()), private_ok());
+  // The raw baseline sends the very body evaluate sends (input + both event names).
+  const std::string body =
+      R"({"session_id":"bench-session","tool_name":"Bash","tool_input":{"command":"ls -la /tmp","description":"list files"},"tool_use_id":"toolu_01","hook_event":"PreToolUse","hook_event_name":"PreToolUse"})";
+  RawPoster raw(server.url(), body);
+  for (int i = 0; i < kWarmup; ++i) {
+    raw.post();
+    if (policy.evaluate(kInput).decision != agenthost::Decision::allow) {
+      throw std::runtime_error("evaluate did not allow");
+    }
+  }
+  std::vector<double> raw_us, eval_us;
+  for (int r = 0; r < kRounds; ++r) {
+    for (int i = 0; i < kPerRound; ++i) raw_us.push_back(micros_of([&] { raw.post(); }));
+    for (int i = 0; i < kPerRound; ++i) {
+      eval_us.push_back(micros_of([&] { (void)policy.evaluate(kInput); }));
+    }
+  }
+  const double raw_med = percentile(raw_us, 0.5), eval_med = percentile(eval_us, 0.5);
+  fmt::print("## Per-evaluation latency, {} samples each ({} alternating rounds)\n\n", raw_us.size(), kRounds);
+  fmt::print("| path | median us | p90 us | p99 us |\n|---|---:|---:|---:|\n");
+  fmt::print("| raw libcurl POST, reused handle | {:.1f} | {:.1f} | {:.1f} |\n", raw_med,
+             percentile(raw_us, 0.9), percentile(raw_us, 0.99));
+  fmt::print("| HookPolicy::evaluate | {:.1f} | {:.1f} | {:.1f} |\n", eval_med,
+             percentile(eval_us, 0.9), percentile(eval_us, 0.99));
+  fmt::print("\nratio evaluate / raw at the median: {:.3f}x (target <= 1.25x)\n\n", eval_med / raw_med);
+}
+
+void open_circuit() {
+  agenthost::HookPolicyOptions options = private_ok();
+  options.failure_threshold = 1;
+  options.cooldown = std::chrono::hours(1);
+  // Port 9 on loopback: nothing listens, so the first call fails and opens the circuit.
+  agenthost::HookPolicy policy(config_for("http://127.0.0.1:9/hook"), options);
+  if (policy.evaluate(kInput).error != "connection") throw std::runtime_error("expected a refusal");
+  std::vector<double> us;
+  us.reserve(kCircuitIterations);
+  for (int i = 0; i < kCircuitIterations; ++i) {
+    agenthost::Verdict v;
+    us.push_back(micros_of([&] { v = policy.evaluate(kInput); }));
+    if (v.decision != agenthost::Decision::deny || v.error != "circuit_open") {
+      throw std::runtime_error("expected a circuit_open deny");
+    }
+  }
+  fmt::print("## Fail-closed verdict with an open circuit, {} samples\n\n", us.size());
+  fmt::print("median {:.2f} us, p99 {:.2f} us (target: median < 20 us)\n\n", percentile(us, 0.5),
+             percentile(us, 0.99));
+}
+
+template <typename F>
+double throughput(int threads, F make_worker) {
+  std::atomic<bool> stop{false};
+  std::atomic<long> done{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      auto step = make_worker();
+      long n = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        step();
+        ++n;
+      }
+      done += n;
+    });
+  }
+  std::this_thread::sleep_for(kThroughputTime);
+  stop = true;
+  for (auto &th : pool) th.join();
+  return static_cast<double>(done.load()) / std::chrono::duration<double>(kThroughputTime).count();
+}
+
+void throughputs(const Server &server) {
+  agenthost::HookPolicy policy(config_for(server.url()), private_ok());
+  const std::string body = R"({"hook_event_name":"PreToolUse","tool_name":"Bash"})";
+  fmt::print("## Throughput, {} s per row\n\n", kThroughputTime.count());
+  fmt::print("| threads | evaluate / s | raw POST / s | ratio |\n|---:|---:|---:|---:|\n");
+  for (int threads : {1, 2, 4}) {
+    const double eval = throughput(threads, [&] { return [&] { (void)policy.evaluate(kInput); }; });
+    const double raw = throughput(threads, [&] {
+      auto poster = std::make_shared<RawPoster>(server.url(), body);
+      return [poster] { poster->post(); };
+    });
+    fmt::print("| {} | {:.0f} | {:.0f} | {:.2f} |\n", threads, eval, raw, eval / raw);
+  }
+  fmt::print("\n");
+}
+
+}  // namespace
+
+int main() {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  {
+    Server server;
+    fmt::print("# hook_eval_bench (libcurl {}, {} hardware threads)\n\n", curl_version_info(CURLVERSION_NOW)->version,
+               std::thread::hardware_concurrency());
+    latency(server);
+    open_circuit();
+    throughputs(server);
+  }
+  curl_global_cleanup();
+  return 0;
+}
