@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <string>
 
 namespace agenthost::detail {
@@ -44,17 +45,18 @@ Errc classify(int err, const char *errstr) {
 
 // hiredis writes with write(2): writing to a connection the server already closed raises
 // SIGPIPE, which would kill the host. A library must not change the process' signal handling, so
-// SIGPIPE is blocked in this thread while we write and a SIGPIPE we caused is consumed.
+// SIGPIPE is blocked in this thread while we write, and a SIGPIPE we caused (the write then
+// failed, so we are unwinding) is consumed. If the host itself blocks SIGPIPE, it is left alone.
 class SigpipeBlock {
  public:
-  SigpipeBlock() {
+  SigpipeBlock() : exceptions_(std::uncaught_exceptions()) {
     sigemptyset(&pipe_);
     sigaddset(&pipe_, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
-    was_pending_ = is_pending();
   }
   ~SigpipeBlock() {
-    if (!was_pending_ && is_pending()) {
+    bool failed = std::uncaught_exceptions() > exceptions_;
+    if (failed && sigismember(&old_, SIGPIPE) == 0 && is_pending()) {
       timespec zero{};
       sigtimedwait(&pipe_, nullptr, &zero);
     }
@@ -69,9 +71,9 @@ class SigpipeBlock {
     sigemptyset(&pending);
     return sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
   }
+  int exceptions_;
   sigset_t pipe_{};
   sigset_t old_{};
-  bool was_pending_ = false;
 };
 
 Reply convert(const redisReply *r) {

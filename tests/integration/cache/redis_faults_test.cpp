@@ -180,3 +180,18 @@ TEST_CASE("idempotent commands are retried on connection loss and others never",
   CHECK(c.stats().retries == 1);
   CHECK(server.cli({"GET", "n"}).find("1") == std::string::npos);  // INCR did not run twice
 }
+
+TEST_CASE("writing a large command to a closed connection fails without SIGPIPE killing us",
+          "[redis][faults]") {
+  RedisServer server;
+  auto o = fast_options(server.url());
+  o.idle_check_after = milliseconds(3600000);
+  o.retry_max_attempts = 1;
+  CacheClient c(o);
+  REQUIRE_NOTHROW(c.set("k", "v"));
+  server.cli({"CLIENT", "KILL", "TYPE", "normal"});
+  std::this_thread::sleep_for(milliseconds(50));
+  std::string big(16 << 20, 'x');  // more than the socket buffers: several write(2) calls
+  CHECK(outcome_of([&] { c.set("big", big); }).code == Errc::connection);
+  CHECK(c.get("k") == "v");
+}
