@@ -15,6 +15,7 @@ namespace agenthost::hooks {
 struct Channel {
   CURLM *multi = nullptr;
   std::vector<CURL *> easies;
+  std::size_t configured = 0;  // easies[0..configured) carry the transport's fixed options
 
   Channel();
   ~Channel();
