@@ -125,7 +125,13 @@ std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
     requests.push_back(make_request(specs[i], in.body));
   }
   if (requests.empty()) return outcomes;
-  auto results = transport.perform(requests);
+  std::vector<hooks::TransferResult> results;
+  try {
+    results = transport.perform(requests);
+  } catch (...) {  // every acquire() needs its record(), or a probe would hold the circuit open
+    for (std::size_t i : called) entry.breakers[i]->record(false, Clock::now());
+    throw;
+  }
   const auto done = Clock::now();
   std::size_t k = 0;
   for (auto &o : outcomes) {

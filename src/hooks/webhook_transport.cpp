@@ -193,7 +193,11 @@ std::vector<TransferResult> WebhookTransport::perform(
   }
   run(channel->multi, start + longest, max_response_bytes_);
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    curl_multi_remove_handle(channel->multi, channel->easies[i]);
+    CURL *e = channel->easies[i];
+    curl_multi_remove_handle(channel->multi, e);
+    // The handle outlives this call's Transfer: leave it no pointer into freed memory.
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
   }
   mark_unfinished(transfers);
   pool_->give_back(std::move(channel));
