@@ -96,14 +96,16 @@ class SessionStore {
 
   // Throws Error(conflict) when the id is in use, Error(invalid_argument) for bad input.
   Session create(const CreateRequest &request);
-  // nullopt when absent or owned by someone else; Error(corrupt) when undecodable.
+  // nullopt when absent or owned by someone else; Error(corrupt) when undecodable (with an
+  // owner key, an undecodable record reads as absent: its owner cannot be proven).
   std::optional<Session> get(std::string_view id,
                              const std::optional<std::string> &owner_api_key = std::nullopt);
   // Atomic read-modify-write; refreshes updated_at and the TTL. Error(not_found) when absent
   // or owned by someone else.
   Session update(std::string_view id, const SessionPatch &patch,
                  const std::optional<std::string> &owner_api_key = std::nullopt);
-  // Removes the record and its index entries together. false when absent (or not the owner's).
+  // Removes the record and its index entries together. false when absent (or not the owner's;
+  // an undecodable record can be removed only without an owner key).
   bool remove(std::string_view id,
               const std::optional<std::string> &owner_api_key = std::nullopt);
   // One index range read plus one MGET of the page (more only to drop stale index entries).

@@ -184,6 +184,7 @@ void plan_fix(const KeySchema &keys, const Plan &p, Verdict v, const Candidate &
 SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query) {
   const Plan p = make_plan(keys, query);
   SessionPage page;
+  page.sessions.reserve(p.size);
   page.page = p.page;
   page.page_size = p.size;
   std::vector<Command> fixes;
