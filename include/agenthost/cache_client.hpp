@@ -53,7 +53,8 @@ struct ScoredMember {
 
 // ZRANGE selection. By rank: start/stop are ranks (negative counts from the end, as in Redis).
 // By score: min/max are inclusive scores. `reverse` orders from the highest score; `offset` and
-// `count` page the result (count < 0 = no limit).
+// `count` page the result (count < 0 = no limit); they apply to score ranges only (Redis' LIMIT),
+// so a rank query with them, a negative offset or a NaN bound is Error(invalid_argument).
 struct ZRangeQuery {
   enum class By { rank, score };
   By by = By::rank;
@@ -113,7 +114,7 @@ class CacheClient {
   std::uint64_t del(std::string_view key);
   std::uint64_t del(const std::vector<std::string> &keys);
   bool exists(std::string_view key);
-  // false when the key does not exist.
+  // false when the key does not exist. ttl must be positive (use del to remove a key).
   bool expire(std::string_view key, std::chrono::milliseconds ttl);
   // Remaining time to live: nullopt for an absent key, -1 ms for a key without expiry.
   std::optional<std::chrono::milliseconds> ttl(std::string_view key);
@@ -121,6 +122,7 @@ class CacheClient {
   // Any number of keys; sent in bounded chunks, in one pipeline. Result in the keys' order.
   std::vector<std::optional<std::string>> mget(const std::vector<std::string> &keys);
   // SCAN MATCH pattern in bounded batches; stops after `cap` keys. Each key at most once.
+  // The pattern is Redis' glob syntax (* ? [..] \x) and must not be empty.
   std::vector<std::string> scan(std::string_view pattern,
                                 std::size_t cap = std::numeric_limits<std::size_t>::max());
 
@@ -134,7 +136,8 @@ class CacheClient {
   std::vector<ScoredMember> zrange(std::string_view key, const ZRangeQuery &query);
 
   // A lock: SET key token NX PX ttl with a random token. Returns the token, or nullopt when the
-  // lock is held by someone else. Waits at most `wait` (polling) before giving up.
+  // lock is held by someone else. Waits at most `wait` (polling) before giving up. The token is
+  // 32 hex characters from a CSPRNG; ttl must be positive.
   std::optional<std::string> lock_acquire(std::string_view key, std::chrono::milliseconds ttl,
                                           std::chrono::milliseconds wait = {});
   // Deletes the lock only if it still holds `token` (atomic compare-and-delete). false otherwise.
@@ -145,10 +148,11 @@ class CacheClient {
   // (EXECABORT) throws Error(protocol). Batches are never retried (they may contain writes).
   std::vector<Reply> execute(const Batch &batch);
 
-  // Optimistic transaction (WATCH/MULTI/EXEC on Redis; a lock on memory://): reads the current
+  // Optimistic transaction (WATCH/MULTI/EXEC on Redis; write versions on memory://): reads the current
   // values of `watch_keys`, calls `build` with them; `build` returns the batch to commit, or
   // nullopt to stop without writing. When another client changed a watched key in between, the
-  // whole step is repeated, at most `max_attempts` times (then Error(conflict)).
+  // whole step is repeated, at most `max_attempts` times (then Error(conflict)). `build` runs
+  // without any lock held, so it may use this client. watch_keys must not be empty.
   // Returns the replies of the committed commands, or nullopt if `build` returned nullopt.
   using TransactionBuilder =
       std::function<std::optional<std::vector<Command>>(const std::vector<std::optional<std::string>> &)>;
