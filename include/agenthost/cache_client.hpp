@@ -148,11 +148,11 @@ class CacheClient {
   // (EXECABORT) throws Error(protocol). Batches are never retried (they may contain writes).
   std::vector<Reply> execute(const Batch &batch);
 
-  // Optimistic transaction (WATCH/MULTI/EXEC on Redis; write versions on memory://): reads the current
-  // values of `watch_keys`, calls `build` with them; `build` returns the batch to commit, or
-  // nullopt to stop without writing. When another client changed a watched key in between, the
-  // whole step is repeated, at most `max_attempts` times (then Error(conflict)). `build` runs
-  // without any lock held, so it may use this client. watch_keys must not be empty.
+  // Optimistic transaction (WATCH/MULTI/EXEC on Redis; write versions on memory://): reads the
+  // current values of `watch_keys`, calls `build` with them; `build` returns the batch to commit,
+  // or nullopt to stop without writing. When another client changed a watched key in between,
+  // the whole step is repeated, at most `max_attempts` times (then Error(conflict)). `build`
+  // runs without any lock held, so it may use this client. watch_keys must not be empty.
   // Returns the replies of the committed commands, or nullopt if `build` returned nullopt.
   using TransactionBuilder =
       std::function<std::optional<std::vector<Command>>(const std::vector<std::optional<std::string>> &)>;
