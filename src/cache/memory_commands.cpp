@@ -51,6 +51,10 @@ Reply array(std::vector<Reply> elements) {
 
 bool parse_int(std::string_view text, std::int64_t *out) noexcept {
   if (text.empty() || text.size() > 20 || text.front() == '+') return false;
+  // Like string2ll: no leading zeros ("007") and no "-0"; "0" itself is fine.
+  std::string_view digits = text.front() == '-' ? text.substr(1) : text;
+  if (digits.size() > 1 && digits.front() == '0') return false;
+  if (text == "-0") return false;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   return ec == std::errc() && end == text.data() + text.size();
 }

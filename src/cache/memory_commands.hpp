@@ -42,7 +42,7 @@ Reply bulk(std::string value);
 Reply error(std::string text);
 Reply array(std::vector<Reply> elements);
 
-// Redis' string2ll: an optional '-', digits, no spaces, no '+', within int64.
+// Redis' string2ll: an optional '-', digits without leading zeros, no spaces or '+', in int64.
 bool parse_int(std::string_view text, std::int64_t *out) noexcept;
 // Redis' float arguments: decimal or "inf"/"+inf"/"-inf"; NaN is rejected.
 bool parse_double(std::string_view text, double *out) noexcept;
