@@ -172,7 +172,14 @@ TEST_CASE("contract: a transaction with a malformed command is discarded whole")
   Batch batch;
   batch.transaction = true;
   batch.add({"SET", k, "1"}).add({"GET"});  // GET without a key: refused when queued
-  CHECK(error_code_of([&] { c.execute(batch); }) == Errc::protocol);
+  try {
+    c.execute(batch);
+    FAIL("a transaction with a malformed command was not refused");
+  } catch (const Error &e) {
+    CHECK(e.code() == Errc::protocol);
+    CHECK_THAT(e.what(), Catch::Contains("EXECABORT") &&
+                             Catch::Contains("wrong number of arguments for 'get' command"));
+  }
   CHECK_FALSE(c.exists(k));
 }
 
