@@ -362,3 +362,29 @@ TEST_CASE("contract: one client shared by 8 threads: no lost increments, no cros
   CHECK(c.zcard(p + "z") == 800);
   CHECK(c.smembers(p + "s").size() == 8);
 }
+
+TEST_CASE("contract: an exception from the builder propagates; nothing is written") {
+  CacheClient c = contract_client();
+  std::string k = contract_prefix("transactthrow") + "k";
+  c.set(k, "1");
+  auto throwing = [&](const auto &) -> std::optional<std::vector<Command>> {
+    throw std::runtime_error("builder gave up");
+  };
+  CHECK_THROWS_WITH(c.transact({k}, throwing), "builder gave up");
+  CHECK(c.get(k) == std::optional<std::string>("1"));
+  // The client (and, on Redis, its connection) is fine afterwards.
+  auto replies = c.transact({k}, [&](const auto &) {
+    return std::optional<std::vector<Command>>({{"INCR", k}});
+  });
+  REQUIRE(replies.has_value());
+  CHECK(c.get(k) == std::optional<std::string>("2"));
+}
+
+TEST_CASE("contract: a lock that expired cannot be released by its old token") {
+  CacheClient c = contract_client();
+  std::string k = contract_prefix("lockstale") + "l";
+  auto token = c.lock_acquire(k, 50ms);
+  REQUIRE(token.has_value());
+  CHECK(test::eventually([&] { return !c.exists(k); }));
+  CHECK_FALSE(c.lock_release(k, *token));
+}
