@@ -28,8 +28,8 @@ agenthost::CacheOptions to_options(const char *url, const agenthost_cache_option
   agenthost::CacheOptions options;
   options.url = url;
   if (opts == nullptr) return options;
-  std::size_t size = opts->struct_size == 0 || opts->struct_size > kKnownSize ? kKnownSize
-                                                                              : opts->struct_size;
+  std::size_t size =
+      opts->struct_size == 0 || opts->struct_size > kKnownSize ? kKnownSize : opts->struct_size;
   if (size < kMinimumSize) {
     throw agenthost::Error(agenthost::Errc::invalid_argument,
                            fmt::format("opts->struct_size {} is smaller than the first field "
@@ -103,9 +103,8 @@ agenthost_status agenthost_cache_client_set(agenthost_cache_client *c, const cha
   if (c == nullptr) return null_argument(fn, "c");
   if (key == nullptr) return null_argument(fn, "key");
   if (value == nullptr) return null_argument(fn, "value");
-  return guard(fn, [&] {
-    c->client.set(key, std::string_view(value, len), std::chrono::seconds(ttl_s));
-  });
+  return guard(
+      fn, [&] { c->client.set(key, std::string_view(value, len), std::chrono::seconds(ttl_s)); });
 }
 
 agenthost_status agenthost_cache_client_get(agenthost_cache_client *c, const char *key,

@@ -21,8 +21,8 @@ using detail::run_one;
 
 namespace {
 
-constexpr std::size_t kKeysPerCommand = 1000;   // keys per MGET/DEL: bounds each request and reply
-constexpr const char *kScanCount = "1000";  // SCAN COUNT hint
+constexpr std::size_t kKeysPerCommand = 1000;  // keys per MGET/DEL: bounds each request and reply
+constexpr const char *kScanCount = "1000";     // SCAN COUNT hint
 
 bool has_memory_scheme(std::string_view url) {
   constexpr std::string_view scheme = "memory://";
@@ -43,8 +43,9 @@ std::vector<Command> chunked(const char *name, const std::vector<std::string> &k
   std::vector<Command> commands;
   for (std::size_t i = 0; i < keys.size(); i += kKeysPerCommand) {
     Command command{name};
+    std::size_t end = std::min(keys.size(), i + kKeysPerCommand);
     auto first = keys.begin() + static_cast<std::ptrdiff_t>(i);
-    auto last = keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), i + kKeysPerCommand));
+    auto last = keys.begin() + static_cast<std::ptrdiff_t>(end);
     command.insert(command.end(), first, last);
     commands.push_back(std::move(command));
   }
@@ -93,8 +94,7 @@ std::optional<std::string> CacheClient::get(std::string_view key) {
   return detail::expect_string_or_nil(reply, "GET");
 }
 
-void CacheClient::set(std::string_view key, std::string_view value,
-                      std::chrono::milliseconds ttl) {
+void CacheClient::set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
   check_key(key);
   check_value(value);
   check_ttl(ttl, "ttl");
@@ -142,9 +142,9 @@ bool CacheClient::exists(std::string_view key) {
 bool CacheClient::expire(std::string_view key, std::chrono::milliseconds ttl) {
   check_key(key);
   if (ttl.count() <= 0) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("expire ttl of {} ms is not positive (use del to remove a key)",
-                            ttl.count()));
+    throw Error(
+        Errc::invalid_argument,
+        fmt::format("expire ttl of {} ms is not positive (use del to remove a key)", ttl.count()));
   }
   Reply reply =
       run_one(live(backend_), {"PEXPIRE", std::string(key), std::to_string(ttl.count())}, false);
@@ -174,8 +174,8 @@ std::vector<std::optional<std::string>> CacheClient::mget(const std::vector<std:
   std::vector<Command> commands = chunked("MGET", keys);
   std::vector<Reply> replies = backend.run(commands, false, true);
   if (replies.size() != commands.size()) {
-    throw Error(Errc::protocol, fmt::format("{} MGET commands returned {} replies",
-                                            commands.size(), replies.size()));
+    throw Error(Errc::protocol, fmt::format("{} MGET commands returned {} replies", commands.size(),
+                                            replies.size()));
   }
   values.reserve(keys.size());
   for (std::size_t c = 0; c < replies.size(); ++c) {
@@ -196,8 +196,8 @@ std::vector<std::string> CacheClient::scan(std::string_view pattern, std::size_t
   std::unordered_set<std::string> seen;  // SCAN may return a key more than once
   std::string cursor = "0";
   while (keys.size() < cap) {
-    Reply reply =
-        run_one(backend, {"SCAN", cursor, "MATCH", std::string(pattern), "COUNT", kScanCount}, true);
+    Reply reply = run_one(
+        backend, {"SCAN", cursor, "MATCH", std::string(pattern), "COUNT", kScanCount}, true);
     auto &parts = detail::expect_array(reply, "SCAN");
     if (parts.size() != 2) throw Error(Errc::protocol, "SCAN returned a malformed reply");
     cursor = detail::expect_string(parts[0], "SCAN");

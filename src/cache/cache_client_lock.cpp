@@ -65,11 +65,12 @@ bool CacheClient::lock_release(std::string_view key, std::string_view token) {
   detail::check_key(key);
   if (token.empty()) throw Error(Errc::invalid_argument, "lock token is empty");
   std::string k(key);
-  auto replies = transact({k}, [&](const std::vector<std::optional<std::string>> &values)
-                              -> std::optional<std::vector<Command>> {
+  TransactionBuilder delete_if_ours = [&](const std::vector<std::optional<std::string>> &values)
+      -> std::optional<std::vector<Command>> {
     if (!values.front() || *values.front() != token) return std::nullopt;
     return std::vector<Command>{{"DEL", k}};
-  });
+  };
+  auto replies = transact({k}, delete_if_ours);
   return replies && replies->size() == 1 && detail::expect_integer(replies->front(), "DEL") == 1;
 }
 

@@ -64,8 +64,10 @@ class MemoryBackend final : public CacheBackend {
   static void check_queueable(const std::vector<Command> &commands) {
     for (const Command &command : commands) {
       if (auto err = check_command(command)) {
-        throw Error(Errc::protocol, "memory:// transaction aborted: EXECABORT Transaction "
-                                    "discarded because of previous errors. (" + *err + ")");
+        throw Error(Errc::protocol,
+                    "memory:// transaction aborted: EXECABORT Transaction "
+                    "discarded because of previous errors. (" +
+                        *err + ")");
       }
     }
   }

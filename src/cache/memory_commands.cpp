@@ -61,7 +61,9 @@ bool parse_int(std::string_view text, std::int64_t *out) noexcept {
 
 bool parse_double(std::string_view text, double *out) noexcept {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty() || text.front() == '+' || (text.front() == '-' && text.size() == 1)) return false;
+  if (text.empty() || text.front() == '+' || (text.front() == '-' && text.size() == 1)) {
+    return false;
+  }
   if (equals_nocase(text, "inf") || equals_nocase(text, "-inf")) {
     *out = text.front() == '-' ? -HUGE_VAL : HUGE_VAL;
     return true;
@@ -104,13 +106,15 @@ std::optional<MemoryClock::time_point> deadline_after(MemoryClock::time_point no
 
 // Milliseconds from now until a Unix time in ms (EXAT/PXAT).
 std::int64_t ms_until_unix(std::int64_t unix_ms) {
-  auto now = std::chrono::duration_cast<milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now =
+      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   return unix_ms - now;
 }
 
-bool is_string(const Entry *e) { return e == nullptr || std::holds_alternative<StringValue>(e->value); }
+bool is_string(const Entry *e) {
+  return e == nullptr || std::holds_alternative<StringValue>(e->value);
+}
 
 Reply cmd_ping(Context &, const Command &c) {
   if (c.size() > 2) return error("ERR wrong number of arguments for 'ping' command");
@@ -147,8 +151,8 @@ std::optional<std::string> parse_set_options(const Command &c, SetOptions *o) {
       o->get = true;
     } else if (equals_nocase(opt, "KEEPTTL") && !o->ttl_ms) {
       o->keepttl = true;
-    } else if ((equals_nocase(opt, "EX") || equals_nocase(opt, "PX") || equals_nocase(opt, "EXAT") ||
-                equals_nocase(opt, "PXAT")) &&
+    } else if ((equals_nocase(opt, "EX") || equals_nocase(opt, "PX") ||
+                equals_nocase(opt, "EXAT") || equals_nocase(opt, "PXAT")) &&
                !o->keepttl && !o->ttl_ms && i + 1 < c.size()) {
       std::int64_t n = 0;
       if (!parse_int(c[++i], &n)) return std::string(kNotInteger);
@@ -228,13 +232,21 @@ Reply expire_generic(Context &ctx, const Command &c, bool seconds, const char *n
   std::int64_t ms = seconds ? n * 1000 : n;
   bool nx = false, xx = false, gt = false, lt = false;
   for (std::size_t i = 3; i < c.size(); ++i) {
-    if (equals_nocase(c[i], "NX")) nx = true;
-    else if (equals_nocase(c[i], "XX")) xx = true;
-    else if (equals_nocase(c[i], "GT")) gt = true;
-    else if (equals_nocase(c[i], "LT")) lt = true;
-    else return error("ERR Unsupported option " + c[i]);
+    if (equals_nocase(c[i], "NX")) {
+      nx = true;
+    } else if (equals_nocase(c[i], "XX")) {
+      xx = true;
+    } else if (equals_nocase(c[i], "GT")) {
+      gt = true;
+    } else if (equals_nocase(c[i], "LT")) {
+      lt = true;
+    } else {
+      return error("ERR Unsupported option " + c[i]);
+    }
   }
-  if (nx && (xx || gt || lt)) return error("ERR NX and XX, GT or LT options at the same time are not compatible");
+  if (nx && (xx || gt || lt)) {
+    return error("ERR NX and XX, GT or LT options at the same time are not compatible");
+  }
   if (gt && lt) return error("ERR GT and LT options at the same time are not compatible");
   Entry *e = ctx.store.find(c[1]);
   if (e == nullptr) return integer(0);
@@ -254,7 +266,9 @@ Reply expire_generic(Context &ctx, const Command &c, bool seconds, const char *n
 }
 
 Reply cmd_expire(Context &ctx, const Command &c) { return expire_generic(ctx, c, true, "expire"); }
-Reply cmd_pexpire(Context &ctx, const Command &c) { return expire_generic(ctx, c, false, "pexpire"); }
+Reply cmd_pexpire(Context &ctx, const Command &c) {
+  return expire_generic(ctx, c, false, "pexpire");
+}
 
 Reply cmd_persist(Context &ctx, const Command &c) {
   Entry *e = ctx.store.find(c[1]);
@@ -271,7 +285,9 @@ std::int64_t remaining_ms(const Context &ctx, const Entry *e) {
   return std::max<std::int64_t>(left, 0);
 }
 
-Reply cmd_pttl(Context &ctx, const Command &c) { return integer(remaining_ms(ctx, ctx.store.find(c[1]))); }
+Reply cmd_pttl(Context &ctx, const Command &c) {
+  return integer(remaining_ms(ctx, ctx.store.find(c[1])));
+}
 
 Reply cmd_ttl(Context &ctx, const Command &c) {
   std::int64_t ms = remaining_ms(ctx, ctx.store.find(c[1]));
@@ -282,7 +298,8 @@ Reply incr_generic(Context &ctx, const std::string &key, std::int64_t by) {
   Entry *e = ctx.store.find(key);
   if (!is_string(e)) return error(kWrongType);
   std::int64_t current = 0;
-  if (e != nullptr && !parse_int(std::get<StringValue>(e->value), &current)) return error(kNotInteger);
+  if (e != nullptr && !parse_int(std::get<StringValue>(e->value), &current))
+    return error(kNotInteger);
   std::int64_t next = 0;
   if (__builtin_add_overflow(current, by, &next)) {
     return error("ERR increment or decrement would overflow");

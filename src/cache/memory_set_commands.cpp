@@ -75,23 +75,34 @@ struct ZAddFlags {
   bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
 };
 
+// Sets the ZADD flag named `word`; false when it is not a flag (the scores begin).
+bool set_zadd_flag(ZAddFlags *f, std::string_view word) {
+  static const std::pair<const char *, bool ZAddFlags::*> flags[] = {
+      {"NX", &ZAddFlags::nx}, {"XX", &ZAddFlags::xx}, {"GT", &ZAddFlags::gt},
+      {"LT", &ZAddFlags::lt}, {"CH", &ZAddFlags::ch}, {"INCR", &ZAddFlags::incr},
+  };
+  for (const auto &[name, flag] : flags) {
+    if (equals_nocase(word, name)) {
+      f->*flag = true;
+      return true;
+    }
+  }
+  return false;
+}
+
 // Parses ZADD's flags; returns the index of the first score, or 0 with *err set.
 std::size_t parse_zadd_flags(const Command &c, ZAddFlags *f, std::string *err) {
   std::size_t i = 2;
-  for (; i < c.size(); ++i) {
-    if (equals_nocase(c[i], "NX")) f->nx = true;
-    else if (equals_nocase(c[i], "XX")) f->xx = true;
-    else if (equals_nocase(c[i], "GT")) f->gt = true;
-    else if (equals_nocase(c[i], "LT")) f->lt = true;
-    else if (equals_nocase(c[i], "CH")) f->ch = true;
-    else if (equals_nocase(c[i], "INCR")) f->incr = true;
-    else break;
-  }
-  if (f->nx && f->xx) *err = "ERR XX and NX options at the same time are not compatible";
-  else if ((f->gt && f->nx) || (f->lt && f->nx) || (f->gt && f->lt))
+  while (i < c.size() && set_zadd_flag(f, c[i])) ++i;
+  if (f->nx && f->xx) {
+    *err = "ERR XX and NX options at the same time are not compatible";
+  } else if ((f->gt && f->nx) || (f->lt && f->nx) || (f->gt && f->lt)) {
     *err = "ERR GT, LT, and/or NX options at the same time are not compatible";
-  else if (i >= c.size() || (c.size() - i) % 2 != 0) *err = kSyntax;
-  else if (f->incr && c.size() - i != 2) *err = "ERR INCR option supports a single increment-element pair";
+  } else if (i >= c.size() || (c.size() - i) % 2 != 0) {
+    *err = kSyntax;
+  } else if (f->incr && c.size() - i != 2) {
+    *err = "ERR INCR option supports a single increment-element pair";
+  }
   return err->empty() ? i : 0;
 }
 
@@ -137,10 +148,11 @@ Reply cmd_zadd(Context &ctx, const Command &c) {
     auto it = zset.scores.find(member);
     bool exists = it != zset.scores.end();
     if ((f.nx && exists) || (f.xx && !exists)) continue;
-    if (exists && ((f.gt && scores[k] <= it->second) || (f.lt && scores[k] >= it->second))) continue;
+    double score = scores[k];
+    if (exists && ((f.gt && score <= it->second) || (f.lt && score >= it->second))) continue;
     bool is_new = !exists;
-    bool differs = is_new || it->second != scores[k];
-    zset.add(member, scores[k]);
+    bool differs = is_new || it->second != score;
+    zset.add(member, score);
     added += is_new ? 1 : 0;
     changed += differs ? 1 : 0;
   }
@@ -276,8 +288,11 @@ Reply range_by_rank(const ZSet *zset, const RangeRequest &q) {
     std::advance(it, start);
     for (std::int64_t i = start; i <= stop; ++i, ++it) emit(out, *it, q.with_scores);
   };
-  if (q.reverse) take(zset->ordered.rbegin());
-  else take(zset->ordered.begin());
+  if (q.reverse) {
+    take(zset->ordered.rbegin());
+  } else {
+    take(zset->ordered.begin());
+  }
   return array(std::move(out));
 }
 
@@ -311,8 +326,8 @@ std::optional<std::string> parse_range_options(const Command &c, std::size_t i, 
     }
   }
   if (q->limit && !q->by_score) {
-    return std::string("ERR syntax error, LIMIT is only supported in combination with either "
-                       "BYSCORE or BYLEX");
+    return std::string(
+        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
   }
   return std::nullopt;
 }

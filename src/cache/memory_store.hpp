@@ -25,7 +25,7 @@ struct ZSet {
   std::set<std::pair<double, std::string>> ordered;
 
   bool add(const std::string &member, double score);  // true when the member is new
-  bool remove(const std::string &member);              // true when it was present
+  bool remove(const std::string &member);             // true when it was present
   std::size_t size() const noexcept { return scores.size(); }
 };
 

@@ -11,12 +11,18 @@ namespace {
 
 const char *type_name(Reply::Type type) {
   switch (type) {
-    case Reply::Type::nil: return "nil";
-    case Reply::Type::integer: return "integer";
-    case Reply::Type::string: return "string";
-    case Reply::Type::status: return "status";
-    case Reply::Type::error: return "error";
-    case Reply::Type::array: return "array";
+    case Reply::Type::nil:
+      return "nil";
+    case Reply::Type::integer:
+      return "integer";
+    case Reply::Type::string:
+      return "string";
+    case Reply::Type::status:
+      return "status";
+    case Reply::Type::error:
+      return "error";
+    case Reply::Type::array:
+      return "array";
   }
   return "unknown";
 }
@@ -51,7 +57,8 @@ void check_ttl(std::chrono::milliseconds ttl, const char *what) {
 }
 
 void throw_if_error(const Reply &reply, std::string_view command) {
-  if (reply.is_error()) throw Error(Errc::protocol, fmt::format("{} failed: {}", command, reply.str));
+  if (reply.is_error())
+    throw Error(Errc::protocol, fmt::format("{} failed: {}", command, reply.str));
 }
 
 Reply run_one(CacheBackend &backend, Command command, bool idempotent) {

@@ -19,8 +19,8 @@ inline constexpr std::size_t kMaxValueBytes = 512u * 1024u * 1024u;  // Redis' l
 // The backend of a live client; Error(invalid_argument) for a moved-from one.
 CacheBackend &live(const std::unique_ptr<CacheBackend> &backend);
 
-void check_key(std::string_view key);                 // non-empty
-void check_value(std::string_view value);             // at most 512 MiB
+void check_key(std::string_view key);                             // non-empty
+void check_value(std::string_view value);                         // at most 512 MiB
 void check_ttl(std::chrono::milliseconds ttl, const char *what);  // >= 0
 
 // Runs one command; an error reply throws Error(protocol, "<COMMAND> failed: <text>").

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <time.h>
 
-#define EXPECT(cond, ...)                 \
-  do {                                    \
-    if (!(cond)) {                        \
-      snprintf(why, cap, __VA_ARGS__);    \
-      return 0;                           \
-    }                                     \
+#define EXPECT(cond, ...)              \
+  do {                                 \
+    if (!(cond)) {                     \
+      snprintf(why, cap, __VA_ARGS__); \
+      return 0;                        \
+    }                                  \
   } while (0)
 
 /* status == expected and the thread's last error contains `needle`. */
@@ -47,8 +47,8 @@ int capi_check_null_arguments(char *why, size_t cap) {
   agenthost_status st = agenthost_cache_client_open("memory://", NULL, &c);
   EXPECT(st == AGENTHOST_OK && c != NULL, "open memory:// failed: %s", agenthost_last_error());
 
-  if (!expect_null_arg(agenthost_cache_client_open(NULL, NULL, &other), "agenthost_cache_client_open",
-                       "url", why, cap) ||
+  if (!expect_null_arg(agenthost_cache_client_open(NULL, NULL, &other),
+                       "agenthost_cache_client_open", "url", why, cap) ||
       !expect_null_arg(agenthost_cache_client_open("memory://", NULL, NULL),
                        "agenthost_cache_client_open", "out", why, cap) ||
       !expect_null_arg(agenthost_cache_client_open_env(NULL), "agenthost_cache_client_open_env",
@@ -57,22 +57,22 @@ int capi_check_null_arguments(char *why, size_t cap) {
                        cap) ||
       !expect_null_arg(agenthost_cache_client_set(NULL, "k", "v", 1, 0),
                        "agenthost_cache_client_set", "c", why, cap) ||
-      !expect_null_arg(agenthost_cache_client_set(c, NULL, "v", 1, 0),
-                       "agenthost_cache_client_set", "key", why, cap) ||
-      !expect_null_arg(agenthost_cache_client_set(c, "k", NULL, 1, 0),
-                       "agenthost_cache_client_set", "value", why, cap) ||
+      !expect_null_arg(agenthost_cache_client_set(c, NULL, "v", 1, 0), "agenthost_cache_client_set",
+                       "key", why, cap) ||
+      !expect_null_arg(agenthost_cache_client_set(c, "k", NULL, 1, 0), "agenthost_cache_client_set",
+                       "value", why, cap) ||
       !expect_null_arg(agenthost_cache_client_get(NULL, "k", &value, &len),
                        "agenthost_cache_client_get", "c", why, cap) ||
       !expect_null_arg(agenthost_cache_client_get(c, NULL, &value, &len),
                        "agenthost_cache_client_get", "key", why, cap) ||
-      !expect_null_arg(agenthost_cache_client_get(c, "k", NULL, &len),
-                       "agenthost_cache_client_get", "value", why, cap) ||
+      !expect_null_arg(agenthost_cache_client_get(c, "k", NULL, &len), "agenthost_cache_client_get",
+                       "value", why, cap) ||
       !expect_null_arg(agenthost_cache_client_get(c, "k", &value, NULL),
                        "agenthost_cache_client_get", "len", why, cap) ||
       !expect_null_arg(agenthost_cache_client_del(NULL, "k", &removed),
                        "agenthost_cache_client_del", "c", why, cap) ||
-      !expect_null_arg(agenthost_cache_client_del(c, NULL, &removed),
-                       "agenthost_cache_client_del", "key", why, cap)) {
+      !expect_null_arg(agenthost_cache_client_del(c, NULL, &removed), "agenthost_cache_client_del",
+                       "key", why, cap)) {
     agenthost_cache_client_close(c);
     return 0;
   }
@@ -109,8 +109,9 @@ int capi_check_status_names(char *why, size_t cap) {
     const char *name = agenthost_status_name(expected[i].status);
     EXPECT((int)expected[i].status == expected[i].number, "%s has number %d, expected %d",
            expected[i].name, (int)expected[i].status, expected[i].number);
-    EXPECT(name != NULL && strcmp(name, expected[i].name) == 0, "status %d is named '%s', expected '%s'",
-           expected[i].number, name ? name : "(null)", expected[i].name);
+    EXPECT(name != NULL && strcmp(name, expected[i].name) == 0,
+           "status %d is named '%s', expected '%s'", expected[i].number, name ? name : "(null)",
+           expected[i].name);
   }
   EXPECT(strcmp(agenthost_status_name((agenthost_status)42), "unknown") == 0,
          "status 42 is not 'unknown'");
@@ -136,7 +137,8 @@ struct thread_result {
 static void *fail_in_thread(void *arg) {
   struct thread_result *r = (struct thread_result *)arg;
   agenthost_status st = agenthost_cache_client_ping(NULL);
-  r->saw_own_error = failed_with(st, AGENTHOST_INVALID_ARGUMENT, "agenthost_cache_client_ping: c is NULL");
+  r->saw_own_error =
+      failed_with(st, AGENTHOST_INVALID_ARGUMENT, "agenthost_cache_client_ping: c is NULL");
   snprintf(r->message, sizeof r->message, "%s", agenthost_last_error());
   return NULL;
 }

@@ -17,11 +17,11 @@ std::string url() {
 }  // namespace
 
 // Runs one C check; on failure its description is the message.
-#define C_CHECK(call)      \
-  do {                     \
-    bool passed = (call);  \
-    INFO(why);             \
-    CHECK(passed);         \
+#define C_CHECK(call)     \
+  do {                    \
+    bool passed = (call); \
+    INFO(why);            \
+    CHECK(passed);        \
   } while (false)
 
 TEST_CASE("capi cache: open_env reads REDIS_URL (Redis)") {

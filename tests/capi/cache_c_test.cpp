@@ -14,11 +14,11 @@ std::string prefix() { return agenthost::test::unique_prefix("capi"); }
 }  // namespace
 
 // Runs one C check; on failure its description is the message.
-#define C_CHECK(call)      \
-  do {                     \
-    bool passed = (call);  \
-    INFO(why);             \
-    CHECK(passed);         \
+#define C_CHECK(call)     \
+  do {                    \
+    bool passed = (call); \
+    INFO(why);            \
+    CHECK(passed);        \
   } while (false)
 
 TEST_CASE("capi cache: NULL pointer arguments are invalid_argument naming the argument") {

@@ -153,7 +153,8 @@ TEST_CASE("contract: zrange by rank, reversed, negative ranks") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("zrank") + "z";
   c.zadd(k, {{"a", 1}, {"b", 2}, {"c", 3}, {"d", 4}, {"e", 5}});
-  CHECK(members_of(c.zrange(k, by_rank(0, -1))) == std::vector<std::string>{"a", "b", "c", "d", "e"});
+  CHECK(members_of(c.zrange(k, by_rank(0, -1))) ==
+        std::vector<std::string>{"a", "b", "c", "d", "e"});
   CHECK(members_of(c.zrange(k, by_rank(1, 2))) == std::vector<std::string>{"b", "c"});
   CHECK(members_of(c.zrange(k, by_rank(-2, -1))) == std::vector<std::string>{"d", "e"});
   CHECK(members_of(c.zrange(k, by_rank(0, 1, true))) == std::vector<std::string>{"e", "d"});
@@ -189,9 +190,12 @@ TEST_CASE("contract: zrange by score reversed with limit pages newest first") {
   c.zadd(k, items);
   CHECK(members_of(c.zrange(k, by_score(3, 8, true))) ==
         std::vector<std::string>{"m8", "m7", "m6", "m5", "m4", "m3"});
-  CHECK(members_of(c.zrange(k, by_score(3, 8, true, 0, 2))) == std::vector<std::string>{"m8", "m7"});
-  CHECK(members_of(c.zrange(k, by_score(3, 8, true, 2, 2))) == std::vector<std::string>{"m6", "m5"});
-  CHECK(members_of(c.zrange(k, by_score(3, 8, false, 4, 10))) == std::vector<std::string>{"m7", "m8"});
+  CHECK(members_of(c.zrange(k, by_score(3, 8, true, 0, 2))) ==
+        std::vector<std::string>{"m8", "m7"});
+  CHECK(members_of(c.zrange(k, by_score(3, 8, true, 2, 2))) ==
+        std::vector<std::string>{"m6", "m5"});
+  CHECK(members_of(c.zrange(k, by_score(3, 8, false, 4, 10))) ==
+        std::vector<std::string>{"m7", "m8"});
   CHECK(members_of(c.zrange(k, by_score(3, 8, false, 5))) == std::vector<std::string>{"m8"});
   CHECK(c.zrange(k, by_score(3, 8, false, 0, 0)).empty());
   CHECK(c.zrange(k, by_score(3, 8, false, 50, 2)).empty());
@@ -212,10 +216,11 @@ TEST_CASE("contract: zrange orders ties by member, reversed under REV") {
 TEST_CASE("contract: scores round-trip exactly") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("zexact") + "z";
-  std::vector<double> values = {0.1, 1.0 / 3, -2.5e-300, 1.7976931348623157e308,
-                                1767978000123.0, -0.0, 123456789.123456789};
+  std::vector<double> values = {
+      0.1, 1.0 / 3, -2.5e-300, 1.7976931348623157e308, 1767978000123.0, -0.0, 123456789.123456789};
   std::vector<ScoredMember> items;
-  for (std::size_t i = 0; i < values.size(); ++i) items.push_back({"m" + std::to_string(i), values[i]});
+  for (std::size_t i = 0; i < values.size(); ++i)
+    items.push_back({"m" + std::to_string(i), values[i]});
   c.zadd(k, items);
   auto got = c.zrange(k, {});
   REQUIRE(got.size() == values.size());
@@ -230,7 +235,8 @@ TEST_CASE("contract: scores round-trip exactly") {
 TEST_CASE("contract: invalid zrange queries and NaN scores are invalid_argument") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("zinvalid") + "z";
-  auto invalid = Catch::Predicate<Error>([](const Error &e) { return e.code() == Errc::invalid_argument; });
+  auto invalid =
+      Catch::Predicate<Error>([](const Error &e) { return e.code() == Errc::invalid_argument; });
   CHECK_THROWS_MATCHES(c.zadd(k, {{"m", std::nan("")}}), Error, invalid);
   ZRangeQuery q = by_rank(0, -1);
   q.count = 2;

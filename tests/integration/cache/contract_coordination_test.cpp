@@ -319,9 +319,9 @@ TEST_CASE("contract: after close every operation is a connection error; close is
   }
   CHECK(error_code_of([&] { c.set(k, "w"); }) == Errc::connection);
   CHECK(error_code_of([&] { c.execute(Batch().add({"PING"})); }) == Errc::connection);
-  CHECK(error_code_of([&] { c.transact({k}, [](const auto &) {
-          return std::optional<std::vector<Command>>();
-        }); }) == Errc::connection);
+  CHECK(error_code_of([&] {
+          c.transact({k}, [](const auto &) { return std::optional<std::vector<Command>>(); });
+        }) == Errc::connection);
 }
 
 TEST_CASE("contract: a moved-from client throws instead of crashing; the target works") {
@@ -330,7 +330,8 @@ TEST_CASE("contract: a moved-from client throws instead of crashing; the target 
   a.set(k, "v");
   CacheClient b = std::move(a);
   CHECK(b.get(k) == std::optional<std::string>("v"));
-  CHECK(error_code_of([&] { a.get(k); }) == Errc::invalid_argument);  // NOLINT(bugprone-use-after-move)
+  CHECK(error_code_of([&] { a.get(k); }) ==
+        Errc::invalid_argument);  // NOLINT(bugprone-use-after-move)
   CHECK(error_code_of([&] { a.stats(); }) == Errc::invalid_argument);
   a.close();  // harmless
   CacheClient d = contract_client();

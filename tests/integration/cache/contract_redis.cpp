@@ -8,8 +8,9 @@ namespace agenthost::test {
 std::string contract_url() {
   std::string url = shared_redis_url();
   if (url.empty()) {
-    throw std::runtime_error("no shared redis-server: run through ctest (fixture 'redis') or set "
-                             "AGENTHOST_TEST_REDIS_URL");
+    throw std::runtime_error(
+        "no shared redis-server: run through ctest (fixture 'redis') or set "
+        "AGENTHOST_TEST_REDIS_URL");
   }
   return url;
 }

@@ -92,8 +92,7 @@ TEST_CASE("contract: an empty key is invalid_argument before any round trip") {
 TEST_CASE("contract: negative TTLs are invalid_argument") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("negttl") + "k";
-  CHECK_THROWS_MATCHES(c.set(k, "v", -5ms), Error,
-                       Catch::Predicate<Error>([](const Error &e) {
+  CHECK_THROWS_MATCHES(c.set(k, "v", -5ms), Error, Catch::Predicate<Error>([](const Error &e) {
                          return e.code() == Errc::invalid_argument;
                        }));
   CHECK_THROWS_AS(c.expire(k, 0ms), Error);

@@ -139,8 +139,8 @@ TEST_CASE("memory: commands are case-insensitive, arity is checked before runnin
   Store s;
   CHECK(s({"set", "k", "v"}).str == "OK");
   CHECK(s({"GeT", "k"}).str == "v");
-  CHECK(check_command({"get"}) == std::optional<std::string>(
-                                       "ERR wrong number of arguments for 'get' command"));
+  CHECK(check_command({"get"}) ==
+        std::optional<std::string>("ERR wrong number of arguments for 'get' command"));
   CHECK(check_command({"GET", "k"}) == std::nullopt);
   CHECK(check_command({"SCAN"}).has_value());
   CHECK(check_command({}).has_value());
