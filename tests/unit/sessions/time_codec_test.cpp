@@ -148,6 +148,12 @@ TEST_CASE("codec: reads the later shape / numbers as strings / unknown status an
   CHECK(z.total_cost_usd == 1.5);
   CHECK_FALSE(z.owner);
   CHECK(z.updated_at.time_since_epoch().count() == kT - 123456 + 2000000);
+  const Session ints = decode_record(
+      "i", R"({"model": "m", "created_at": "2026-01-09T17:00:00", "total_turns": 5.0, "total_cost_usd": 0, "status": null})");
+  CHECK(ints.total_turns == 5);
+  CHECK(ints.total_cost_usd == 0.0);
+  CHECK(ints.status == SessionStatus::active);
+  CHECK(ints.updated_at == ints.created_at);
 }
 
 TEST_CASE("codec: undecodable records are corrupt / never a crash") {
