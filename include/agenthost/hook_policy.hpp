@@ -93,8 +93,9 @@ class HookPolicy {
   HookPolicy(const HookPolicy &) = delete;
   HookPolicy &operator=(const HookPolicy &) = delete;
 
-  // Runs the hooks of the input's event whose matcher matches its tool_name, concurrently under
-  // one deadline. Safe to call from many threads at once. Hook failures never throw: they become
+  // Runs the hooks of the input's event whose matcher matches its tool_name (every hook of the
+  // event when the input has no tool_name), concurrently under one deadline (the longest
+  // timeout among them). Safe to call from many threads at once. Hook failures never throw: they become
   // the hook's on_failure decision with failed = true. Throws Error(invalid_argument) for input
   // that is not a JSON object, too large, too deeply nested, or without an event name.
   Verdict evaluate(std::string_view input_json) const;

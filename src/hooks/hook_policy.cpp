@@ -108,9 +108,13 @@ struct HookPolicy::Impl {
 
 std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
                                                      const hooks::HookInput &in) const {
+  struct Call {
+    std::size_t spec;  // index into the event's hooks (and breakers)
+    std::size_t slot;  // index into outcomes
+  };
   const auto &specs = entry.config.hooks;
   std::vector<HookOutcome> outcomes;
-  std::vector<std::size_t> called;  // indexes into specs / outcomes of hooks actually called
+  std::vector<Call> calls;
   std::vector<hooks::TransferRequest> requests;
   const auto now = Clock::now();
   for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -120,7 +124,7 @@ std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
                                  "the circuit is open after repeated failures"));
       continue;
     }
-    called.push_back(i);
+    calls.push_back({i, outcomes.size()});
     outcomes.emplace_back();
     requests.push_back(make_request(specs[i], in.body));
   }
@@ -129,17 +133,14 @@ std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
   try {
     results = transport.perform(requests);
   } catch (...) {  // every acquire() needs its record(), or a probe would hold the circuit open
-    for (std::size_t i : called) entry.breakers[i]->record(false, Clock::now());
+    for (const Call &c : calls) entry.breakers[c.spec]->record(false, Clock::now());
     throw;
   }
   const auto done = Clock::now();
-  std::size_t k = 0;
-  for (auto &o : outcomes) {
-    if (!o.result.url.empty()) continue;  // a circuit_open outcome, already filled in
-    const std::size_t i = called[k];
-    o = interpret(specs[i], std::move(results[k]));
-    entry.breakers[i]->record(!o.result.failed(), done);
-    ++k;
+  for (std::size_t k = 0; k < calls.size(); ++k) {
+    HookOutcome &o = outcomes[calls[k].slot];
+    o = interpret(specs[calls[k].spec], std::move(results[k]));
+    entry.breakers[calls[k].spec]->record(!o.result.failed(), done);
   }
   return outcomes;
 }
