@@ -230,7 +230,7 @@ TEST_CASE("the breaker stops calling after the threshold and closes after the co
   server.get("/_mode/500");
   HookPolicyOptions options = private_ok();
   options.failure_threshold = 3;
-  options.cooldown = std::chrono::milliseconds(300);
+  options.cooldown = std::chrono::milliseconds(1000);  // long enough for the checks below under load
   HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/dynamic")) + "}", options);
   for (int i = 0; i < 3; ++i) CHECK(policy.evaluate(hook_input("PreToolUse")).error == "http_status");
   CHECK(server.request_count() == 3);
@@ -242,7 +242,7 @@ TEST_CASE("the breaker stops calling after the threshold and closes after the co
   CHECK(server.request_count() == 3);  // no connection attempt while open
 
   server.get("/_mode/allow");
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   const auto probe = policy.evaluate(hook_input("PreToolUse"));
   CHECK(probe.decision == Decision::allow);
   CHECK_FALSE(probe.failed);
