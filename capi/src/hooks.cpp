@@ -29,6 +29,12 @@ const agenthost_verdict kOutOfMemoryDeny{
     "{\"decision\":\"deny\",\"reason\":\"out of memory\",\"failed\":true,\"error\":\"internal\","
     "\"updated_input\":null,\"hooks\":[]}"};
 
+// What the verdict accessors describe when handed NULL: a deny, like the decision accessor.
+const agenthost_verdict kNoVerdict{
+    AGENTHOST_DENY, "no verdict",
+    "{\"decision\":\"deny\",\"reason\":\"no verdict\",\"failed\":true,\"error\":\"invalid_argument\","
+    "\"updated_input\":null,\"hooks\":[]}"};
+
 constexpr std::size_t kKnownSize = sizeof(agenthost_hook_options);
 
 template <typename Field>
@@ -137,17 +143,17 @@ agenthost_decision agenthost_verdict_decision(const agenthost_verdict *v) {
 }
 
 const char *agenthost_verdict_reason(const agenthost_verdict *v) {
-  return v == nullptr ? "no verdict" : v->reason.c_str();
+  return (v == nullptr ? &kNoVerdict : v)->reason.c_str();
 }
 
 const char *agenthost_verdict_json(const agenthost_verdict *v, size_t *len) {
-  if (v == nullptr) v = &kOutOfMemoryDeny;
+  if (v == nullptr) v = &kNoVerdict;
   if (len != nullptr) *len = v->json.size();
   return v->json.c_str();
 }
 
 void agenthost_verdict_free(agenthost_verdict *v) {
-  if (v != &kOutOfMemoryDeny) delete v;
+  if (v != &kOutOfMemoryDeny && v != &kNoVerdict) delete v;
 }
 
 }  // extern "C"

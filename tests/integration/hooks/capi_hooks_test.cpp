@@ -78,6 +78,8 @@ TEST_CASE("C ABI: every failing evaluate still yields a DENY verdict", "[hooks][
   agenthost_verdict_free(v);
 
   CHECK(agenthost_verdict_decision(nullptr) == AGENTHOST_DENY);
+  CHECK_THAT(json_of(nullptr), Catch::StartsWith(R"({"decision":"deny")"));
+  CHECK(std::string(agenthost_verdict_reason(nullptr)) == "no verdict");
   agenthost_hook_policy_free(p);
 }
 
