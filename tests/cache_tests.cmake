@@ -20,8 +20,10 @@ agenthost_add_catch_test(cache_contract_redis
 
 # The cache C ABI, exercised from C99 code that sees only agenthost.h.
 add_library(capi_cache_checks OBJECT capi/cache_c_checks.c)
-set_target_properties(capi_cache_checks PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
-target_include_directories(capi_cache_checks PRIVATE $<TARGET_PROPERTY:agenthost_c,INTERFACE_INCLUDE_DIRECTORIES>)
+set_target_properties(capi_cache_checks PROPERTIES
+  C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
+target_include_directories(capi_cache_checks PRIVATE
+  $<TARGET_PROPERTY:agenthost_c,INTERFACE_INCLUDE_DIRECTORIES>)
 agenthost_set_warnings(capi_cache_checks)
 
 agenthost_add_catch_test(capi_cache
