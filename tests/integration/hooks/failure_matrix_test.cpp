@@ -113,6 +113,11 @@ TEST_CASE("a 10 MiB body without Content-Length fails as too_large", "[hooks][fa
   check_failure(server.url("/huge"), "too_large");
 }
 
+TEST_CASE("a 10 MiB chunked body fails as too_large", "[hooks][failure]") {
+  WebhookServer server;
+  check_failure(server.url("/chunked_huge"), "too_large");
+}
+
 TEST_CASE("replies that are not a decision fail as invalid_reply", "[hooks][failure]") {
   WebhookServer server;
   for (const char *path : {"/garbage", "/array", "/maybe", "/allow_space", "/numeric"}) {

@@ -128,6 +128,20 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def chunked_huge(self, body, params):
+        # 10 MiB in chunked transfer encoding: no Content-Length to check up front.
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            chunk = b"x" * 65536
+            for _ in range(160):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
+
     def slow(self, body, params):
         time.sleep(int(params.get("ms", "1000")) / 1000.0)
         self.reply(200, decision(params.get("d", "allow"), "slow " + params.get("d", "allow")))
@@ -188,6 +202,7 @@ HANDLERS = {
     "/drip": Handler.drip,
     "/reset": Handler.reset,
     "/huge": Handler.huge,
+    "/chunked_huge": Handler.chunked_huge,
     "/slow": Handler.slow,
     "/verify": Handler.verify,
     "/dynamic": Handler.dynamic,
