@@ -27,9 +27,4 @@ void CircuitBreaker::record(bool success, Clock::time_point now) {
   }
 }
 
-bool CircuitBreaker::is_open(Clock::time_point now) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return open_ && (probing_ || now < open_until_);
-}
-
 }  // namespace agenthost::hooks

@@ -20,12 +20,10 @@ class CircuitBreaker {
   bool acquire(Clock::time_point now);
   void record(bool success, Clock::time_point now);
 
-  bool is_open(Clock::time_point now) const;
-
  private:
   const std::uint32_t threshold_;
   const std::chrono::milliseconds cooldown_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::uint32_t consecutive_failures_ = 0;
   bool open_ = false;
   bool probing_ = false;

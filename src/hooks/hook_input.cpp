@@ -72,7 +72,7 @@ std::string build_body(dom::object obj, const std::string &event, std::size_t si
 
 HookInput parse_hook_input(std::string_view json) {
   if (json.size() > kMaxInputBytes) {
-    reject("" + std::to_string(json.size()) + " bytes is over the limit of " +
+    reject(std::to_string(json.size()) + " bytes is over the limit of " +
            std::to_string(kMaxInputBytes));
   }
   dom::element root;

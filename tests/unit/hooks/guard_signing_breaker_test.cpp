@@ -93,7 +93,6 @@ TEST_CASE("circuit breaker: threshold, cooldown, single probe", "[hooks][breaker
     b.record(false, t);
   }
   CHECK_FALSE(b.acquire(t));
-  CHECK(b.is_open(t));
   t += std::chrono::milliseconds(999);
   CHECK_FALSE(b.acquire(t));
   t += std::chrono::milliseconds(1);
@@ -106,7 +105,6 @@ TEST_CASE("circuit breaker: threshold, cooldown, single probe", "[hooks][breaker
   b.record(true, t);
   CHECK(b.acquire(t));
   CHECK(b.acquire(t));
-  CHECK_FALSE(b.is_open(t));
 }
 
 TEST_CASE("combination: deny > ask > allow, reasons and updated input of the deciders",
