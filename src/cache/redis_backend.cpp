@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace agenthost::detail {
@@ -66,8 +67,14 @@ std::vector<Reply> RedisBackend::run_once(const std::vector<Command> &commands, 
   return std::move(*replies);
 }
 
+// Exponential, but one sleep never exceeds kMaxBackoff (unless the base itself does): with 10
+// attempts and a 1 s base, an uncapped schedule would sleep over 8 minutes in one call.
 void RedisBackend::backoff(std::uint32_t failed_attempts) const {
-  std::this_thread::sleep_for(options_.retry_backoff_base * (1LL << (failed_attempts - 1)));
+  constexpr std::chrono::milliseconds kMaxBackoff{2000};
+  const auto base = options_.retry_backoff_base;
+  const std::chrono::milliseconds exponential =
+      base * (1LL << std::min<std::uint32_t>(failed_attempts - 1, 20));
+  std::this_thread::sleep_for(std::max(base, std::min(exponential, kMaxBackoff)));
 }
 
 // Only a connection-class error is retried: after a timeout the command may still run on the
