@@ -1,12 +1,11 @@
 // extern "C" wrappers of agenthost::HookPolicy. Evaluation fails closed at this boundary too:
 // whatever goes wrong, *out receives a DENY verdict, so a host that ignores the status denies.
-#include "guard.hpp"
-
 #include <agenthost/hook_policy.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <string>
+
+#include "guard.hpp"
 
 struct agenthost_hook_policy {
   std::unique_ptr<agenthost::HookPolicy> policy;
@@ -30,10 +29,10 @@ const agenthost_verdict kOutOfMemoryDeny{
     "\"updated_input\":null,\"hooks\":[]}"};
 
 // What the verdict accessors describe when handed NULL: a deny, like the decision accessor.
-const agenthost_verdict kNoVerdict{
-    AGENTHOST_DENY, "no verdict",
-    "{\"decision\":\"deny\",\"reason\":\"no verdict\",\"failed\":true,\"error\":\"invalid_argument\","
-    "\"updated_input\":null,\"hooks\":[]}"};
+const agenthost_verdict kNoVerdict{AGENTHOST_DENY, "no verdict",
+                                   "{\"decision\":\"deny\",\"reason\":\"no "
+                                   "verdict\",\"failed\":true,\"error\":\"invalid_argument\","
+                                   "\"updated_input\":null,\"hooks\":[]}"};
 
 constexpr std::size_t kKnownSize = sizeof(agenthost_hook_options);
 
@@ -130,9 +129,8 @@ agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p, const 
   } else if (out == nullptr) {
     status = null_argument(fn, "out");
   } else {
-    status = guard(fn, [&] {
-      *out = make_verdict(p->policy->evaluate(std::string_view(input_json, len)));
-    });
+    status = guard(
+        fn, [&] { *out = make_verdict(p->policy->evaluate(std::string_view(input_json, len))); });
   }
   if (status != AGENTHOST_OK && out != nullptr) *out = deny_verdict(status);
   return status;

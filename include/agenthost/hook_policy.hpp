@@ -21,10 +21,10 @@ const char *decision_name(Decision d) noexcept;
 
 // The outcome of one hook of an evaluation.
 struct HookResult {
-  std::string url;          // without user-info, query or fragment (they may carry credentials)
-  int http_status = 0;      // 0 when no response arrived
+  std::string url;      // without user-info, query or fragment (they may carry credentials)
+  int http_status = 0;  // 0 when no response arrived
   std::chrono::microseconds latency{0};
-  std::string error;        // error class ("timeout", "blocked_address", ...) or empty on success
+  std::string error;  // error class ("timeout", "blocked_address", ...) or empty on success
   Decision decision = Decision::deny;
   std::string reason;
   bool failed() const noexcept { return !error.empty(); }
@@ -58,8 +58,9 @@ struct HookPolicyOptions {
   // IPv4-mapped forms of those are refused at connect time (after DNS) as "blocked_address".
   bool allow_private_networks = false;
   std::uint32_t max_response_bytes = 64 * 1024;  // 1..64 MiB, enforced while reading
-  std::uint32_t failure_threshold = 5;           // consecutive failures that open a hook's circuit; 1..1000000
-  std::chrono::milliseconds cooldown{10000};     // how long an open circuit stays open; 1 ms..24 h
+  std::uint32_t failure_threshold =
+      5;  // consecutive failures that open a hook's circuit; 1..1000000
+  std::chrono::milliseconds cooldown{10000};  // how long an open circuit stays open; 1 ms..24 h
   // Called once per evaluation from the evaluating thread (so possibly from many threads at
   // once); exceptions it throws are swallowed and never change the verdict.
   std::function<void(const DecisionRecord &)> decision_log;
@@ -95,9 +96,9 @@ class HookPolicy {
 
   // Runs the hooks of the input's event whose matcher matches its tool_name (every hook of the
   // event when the input has no tool_name), concurrently under one deadline (the longest
-  // timeout among them). Safe to call from many threads at once. Hook failures never throw: they become
-  // the hook's on_failure decision with failed = true. Throws Error(invalid_argument) for input
-  // that is not a JSON object, too large, too deeply nested, or without an event name.
+  // timeout among them). Safe to call from many threads at once. Hook failures never throw: they
+  // become the hook's on_failure decision with failed = true. Throws Error(invalid_argument) for
+  // input that is not a JSON object, too large, too deeply nested, or without an event name.
   Verdict evaluate(std::string_view input_json) const;
 
   HookPolicyStats stats() const;

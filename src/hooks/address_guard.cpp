@@ -49,7 +49,8 @@ bool all_zero(const std::uint8_t *b, int n) noexcept {
 }
 
 bool blocked_v6(const std::uint8_t *b) noexcept {
-  if (all_zero(b, 10) && b[10] == 0xFF && b[11] == 0xFF) return blocked_v4(v4_at(b + 12));  // mapped
+  if (all_zero(b, 10) && b[10] == 0xFF && b[11] == 0xFF)
+    return blocked_v4(v4_at(b + 12));  // mapped
   if (all_zero(b, 12)) {
     // :: and ::1 fall in 0/8 of the compatible form; other ::a.b.c.d are deprecated compat.
     return blocked_v4(v4_at(b + 12));

@@ -1,17 +1,23 @@
 #include "hooks/event_counters.hpp"
 
-#include "hooks/error_class.hpp"
-
 #include <string_view>
+
+#include "hooks/error_class.hpp"
 
 namespace agenthost::hooks {
 
 void AtomicEventCounters::count(const Verdict &v) noexcept {
   constexpr auto relaxed = std::memory_order_relaxed;
   switch (v.decision) {
-    case Decision::allow: allow_.fetch_add(1, relaxed); break;
-    case Decision::deny: deny_.fetch_add(1, relaxed); break;
-    case Decision::ask: ask_.fetch_add(1, relaxed); break;
+    case Decision::allow:
+      allow_.fetch_add(1, relaxed);
+      break;
+    case Decision::deny:
+      deny_.fetch_add(1, relaxed);
+      break;
+    case Decision::ask:
+      ask_.fetch_add(1, relaxed);
+      break;
   }
   if (v.failed) failed_.fetch_add(1, relaxed);
   for (const auto &h : v.hooks) {

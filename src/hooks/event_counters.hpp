@@ -2,7 +2,6 @@
 #pragma once
 
 #include <agenthost/hook_policy.hpp>
-
 #include <atomic>
 #include <cstdint>
 

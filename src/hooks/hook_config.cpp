@@ -1,11 +1,11 @@
 #include "hooks/hook_config.hpp"
 
-#include "hooks/event_name.hpp"
-
-#include <agenthost/error.hpp>
 #include <simdjson.h>
 
+#include <agenthost/error.hpp>
 #include <cmath>
+
+#include "hooks/event_name.hpp"
 
 namespace agenthost::hooks {
 

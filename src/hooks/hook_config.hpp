@@ -2,17 +2,16 @@
 // that evaluation never meets a configuration error.
 #pragma once
 
-#include "hooks/matcher.hpp"
-#include "hooks/webhook_signer.hpp"
-#include "hooks/webhook_url.hpp"
-
 #include <agenthost/hook_policy.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "hooks/matcher.hpp"
+#include "hooks/webhook_signer.hpp"
+#include "hooks/webhook_url.hpp"
 
 namespace agenthost::hooks {
 

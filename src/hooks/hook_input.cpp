@@ -1,10 +1,11 @@
 #include "hooks/hook_input.hpp"
 
-#include "hooks/event_name.hpp"
-#include "hooks/json_text.hpp"
+#include <simdjson.h>
 
 #include <agenthost/error.hpp>
-#include <simdjson.h>
+
+#include "hooks/event_name.hpp"
+#include "hooks/json_text.hpp"
 
 namespace agenthost::hooks {
 

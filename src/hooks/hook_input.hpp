@@ -15,7 +15,7 @@ struct HookInput {
   std::string session_id;  // empty when absent
   std::string tool_name;   // empty when absent
   bool has_tool_name = false;
-  std::string body;        // the input object plus hook_event and hook_event_name (both canonical)
+  std::string body;  // the input object plus hook_event and hook_event_name (both canonical)
 };
 
 // Throws Error(invalid_argument) for input that is larger than kMaxInputBytes, nested deeper

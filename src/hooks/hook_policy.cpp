@@ -1,3 +1,4 @@
+#include <agenthost/error.hpp>
 #include <agenthost/hook_policy.hpp>
 
 #include "hooks/circuit_breaker.hpp"
@@ -8,8 +9,6 @@
 #include "hooks/reply_parser.hpp"
 #include "hooks/verdict.hpp"
 #include "hooks/webhook_transport.hpp"
-
-#include <agenthost/error.hpp>
 
 namespace agenthost {
 

@@ -1,7 +1,8 @@
 #include "hooks/matcher.hpp"
 
-#include <agenthost/error.hpp>
 #include <re2/re2.h>
+
+#include <agenthost/error.hpp>
 
 namespace agenthost::hooks {
 

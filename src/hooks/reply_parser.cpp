@@ -1,10 +1,10 @@
 #include "hooks/reply_parser.hpp"
 
-#include "hooks/hook_input.hpp"
-
 #include <simdjson.h>
 
 #include <optional>
+
+#include "hooks/hook_input.hpp"
 
 namespace agenthost::hooks {
 
@@ -104,14 +104,16 @@ ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
     return invalid(std::string("the body is not JSON: ") + simdjson::error_message(err));
   }
   dom::object obj;
-  if (root.get_object().get(obj) != simdjson::SUCCESS) return invalid("the body is not a JSON object");
+  if (root.get_object().get(obj) != simdjson::SUCCESS)
+    return invalid("the body is not a JSON object");
 
   std::string problem;
   Shape top = read_shape(obj, "decision", "reason", "modified_input", true, problem);
   Shape hso;
   if (dom::element h; obj["hookSpecificOutput"].get(h) == simdjson::SUCCESS && !h.is_null()) {
     dom::object ho;
-    if (h.get_object().get(ho) != simdjson::SUCCESS) return invalid("hookSpecificOutput is not an object");
+    if (h.get_object().get(ho) != simdjson::SUCCESS)
+      return invalid("hookSpecificOutput is not an object");
     hso = read_shape(ho, "permissionDecision", "permissionDecisionReason", "updatedInput", false,
                      problem);
   }
@@ -126,7 +128,8 @@ ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
     return r;
   }
   r.has_decision = true;
-  r.decision = top.decision && hso.decision ? stricter(*top.decision, *hso.decision) : *main.decision;
+  r.decision =
+      top.decision && hso.decision ? stricter(*top.decision, *hso.decision) : *main.decision;
   r.reason = main.reason.empty() ? (hso.decision ? top.reason : hso.reason) : main.reason;
   r.updated_input = main.updated_input;
   return r;

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <agenthost/hook_policy.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -1,16 +1,19 @@
 #include "hooks/verdict.hpp"
 
-#include "hooks/json_text.hpp"
-
 #include <fmt/format.h>
+
+#include "hooks/json_text.hpp"
 
 namespace agenthost {
 
 const char *decision_name(Decision d) noexcept {
   switch (d) {
-    case Decision::allow: return "allow";
-    case Decision::ask: return "ask";
-    case Decision::deny: break;
+    case Decision::allow:
+      return "allow";
+    case Decision::ask:
+      return "ask";
+    case Decision::deny:
+      break;
   }
   return "deny";
 }
@@ -56,7 +59,9 @@ namespace {
 int rank(Decision d) noexcept { return d == Decision::deny ? 2 : d == Decision::ask ? 1 : 0; }
 
 std::string default_reason(Decision d, std::size_t n) {
-  const char *verb = d == Decision::allow ? "allowed" : d == Decision::ask ? "ask requested" : "denied";
+  const char *verb = d == Decision::allow ? "allowed"
+                     : d == Decision::ask ? "ask requested"
+                                          : "denied";
   return fmt::format("{} by {} hook{}", verb, n, n == 1 ? "" : "s");
 }
 

@@ -1,13 +1,13 @@
 #include "hooks/webhook_signer.hpp"
 
-#include "hooks/base64.hpp"
-
-#include <agenthost/error.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <agenthost/error.hpp>
 #include <chrono>
+
+#include "hooks/base64.hpp"
 
 namespace agenthost::hooks {
 

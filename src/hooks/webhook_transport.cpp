@@ -1,14 +1,14 @@
 #include "hooks/webhook_transport.hpp"
 
+#include <sys/socket.h>
+
+#include <agenthost/version.hpp>
+#include <algorithm>
+#include <cstring>
+
 #include "hooks/address_guard.hpp"
 #include "hooks/channel_pool.hpp"
 #include "hooks/error_class.hpp"
-
-#include <agenthost/version.hpp>
-#include <sys/socket.h>
-
-#include <algorithm>
-#include <cstring>
 
 namespace agenthost::hooks {
 
@@ -100,10 +100,13 @@ const char *classify(CURLcode code, const Transfer &t) {
   if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) return error_class::too_large;
   if (t.blocked) return error_class::blocked_address;
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT: return error_class::timeout;
+    case CURLE_OPERATION_TIMEDOUT:
+      return error_class::timeout;
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return error_class::dns;
-    default: return error_class::connection;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return error_class::dns;
+    default:
+      return error_class::connection;
   }
 }
 
@@ -143,10 +146,11 @@ void run(CURLM *multi, Clock::time_point deadline, std::uint32_t cap) {
     if (curl_multi_perform(multi, &running) != CURLM_OK) return;
     drain_messages(multi, cap);
     if (running == 0) return;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return;
-    curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::min<long long>(left.count() + 1, 1000)),
-                    nullptr);
+    curl_multi_poll(multi, nullptr, 0,
+                    static_cast<int>(std::min<long long>(left.count() + 1, 1000)), nullptr);
   }
 }
 
@@ -156,7 +160,8 @@ void mark_unfinished(std::vector<Transfer> &transfers) {
     t.result->error = t.blocked ? error_class::blocked_address : error_class::timeout;
     t.result->detail = t.blocked ? "the address is in a private or reserved network"
                                  : "no complete reply before the deadline";
-    t.result->latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t.start);
+    t.result->latency =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t.start);
   }
 }
 

@@ -1,8 +1,8 @@
 #include "hooks/webhook_url.hpp"
 
-#include <agenthost/error.hpp>
 #include <curl/curl.h>
 
+#include <agenthost/error.hpp>
 #include <memory>
 
 namespace agenthost::hooks {

@@ -5,8 +5,6 @@
 // Both talk to the same keep-alive HTTP/1.1 server in this process, in the same run, in
 // alternating rounds. Then: the latency of a fail-closed verdict with an open circuit, and
 // throughput with 1, 2 and 4 threads (each raw thread with its own handle).
-#include <agenthost/hook_policy.hpp>
-
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -16,10 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <agenthost/hook_policy.hpp>
 #include <algorithm>
-#include <cstdio>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -75,7 +74,8 @@ class Server {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
     if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
-        ::listen(fd_, 128) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+        ::listen(fd_, 128) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
       throw std::runtime_error("bench server: cannot listen on 127.0.0.1");
     }
     port_ = ntohs(addr.sin_port);
@@ -211,16 +211,19 @@ void latency(const Server &server) {
   raw_cpu /= static_cast<double>(raw_us.size());
   eval_cpu /= static_cast<double>(eval_us.size());
   const double raw_med = percentile(raw_us, 0.5), eval_med = percentile(eval_us, 0.5);
-  fmt::print("## Per-evaluation latency, {} samples each ({} alternating rounds)\n\n", raw_us.size(), kRounds);
-  fmt::print("| path | median us | mean us | p90 us | p99 us | client CPU us/call |\n"
-             "|---|---:|---:|---:|---:|---:|\n");
+  fmt::print("## Per-evaluation latency, {} samples each ({} alternating rounds)\n\n",
+             raw_us.size(), kRounds);
+  fmt::print(
+      "| path | median us | mean us | p90 us | p99 us | client CPU us/call |\n"
+      "|---|---:|---:|---:|---:|---:|\n");
   fmt::print("| raw libcurl POST, reused handle | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} |\n",
              raw_med, mean(raw_us), percentile(raw_us, 0.9), percentile(raw_us, 0.99), raw_cpu);
   fmt::print("| HookPolicy::evaluate | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} |\n", eval_med,
              mean(eval_us), percentile(eval_us, 0.9), percentile(eval_us, 0.99), eval_cpu);
-  fmt::print("\nratio evaluate / raw at the median: {:.3f}x (target <= 1.25x); median of the {} "
-             "per-round ratios: {:.3f}x\n",
-             eval_med / raw_med, round_ratios.size(), percentile(round_ratios, 0.5));
+  fmt::print(
+      "\nratio evaluate / raw at the median: {:.3f}x (target <= 1.25x); median of the {} "
+      "per-round ratios: {:.3f}x\n",
+      eval_med / raw_med, round_ratios.size(), percentile(round_ratios, 0.5));
   fmt::print("connections accepted by the server for {} requests: {} (keep-alive reuse)\n\n",
              2 * (kWarmup + kRounds * kPerRound), server.accepted());
 }
@@ -273,7 +276,8 @@ void throughputs(const Server &server) {
   agenthost::HookPolicy policy(config_for(server.url()), private_ok());
   const std::string body = R"({"hook_event_name":"PreToolUse","tool_name":"Bash"})";
   const std::chrono::milliseconds slice(500);
-  fmt::print("## Throughput, {} alternating slices of {} ms per row and path\n\n", kSlices, slice.count());
+  fmt::print("## Throughput, {} alternating slices of {} ms per row and path\n\n", kSlices,
+             slice.count());
   fmt::print("| threads | evaluate / s | raw POST / s | ratio |\n|---:|---:|---:|---:|\n");
   for (int threads : {1, 2, 4}) {
     long eval = 0, raw = 0;
@@ -298,8 +302,8 @@ int main() {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   {
     Server server;
-    fmt::print("# hook_eval_bench (libcurl {}, {} hardware threads)\n\n", curl_version_info(CURLVERSION_NOW)->version,
-               std::thread::hardware_concurrency());
+    fmt::print("# hook_eval_bench (libcurl {}, {} hardware threads)\n\n",
+               curl_version_info(CURLVERSION_NOW)->version, std::thread::hardware_concurrency());
     latency(server);
     open_circuit();
     throughputs(server);

@@ -1,11 +1,11 @@
 // The HookPolicy C ABI: statuses, last error, and a DENY verdict on every failure.
+#include <agenthost.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+
 #include "integration/hooks/hook_test_util.hpp"
 #include "integration/hooks/webhook_server.hpp"
-
-#include <agenthost.h>
-#include <catch2/catch.hpp>
-
-#include <string>
 
 using namespace agenthost::test;
 
@@ -40,14 +40,18 @@ TEST_CASE("C ABI: options defaults", "[hooks][capi]") {
 
 TEST_CASE("C ABI: evaluation returns the verdict and its JSON", "[hooks][capi]") {
   WebhookServer server;
-  agenthost_hook_policy *p = create_private_ok("{\"PreToolUse\":" + hook(server.url("/modify")) + "}");
+  agenthost_hook_policy *p =
+      create_private_ok("{\"PreToolUse\":" + hook(server.url("/modify")) + "}");
   const std::string input = hook_input("PreToolUse");
   agenthost_verdict *v = nullptr;
   REQUIRE(agenthost_hook_policy_evaluate(p, input.data(), input.size(), &v) == AGENTHOST_OK);
   CHECK(agenthost_verdict_decision(v) == AGENTHOST_ALLOW);
   const std::string json = json_of(v);
-  CHECK_THAT(json, Catch::StartsWith(R"({"decision":"allow","reason":"allowed by 1 hook","failed":false,"error":null,"updated_input":{"command":"ls -la"},"hooks":[{"url":")" +
-                                     server.url("/modify") + R"(","status":200,"latency_ms":)"));
+  CHECK_THAT(
+      json,
+      Catch::StartsWith(
+          R"({"decision":"allow","reason":"allowed by 1 hook","failed":false,"error":null,"updated_input":{"command":"ls -la"},"hooks":[{"url":")" +
+          server.url("/modify") + R"(","status":200,"latency_ms":)"));
   agenthost_verdict_free(v);
   agenthost_hook_policy_free(p);
 }
@@ -57,7 +61,8 @@ TEST_CASE("C ABI: every failing evaluate still yields a DENY verdict", "[hooks][
   agenthost_verdict *v = nullptr;
 
   const std::string bad = "{not json";
-  CHECK(agenthost_hook_policy_evaluate(p, bad.data(), bad.size(), &v) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_hook_policy_evaluate(p, bad.data(), bad.size(), &v) ==
+        AGENTHOST_INVALID_ARGUMENT);
   REQUIRE(v != nullptr);
   CHECK(agenthost_verdict_decision(v) == AGENTHOST_DENY);
   CHECK_THAT(json_of(v), Catch::Contains(R"("decision":"deny")"));
@@ -66,7 +71,8 @@ TEST_CASE("C ABI: every failing evaluate still yields a DENY verdict", "[hooks][
   agenthost_verdict_free(v);
 
   v = nullptr;
-  CHECK(agenthost_hook_policy_evaluate(nullptr, bad.data(), bad.size(), &v) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_hook_policy_evaluate(nullptr, bad.data(), bad.size(), &v) ==
+        AGENTHOST_INVALID_ARGUMENT);
   REQUIRE(v != nullptr);
   CHECK(agenthost_verdict_decision(v) == AGENTHOST_DENY);
   agenthost_verdict_free(v);
@@ -86,17 +92,19 @@ TEST_CASE("C ABI: every failing evaluate still yields a DENY verdict", "[hooks][
 TEST_CASE("C ABI: configuration errors name the hook and field but never the secret",
           "[hooks][capi]") {
   agenthost_hook_policy *p = reinterpret_cast<agenthost_hook_policy *>(0x1);
-  CHECK(agenthost_hook_policy_create(
-            R"({"Stop":[{"url":"http://a.example/x"},{"url":"http://a.example/y","secret":"whsec_s3cr3t!!"}]})",
-            nullptr, &p) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(
+      agenthost_hook_policy_create(
+          R"({"Stop":[{"url":"http://a.example/x"},{"url":"http://a.example/y","secret":"whsec_s3cr3t!!"}]})",
+          nullptr, &p) == AGENTHOST_INVALID_ARGUMENT);
   CHECK(p == nullptr);
   std::string msg = agenthost_last_error();
   CHECK_THAT(msg, Catch::Contains("Stop[1].secret"));
   CHECK_THAT(msg, !Catch::Contains("s3cr3t"));
 
-  CHECK(agenthost_hook_policy_create(
-            R"({"Stop":{"url":"http://a.example/x","headers":{"Authorization":"Bearer abc\r\nX-Evil: 1"}}})",
-            nullptr, &p) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(
+      agenthost_hook_policy_create(
+          R"({"Stop":{"url":"http://a.example/x","headers":{"Authorization":"Bearer abc\r\nX-Evil: 1"}}})",
+          nullptr, &p) == AGENTHOST_INVALID_ARGUMENT);
   msg = agenthost_last_error();
   CHECK_THAT(msg, Catch::Contains("Stop[0].headers.Authorization"));
   CHECK_THAT(msg, !Catch::Contains("Bearer"));

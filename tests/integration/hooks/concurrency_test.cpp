@@ -1,12 +1,11 @@
 // Many threads evaluating one policy while its webhook server dies.
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
+
+#include "integration/hooks/hook_test_util.hpp"
+#include "integration/hooks/webhook_server.hpp"
 
 using agenthost::Decision;
 using agenthost::HookPolicy;

@@ -1,12 +1,11 @@
 // Every failure kind x {PreToolUse with its default on_failure, PostToolUse with its default,
 // an informational event with on_failure "deny"}: decision, failed and error class.
+#include <catch2/catch.hpp>
+#include <string>
+
 #include "integration/hooks/hook_test_util.hpp"
 #include "integration/hooks/webhook_server.hpp"
 #include "support/test_env.hpp"
-
-#include <catch2/catch.hpp>
-
-#include <string>
 
 using agenthost::Decision;
 using agenthost::HookPolicy;
@@ -24,11 +23,11 @@ struct Expect {
 };
 
 // Evaluates the three events against `url` and checks each verdict.
-void check_matrix(const std::string &url, const Expect &pre, const Expect &post,
-                  const Expect &info, HookPolicyOptions options = private_ok()) {
-  const std::string config = "{\"PreToolUse\":" + hook(url, kTimeoutMs) +
-                             ",\"PostToolUse\":" + hook(url, kTimeoutMs) +
-                             ",\"Notification\":" + hook(url, kTimeoutMs, R"(,"on_failure":"deny")") + "}";
+void check_matrix(const std::string &url, const Expect &pre, const Expect &post, const Expect &info,
+                  HookPolicyOptions options = private_ok()) {
+  const std::string config =
+      "{\"PreToolUse\":" + hook(url, kTimeoutMs) + ",\"PostToolUse\":" + hook(url, kTimeoutMs) +
+      ",\"Notification\":" + hook(url, kTimeoutMs, R"(,"on_failure":"deny")") + "}";
   HookPolicy policy(config, options);
   const std::pair<const char *, const Expect *> cases[] = {
       {"PreToolUse", &pre}, {"PostToolUse", &post}, {"Notification", &info}};
@@ -140,10 +139,12 @@ TEST_CASE("an open circuit fails as circuit_open", "[hooks][failure]") {
   options.cooldown = std::chrono::minutes(10);
   const std::string url = "http://127.0.0.1:" + std::to_string(free_port()) + "/hook";
   const std::string config = "{\"PreToolUse\":" + hook(url) + ",\"PostToolUse\":" + hook(url) +
-                             ",\"Notification\":" + hook(url, 2000, R"(,"on_failure":"deny")") + "}";
+                             ",\"Notification\":" + hook(url, 2000, R"(,"on_failure":"deny")") +
+                             "}";
   HookPolicy policy(config, options);
-  const std::pair<const char *, Decision> cases[] = {
-      {"PreToolUse", Decision::deny}, {"PostToolUse", Decision::allow}, {"Notification", Decision::deny}};
+  const std::pair<const char *, Decision> cases[] = {{"PreToolUse", Decision::deny},
+                                                     {"PostToolUse", Decision::allow},
+                                                     {"Notification", Decision::deny}};
   for (const auto &[event, decision] : cases) {
     INFO(event);
     CHECK(policy.evaluate(hook_input(event)).error == "connection");  // opens the circuit

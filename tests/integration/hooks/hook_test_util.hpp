@@ -2,7 +2,6 @@
 #pragma once
 
 #include <agenthost/hook_policy.hpp>
-
 #include <chrono>
 #include <string>
 
@@ -15,7 +14,8 @@ inline std::string hook_input(const std::string &event, const std::string &tool 
 }
 
 // {"url": url, "timeout_ms": ms} plus `extra` fields (a JSON fragment starting with ',').
-inline std::string hook(const std::string &url, int timeout_ms = 2000, const std::string &extra = "") {
+inline std::string hook(const std::string &url, int timeout_ms = 2000,
+                        const std::string &extra = "") {
   return R"({"url":")" + url + R"(","timeout_ms":)" + std::to_string(timeout_ms) + extra + "}";
 }
 
@@ -30,7 +30,7 @@ std::chrono::milliseconds time_of(F &&f) {
   const auto start = std::chrono::steady_clock::now();
   f();
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                start);
+                                                               start);
 }
 
 }  // namespace agenthost::test

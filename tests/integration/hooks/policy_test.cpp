@@ -1,18 +1,17 @@
 // HookPolicy against real local webhook servers: matching, combination and the deadline,
 // reply shapes, request content and signing, the SSRF guard, the circuit breaker, the log.
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
-#include "support/test_env.hpp"
-
 #include <agenthost/error.hpp>
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "integration/hooks/hook_test_util.hpp"
+#include "integration/hooks/webhook_server.hpp"
+#include "support/test_env.hpp"
 
 using agenthost::Decision;
 using agenthost::HookPolicy;
@@ -33,8 +32,7 @@ std::vector<std::string> lines_of(const std::string &text) {
 TEST_CASE("matchers match whole tool names", "[hooks][matching]") {
   WebhookServer server;
   const std::string deny = server.url("/deny");
-  const std::string config = "{\"PreToolUse\":[" +
-                             hook(deny, 2000, R"(,"matcher":"Bash")") + "," +
+  const std::string config = "{\"PreToolUse\":[" + hook(deny, 2000, R"(,"matcher":"Bash")") + "," +
                              hook(deny, 2000, R"(,"matcher":"Write|Edit")") + "," +
                              hook(deny, 2000, R"(,"matcher":"mcp__.*")") + "]}";
   HookPolicy policy(config, private_ok());
@@ -42,10 +40,10 @@ TEST_CASE("matchers match whole tool names", "[hooks][matching]") {
     const char *tool;
     std::size_t hooks;  // how many hooks ran
   };
-  const Case cases[] = {{"Bash", 1},      {"Write", 1},     {"Edit", 1},
-                        {"WriteFile", 0}, {"BashTool", 0},  {"bash", 0},
-                        {"MyBash", 0},    {"mcp__github__create_issue", 1}, {"xmcp__a", 0},
-                        {"Read", 0}};
+  const Case cases[] = {
+      {"Bash", 1},     {"Write", 1}, {"Edit", 1},   {"WriteFile", 0},
+      {"BashTool", 0}, {"bash", 0},  {"MyBash", 0}, {"mcp__github__create_issue", 1},
+      {"xmcp__a", 0},  {"Read", 0}};
   for (const auto &c : cases) {
     INFO(c.tool);
     const auto v = policy.evaluate(hook_input("PreToolUse", c.tool));
@@ -69,7 +67,8 @@ TEST_CASE("absent, empty and * matchers match every tool", "[hooks][matching]") 
 
 TEST_CASE("an invalid matcher regex is rejected at creation", "[hooks][matching]") {
   try {
-    HookPolicy policy(R"({"PreToolUse":[{"url":"http://127.0.0.1:1/a"},{"url":"http://127.0.0.1:1/b","matcher":"Bash("}]})");
+    HookPolicy policy(
+        R"({"PreToolUse":[{"url":"http://127.0.0.1:1/a"},{"url":"http://127.0.0.1:1/b","matcher":"Bash("}]})");
     FAIL("no exception");
   } catch (const agenthost::Error &e) {
     CHECK(e.code() == agenthost::Errc::invalid_argument);
@@ -98,9 +97,9 @@ TEST_CASE("deny > ask > allow across three concurrent hooks in every order", "[h
     for (std::size_t i = 0; i < 3; ++i) CHECK(v.hooks[i].url == server.url(order[i]));
   } while (std::next_permutation(order.begin(), order.end()));
 
-  HookPolicy ask_allow("{\"PreToolUse\":[" + hook(server.url("/allow")) + "," +
-                           hook(server.url("/ask")) + "]}",
-                       private_ok());
+  HookPolicy ask_allow(
+      "{\"PreToolUse\":[" + hook(server.url("/allow")) + "," + hook(server.url("/ask")) + "]}",
+      private_ok());
   CHECK(ask_allow.evaluate(hook_input("PreToolUse")).decision == Decision::ask);
 }
 
@@ -164,7 +163,8 @@ TEST_CASE("the request carries the input, both event names and the configured he
   WebhookServer server;
   HookPolicy policy("{\"post_tool_use\":" +
                         hook(server.url("/allow"), 2000,
-                             R"(,"headers":{"Authorization":"Bearer t0k3n","X-Team":"red"})") + "}",
+                             R"(,"headers":{"Authorization":"Bearer t0k3n","X-Team":"red"})") +
+                        "}",
                     private_ok());
   const auto v = policy.evaluate(
       R"({"hook_event":"post_tool_use","session_id":"abc","tool_name":"Bash","tool_response":{"ok":true}})");
@@ -185,8 +185,8 @@ TEST_CASE("signed requests verify independently and carry a fresh webhook-id eac
           "[hooks][signing]") {
   const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   WebhookServer server(secret);
-  HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/verify"), 2000,
-                                             ",\"secret\":\"" + secret + "\"") + "}",
+  HookPolicy policy("{\"PreToolUse\":" +
+                        hook(server.url("/verify"), 2000, ",\"secret\":\"" + secret + "\"") + "}",
                     private_ok());
   for (int i = 0; i < 5; ++i) {
     const auto v = policy.evaluate(hook_input("PreToolUse", "Tool" + std::to_string(i)));
@@ -200,9 +200,10 @@ TEST_CASE("signed requests verify independently and carry a fresh webhook-id eac
   for (const auto &id : ids) CHECK(id.rfind("msg_", 0) == 0);
 
   // A different key fails verification: the server's check is not a rubber stamp.
-  HookPolicy wrong("{\"PreToolUse\":" + hook(server.url("/verify"), 2000,
-                                            R"(,"secret":"whsec_AAAAAAAAAAAAAAAAAAAAAAAA")") + "}",
-                   private_ok());
+  HookPolicy wrong(
+      "{\"PreToolUse\":" +
+          hook(server.url("/verify"), 2000, R"(,"secret":"whsec_AAAAAAAAAAAAAAAAAAAAAAAA")") + "}",
+      private_ok());
   const auto v = wrong.evaluate(hook_input("PreToolUse"));
   CHECK(v.decision == Decision::deny);
   CHECK(v.error == "http_status");
@@ -215,7 +216,8 @@ TEST_CASE("with private networks off, 127.0.0.1 and localhost are blocked before
   const std::string port = std::to_string(server.port());
   for (const char *host : {"127.0.0.1", "localhost"}) {
     INFO(host);
-    HookPolicy policy("{\"PreToolUse\":" + hook(std::string("http://") + host + ":" + port + "/allow") + "}");
+    HookPolicy policy(
+        "{\"PreToolUse\":" + hook(std::string("http://") + host + ":" + port + "/allow") + "}");
     const auto v = policy.evaluate(hook_input("PreToolUse"));
     CHECK(v.decision == Decision::deny);
     CHECK(v.failed);
@@ -230,9 +232,11 @@ TEST_CASE("the breaker stops calling after the threshold and closes after the co
   server.get("/_mode/500");
   HookPolicyOptions options = private_ok();
   options.failure_threshold = 3;
-  options.cooldown = std::chrono::milliseconds(1000);  // long enough for the checks below under load
+  options.cooldown =
+      std::chrono::milliseconds(1000);  // long enough for the checks below under load
   HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/dynamic")) + "}", options);
-  for (int i = 0; i < 3; ++i) CHECK(policy.evaluate(hook_input("PreToolUse")).error == "http_status");
+  for (int i = 0; i < 3; ++i)
+    CHECK(policy.evaluate(hook_input("PreToolUse")).error == "http_status");
   CHECK(server.request_count() == 3);
   for (int i = 0; i < 5; ++i) {
     const auto v = policy.evaluate(hook_input("PreToolUse"));
@@ -264,8 +268,7 @@ TEST_CASE("a failed probe reopens the circuit", "[hooks][breaker]") {
   CHECK(server.request_count() == 2);
 }
 
-TEST_CASE("the decision log gets one record per evaluation and counters add up",
-          "[hooks][log]") {
+TEST_CASE("the decision log gets one record per evaluation and counters add up", "[hooks][log]") {
   WebhookServer server;
   std::mutex mu;
   std::vector<std::string> records;
@@ -273,8 +276,9 @@ TEST_CASE("the decision log gets one record per evaluation and counters add up",
   options.decision_log = [&](const agenthost::DecisionRecord &r) {
     std::lock_guard<std::mutex> lock(mu);
     records.push_back(std::string(r.event) + "|" + std::string(r.session_id) + "|" +
-                      std::string(r.tool_name) + "|" + agenthost::decision_name(r.verdict.decision) +
-                      "|" + (r.verdict.failed ? "failed" : "ok") + "|" + r.verdict.error + "|" +
+                      std::string(r.tool_name) + "|" +
+                      agenthost::decision_name(r.verdict.decision) + "|" +
+                      (r.verdict.failed ? "failed" : "ok") + "|" + r.verdict.error + "|" +
                       std::to_string(r.verdict.hooks.size()) + "|" +
                       std::to_string(r.verdict.hooks.empty() ? 0 : r.verdict.hooks[0].http_status));
     throw std::runtime_error("a broken logger must not change verdicts");

@@ -1,18 +1,18 @@
 #include "integration/hooks/webhook_server.hpp"
 
-#include "support/test_env.hpp"
-
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+
+#include "support/test_env.hpp"
 
 namespace agenthost::test {
 

@@ -2,8 +2,9 @@
 // stops it by its PID.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 
 namespace agenthost::test {
 

@@ -1,11 +1,11 @@
 // Hook configuration: accepted forms and every rejected one, with the event, index and field.
+#include <agenthost/error.hpp>
+#include <catch2/catch.hpp>
+
 #include "hooks/event_name.hpp"
 #include "hooks/hook_config.hpp"
 #include "hooks/matcher.hpp"
 #include "hooks/webhook_url.hpp"
-
-#include <agenthost/error.hpp>
-#include <catch2/catch.hpp>
 
 using agenthost::Decision;
 using agenthost::Errc;
@@ -64,7 +64,7 @@ TEST_CASE("a valid configuration in all its forms", "[hooks][config]") {
   CHECK(events[1].hooks[0].timeout.count() == 30000);
   CHECK(events[1].hooks[0].on_failure == Decision::allow);  // default elsewhere
   CHECK(events[2].hooks[0].on_failure == Decision::deny);
-  CHECK(events[2].hooks[0].timeout.count() == 30000);      // the default timeout
+  CHECK(events[2].hooks[0].timeout.count() == 30000);  // the default timeout
   CHECK(events[3].hooks.empty());
 }
 
@@ -81,7 +81,8 @@ TEST_CASE("every configuration error names the event, hook index and field", "[h
       {R"({"PreToolUse": {"url": "file:///etc/passwd"}})", "PreToolUse[0].url"},
       {R"({"PreToolUse": {"url": "http://"}})", "PreToolUse[0].url"},
       {R"({"PreToolUse": {"url": "http://a b/"}})", "PreToolUse[0].url"},
-      {R"({"Stop": [{"url": "http://a/"}, {"url": "http://a/", "timeout": 0}]})", "Stop[1].timeout"},
+      {R"({"Stop": [{"url": "http://a/"}, {"url": "http://a/", "timeout": 0}]})",
+       "Stop[1].timeout"},
       {R"({"Stop": {"url": "http://a/", "timeout": 301}})", "Stop[0].timeout"},
       {R"({"Stop": {"url": "http://a/", "timeout": "30"}})", "Stop[0].timeout"},
       {R"({"Stop": {"url": "http://a/", "timeout_ms": 0}})", "Stop[0].timeout_ms"},
@@ -89,19 +90,23 @@ TEST_CASE("every configuration error names the event, hook index and field", "[h
       {R"({"Stop": {"url": "http://a/", "timeout_ms": 2.5}})", "Stop[0].timeout_ms"},
       {R"({"Stop": {"url": "http://a/", "timeout": 5, "timeout_ms": 5000}})", "Stop[0].timeout_ms"},
       {R"({"Stop": {"url": "http://a/", "matcher": 7}})", "Stop[0].matcher"},
-      {R"({"Stop": {"url": "http://a/", "matcher": "(unclosed"}})", "Stop[0].matcher: invalid regex"},
+      {R"({"Stop": {"url": "http://a/", "matcher": "(unclosed"}})",
+       "Stop[0].matcher: invalid regex"},
       {R"({"Stop": {"url": "http://a/", "headers": ["x"]}})", "Stop[0].headers"},
       {R"({"Stop": {"url": "http://a/", "headers": {"X-A": 1}}})", "Stop[0].headers.X-A"},
       {R"({"Stop": {"url": "http://a/", "headers": {"Bad Name": "v"}}})", "Stop[0].headers"},
       {R"({"Stop": {"url": "http://a/", "secret": 12}})", "Stop[0].secret"},
-      {R"({"Stop": {"url": "http://a/", "secret": "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}})", "Stop[0].secret"},
+      {R"({"Stop": {"url": "http://a/", "secret": "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}})",
+       "Stop[0].secret"},
       {R"({"Stop": {"url": "http://a/", "secret": "whsec_%%%%"}})", "Stop[0].secret"},
       {R"({"Stop": {"url": "http://a/", "secret": "whsec_"}})", "Stop[0].secret"},
       {R"({"Stop": {"url": "http://a/", "on_failure": "maybe"}})", "Stop[0].on_failure"},
-      {R"({"PreToolUse": {"url": "http://a/", "on_failure": "allow"}})", "PreToolUse[0].on_failure"},
+      {R"({"PreToolUse": {"url": "http://a/", "on_failure": "allow"}})",
+       "PreToolUse[0].on_failure"},
       {R"({"Stop": [{"url": "http://a/"}, "http://b/"]})", "Stop[1]: a hook must be an object"},
       {R"({"Stop": 5})", "Stop[0]"},
-      {R"({"Stop": {"url": "http://a/"}, "stop": {"url": "http://b/"}})", "Stop: the event is configured twice"},
+      {R"({"Stop": {"url": "http://a/"}, "stop": {"url": "http://b/"}})",
+       "Stop: the event is configured twice"},
       {R"([])", "must be a JSON object"},
       {R"({"Stop": )", "not valid JSON"},
   };
@@ -115,8 +120,10 @@ TEST_CASE("configuration errors never echo secrets, header values or URL credent
           "[hooks][config]") {
   CHECK_THAT(error_of(R"({"Stop": {"url": "http://a/", "secret": "whsec_TOPSECRET%%"}})"),
              !Catch::Contains("TOPSECRET"));
-  CHECK_THAT(error_of(R"({"Stop": {"url": "http://a/", "headers": {"Authorization": "Bearer TOPSECRET\n"}}})"),
-             !Catch::Contains("TOPSECRET"));
+  CHECK_THAT(
+      error_of(
+          R"({"Stop": {"url": "http://a/", "headers": {"Authorization": "Bearer TOPSECRET\n"}}})"),
+      !Catch::Contains("TOPSECRET"));
   CHECK_THAT(error_of(R"({"Stop": {"url": "gopher://user:TOPSECRET@a/"}})"),
              !Catch::Contains("TOPSECRET"));
 }
@@ -140,8 +147,10 @@ TEST_CASE("matchers: whole-name RE2 matches", "[hooks][matcher]") {
 }
 
 TEST_CASE("webhook URLs: display form drops credentials and query", "[hooks][config]") {
-  const auto u = agenthost::hooks::parse_webhook_url("https://user:pw@h.example:8443/p/q?token=abc#f", "w");
+  const auto u =
+      agenthost::hooks::parse_webhook_url("https://user:pw@h.example:8443/p/q?token=abc#f", "w");
   CHECK(u.display == "https://h.example:8443/p/q");
   CHECK(u.url == "https://user:pw@h.example:8443/p/q?token=abc#f");
-  CHECK(agenthost::hooks::parse_webhook_url("http://h.example", "w").display == "http://h.example/");
+  CHECK(agenthost::hooks::parse_webhook_url("http://h.example", "w").display ==
+        "http://h.example/");
 }

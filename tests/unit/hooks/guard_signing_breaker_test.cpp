@@ -1,16 +1,16 @@
 // The SSRF address test, Standard Webhooks signing, the circuit breaker, verdict combination.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <agenthost/error.hpp>
+#include <catch2/catch.hpp>
+#include <cstring>
+
 #include "hooks/address_guard.hpp"
 #include "hooks/base64.hpp"
 #include "hooks/circuit_breaker.hpp"
 #include "hooks/verdict.hpp"
 #include "hooks/webhook_signer.hpp"
-
-#include <agenthost/error.hpp>
-#include <arpa/inet.h>
-#include <catch2/catch.hpp>
-#include <netinet/in.h>
-
-#include <cstring>
 
 using agenthost::Decision;
 using namespace agenthost::hooks;
@@ -32,13 +32,38 @@ bool blocked(const char *text) {
 }  // namespace
 
 TEST_CASE("address guard: private and special networks are blocked", "[hooks][ssrf]") {
-  for (const char *a :
-       {"127.0.0.1", "127.255.255.254", "10.0.0.1", "10.255.255.255", "172.16.0.1",
-        "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.255",
-        "0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.250", "255.255.255.255", "240.0.0.1",
-        "192.0.0.8", "198.18.0.1", "::", "::1", "fe80::1", "febf::1", "fc00::1", "fdff::1",
-        "fec0::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254",
-        "::127.0.0.1", "64:ff9b::a00:1", "2002:c0a8:0101::1"}) {
+  for (const char *a : {"127.0.0.1",
+                        "127.255.255.254",
+                        "10.0.0.1",
+                        "10.255.255.255",
+                        "172.16.0.1",
+                        "172.31.255.255",
+                        "192.168.1.1",
+                        "169.254.169.254",
+                        "100.64.0.1",
+                        "100.127.255.255",
+                        "0.0.0.0",
+                        "0.1.2.3",
+                        "224.0.0.1",
+                        "239.255.255.250",
+                        "255.255.255.255",
+                        "240.0.0.1",
+                        "192.0.0.8",
+                        "198.18.0.1",
+                        "::",
+                        "::1",
+                        "fe80::1",
+                        "febf::1",
+                        "fc00::1",
+                        "fdff::1",
+                        "fec0::1",
+                        "ff02::1",
+                        "::ffff:127.0.0.1",
+                        "::ffff:10.1.2.3",
+                        "::ffff:169.254.169.254",
+                        "::127.0.0.1",
+                        "64:ff9b::a00:1",
+                        "2002:c0a8:0101::1"}) {
     INFO(a);
     CHECK(blocked(a));
   }
@@ -109,7 +134,8 @@ TEST_CASE("circuit breaker: threshold, cooldown, single probe", "[hooks][breaker
 
 TEST_CASE("combination: deny > ask > allow, reasons and updated input of the deciders",
           "[hooks][combine]") {
-  auto outcome = [](Decision d, const char *reason, const char *error = "", const char *input = "") {
+  auto outcome = [](Decision d, const char *reason, const char *error = "",
+                    const char *input = "") {
     HookOutcome o;
     o.result.url = "http://h/";
     o.result.decision = d;
@@ -118,16 +144,18 @@ TEST_CASE("combination: deny > ask > allow, reasons and updated input of the dec
     o.updated_input = input;
     return o;
   };
-  auto v = combine({outcome(Decision::allow, "ok", "", "{\"a\":1}"), outcome(Decision::ask, "hmm")});
+  auto v =
+      combine({outcome(Decision::allow, "ok", "", "{\"a\":1}"), outcome(Decision::ask, "hmm")});
   CHECK(v.decision == Decision::ask);
   CHECK(v.reason == "hmm");
   CHECK(v.updated_input.empty());
-  v = combine({outcome(Decision::allow, "", "", "{\"a\":1}"), outcome(Decision::allow, "b", "", "{\"b\":2}")});
+  v = combine({outcome(Decision::allow, "", "", "{\"a\":1}"),
+               outcome(Decision::allow, "b", "", "{\"b\":2}")});
   CHECK(v.decision == Decision::allow);
   CHECK(v.updated_input == "{\"a\":1}");
   CHECK(v.reason == "b");
-  v = combine({outcome(Decision::allow, "fine", "timeout"), outcome(Decision::deny, "x", "connection"),
-               outcome(Decision::deny, "y")});
+  v = combine({outcome(Decision::allow, "fine", "timeout"),
+               outcome(Decision::deny, "x", "connection"), outcome(Decision::deny, "y")});
   CHECK(v.decision == Decision::deny);
   CHECK(v.failed);
   CHECK(v.error == "timeout");
@@ -136,5 +164,7 @@ TEST_CASE("combination: deny > ask > allow, reasons and updated input of the dec
   v = combine({});
   CHECK(v.decision == Decision::allow);
   CHECK(v.reason == "no hook matched");
-  CHECK(v.to_json() == R"({"decision":"allow","reason":"no hook matched","failed":false,"error":null,"updated_input":null,"hooks":[]})");
+  CHECK(
+      v.to_json() ==
+      R"({"decision":"allow","reason":"no hook matched","failed":false,"error":null,"updated_input":null,"hooks":[]})");
 }

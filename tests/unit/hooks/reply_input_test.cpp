@@ -1,10 +1,10 @@
 // Webhook reply parsing, hook input checking and the request body, JSON string writing.
+#include <agenthost/error.hpp>
+#include <catch2/catch.hpp>
+
 #include "hooks/hook_input.hpp"
 #include "hooks/json_text.hpp"
 #include "hooks/reply_parser.hpp"
-
-#include <agenthost/error.hpp>
-#include <catch2/catch.hpp>
 
 using agenthost::Decision;
 using agenthost::hooks::parse_hook_input;
@@ -22,11 +22,14 @@ TEST_CASE("replies: accepted decisions", "[hooks][reply]") {
       {R"({"decision":"ask","reason":"check"})", Decision::ask, "check"},
       {R"({"decision":"approve"})", Decision::allow, ""},
       {R"({"decision":"block","reason":"legacy"})", Decision::deny, "legacy"},
-      {R"({"hookSpecificOutput":{"permissionDecision":"deny","permissionDecisionReason":"cc"}})", Decision::deny, "cc"},
+      {R"({"hookSpecificOutput":{"permissionDecision":"deny","permissionDecisionReason":"cc"}})",
+       Decision::deny, "cc"},
       {R"({"hookSpecificOutput":{"permissionDecision":"ask"}})", Decision::ask, ""},
       // Both shapes: the stricter decision holds.
-      {R"({"decision":"allow","hookSpecificOutput":{"permissionDecision":"deny"}})", Decision::deny, ""},
-      {R"({"decision":"deny","reason":"top","hookSpecificOutput":{"permissionDecision":"allow"}})", Decision::deny, "top"},
+      {R"({"decision":"allow","hookSpecificOutput":{"permissionDecision":"deny"}})", Decision::deny,
+       ""},
+      {R"({"decision":"deny","reason":"top","hookSpecificOutput":{"permissionDecision":"allow"}})",
+       Decision::deny, "top"},
   };
   for (const auto &c : cases) {
     INFO(c.body);
@@ -67,7 +70,8 @@ TEST_CASE("replies: acknowledgements where no decision is required", "[hooks][re
 TEST_CASE("replies: updated input is kept as a JSON object", "[hooks][reply]") {
   auto r = parse_reply(R"({"decision":"allow","modified_input":{"a": [1, 2]}})", true);
   CHECK(r.updated_input == R"({"a":[1,2]})");
-  r = parse_reply(R"({"hookSpecificOutput":{"permissionDecision":"allow","updatedInput":{"b":"c"}}})", true);
+  r = parse_reply(
+      R"({"hookSpecificOutput":{"permissionDecision":"allow","updatedInput":{"b":"c"}}})", true);
   CHECK(r.updated_input == R"({"b":"c"})");
 }
 
@@ -78,8 +82,9 @@ TEST_CASE("hook input: fields and the request body", "[hooks][input]") {
   CHECK(in.session_id == "s");
   CHECK(in.tool_name == "Bash");
   CHECK(in.has_tool_name);
-  CHECK(in.body ==
-        R"({"session_id":"s","tool_name":"Bash","tool_input":{"command":"ls \"x\""},"hook_event":"PreToolUse","hook_event_name":"PreToolUse"})");
+  CHECK(
+      in.body ==
+      R"({"session_id":"s","tool_name":"Bash","tool_input":{"command":"ls \"x\""},"hook_event":"PreToolUse","hook_event_name":"PreToolUse"})");
   const auto stop = parse_hook_input(R"({"hook_event":"Stop"})");
   CHECK(stop.event == "Stop");
   CHECK_FALSE(stop.has_tool_name);
@@ -88,12 +93,14 @@ TEST_CASE("hook input: fields and the request body", "[hooks][input]") {
 
 TEST_CASE("hook input: nesting is limited", "[hooks][input]") {
   auto nested = [](std::size_t depth) {
-    return R"({"hook_event_name":"Stop","x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+    return R"({"hook_event_name":"Stop","x":)" + std::string(depth, '[') + std::string(depth, ']') +
+           "}";
   };
   CHECK_NOTHROW(parse_hook_input(nested(agenthost::hooks::kMaxInputDepth - 2)));
   CHECK_THROWS_AS(parse_hook_input(nested(agenthost::hooks::kMaxInputDepth + 1)), agenthost::Error);
   // The limit survives the parser growing its buffers for a large input.
-  const std::string big = R"({"hook_event_name":"Stop","pad":")" + std::string(1 << 20, 'p') + "\"}";
+  const std::string big =
+      R"({"hook_event_name":"Stop","pad":")" + std::string(1 << 20, 'p') + "\"}";
   CHECK_NOTHROW(parse_hook_input(big));
   CHECK_THROWS_AS(parse_hook_input(nested(agenthost::hooks::kMaxInputDepth + 1)), agenthost::Error);
 }
