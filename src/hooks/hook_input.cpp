@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include <agenthost/error.hpp>
+#include <algorithm>
+#include <vector>
 
 #include "hooks/event_name.hpp"
 #include "hooks/json_text.hpp"
@@ -35,24 +37,57 @@ bool optional_string(dom::object obj, std::string_view key, std::string_view &ou
   return true;
 }
 
-std::string read_event(dom::object obj) {
-  std::string_view name;
-  std::string_view alias;
-  const bool has_name = optional_string(obj, "hook_event_name", name);
-  const bool has_alias = optional_string(obj, "hook_event", alias);
-  if (!has_name && !has_alias) reject("hook_event_name (or hook_event) is required");
-  std::string event = canonical_event_name(has_name ? name : alias);
-  if (has_name && has_alias && canonical_event_name(alias) != event) {
-    reject("hook_event_name \"" + std::string(name) + "\" and hook_event \"" + std::string(alias) +
-           "\" disagree");
+struct EventNames {
+  std::string_view name;   // hook_event_name as given
+  std::string_view alias;  // hook_event as given
+  bool has_name = false;
+  bool has_alias = false;
+  std::string canonical;
+};
+
+EventNames read_event(dom::object obj) {
+  EventNames n;
+  n.has_name = optional_string(obj, "hook_event_name", n.name);
+  n.has_alias = optional_string(obj, "hook_event", n.alias);
+  if (!n.has_name && !n.has_alias) reject("hook_event_name (or hook_event) is required");
+  n.canonical = canonical_event_name(n.has_name ? n.name : n.alias);
+  if (n.has_name && n.has_alias && canonical_event_name(n.alias) != n.canonical) {
+    reject("hook_event_name \"" + std::string(n.name) + "\" and hook_event \"" +
+           std::string(n.alias) + "\" disagree");
   }
-  if (event.empty()) reject("the event name is empty");
-  return event;
+  if (n.canonical.empty()) reject("the event name is empty");
+  return n;
 }
 
-std::string build_body(dom::object obj, const std::string &event, std::size_t size_hint) {
+// With a duplicated key, the policy (first value) and the webhook (often the last value) could
+// read different events or tools.
+void reject_duplicate_keys(dom::object obj) {
+  std::vector<std::string_view> keys;
+  for (auto field : obj) keys.push_back(field.key);
+  std::sort(keys.begin(), keys.end());
+  const auto dup = std::adjacent_find(keys.begin(), keys.end());
+  if (dup != keys.end()) reject("the key \"" + std::string(*dup) + "\" appears twice");
+}
+
+void append_event_field(std::string &body, const char *key, const std::string &event) {
+  body += key;
+  append_json_string(body, event);
+}
+
+// The input object plus hook_event and hook_event_name, both canonical. When the names it has
+// are canonical already, the input text is kept and only the missing names are appended, which
+// spares re-serialising tool_input; otherwise the object is rebuilt.
+std::string build_body(std::string_view json, dom::object obj, const EventNames &n) {
+  const std::string &event = n.canonical;
   std::string body;
-  body.reserve(size_hint + 2 * event.size() + 48);
+  body.reserve(json.size() + 2 * event.size() + 48);
+  if ((!n.has_name || n.name == event) && (!n.has_alias || n.alias == event)) {
+    body.append(json.substr(0, json.find_last_of('}')));  // the object has a key: ',' is valid
+    if (!n.has_alias) append_event_field(body, ",\"hook_event\":", event);
+    if (!n.has_name) append_event_field(body, ",\"hook_event_name\":", event);
+    body.push_back('}');
+    return body;
+  }
   body.push_back('{');
   for (auto field : obj) {
     if (field.key == "hook_event" || field.key == "hook_event_name") continue;
@@ -61,10 +96,8 @@ std::string build_body(dom::object obj, const std::string &event, std::size_t si
     body += simdjson::minify(field.value);
     body.push_back(',');
   }
-  body += "\"hook_event\":";
-  append_json_string(body, event);
-  body += ",\"hook_event_name\":";
-  append_json_string(body, event);
+  append_event_field(body, "\"hook_event\":", event);
+  append_event_field(body, ",\"hook_event_name\":", event);
   body.push_back('}');
   return body;
 }
@@ -85,13 +118,15 @@ HookInput parse_hook_input(std::string_view json) {
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) reject("must be a JSON object");
 
+  reject_duplicate_keys(obj);
+  const EventNames names = read_event(obj);
   HookInput in;
-  in.event = read_event(obj);
+  in.event = names.canonical;
   std::string_view s;
   if (optional_string(obj, "session_id", s)) in.session_id = std::string(s);
   in.has_tool_name = optional_string(obj, "tool_name", s);
   if (in.has_tool_name) in.tool_name = std::string(s);
-  in.body = build_body(obj, in.event, json.size());
+  in.body = build_body(json, obj, names);
   return in;
 }
 

@@ -2,7 +2,6 @@
 
 #include <sys/socket.h>
 
-#include <agenthost/version.hpp>
 #include <algorithm>
 #include <cstring>
 
@@ -67,7 +66,6 @@ curl_slist *append_header(curl_slist *list, const char *line) {
 // costs more than the rest of the evaluation's own work.
 void configure_once(CURL *e) {
   curl_easy_setopt(e, CURLOPT_POST, 1L);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "agenthost/" AGENTHOST_VERSION_STRING);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -80,7 +78,8 @@ void set_up(CURL *e, const TransferRequest &req, Transfer &t) {
   // curl_slist_append returns the head it was given, so t.headers keeps owning the whole list.
   t.headers.reset(append_header(nullptr, "Content-Type: application/json"));
   curl_slist *h = t.headers.get();
-  append_header(h, "Expect:");  // no 100-continue round trip for large bodies
+  // No 100-continue round trip for larger bodies (each extra header costs curl work per call).
+  if (req.body->size() > 1024) append_header(h, "Expect:");
   for (const auto &line : req.headers) append_header(h, line.c_str());
 
   curl_easy_setopt(e, CURLOPT_URL, req.url->c_str());

@@ -91,6 +91,37 @@ TEST_CASE("hook input: fields and the request body", "[hooks][input]") {
   CHECK(stop.body == R"({"hook_event":"Stop","hook_event_name":"Stop"})");
 }
 
+TEST_CASE("hook input: canonical names keep the input text and add what is missing",
+          "[hooks][input]") {
+  const std::string text =
+      R"( {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"a": [1, 2]}} )";
+  CHECK(
+      parse_hook_input(text).body ==
+      R"( {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"a": [1, 2]},"hook_event":"PreToolUse"})");
+  CHECK(parse_hook_input(R"({"hook_event":"Stop","x":1})").body ==
+        R"({"hook_event":"Stop","x":1,"hook_event_name":"Stop"})");
+  CHECK(parse_hook_input(R"({"hook_event":"Stop","hook_event_name":"Stop"})").body ==
+        R"({"hook_event":"Stop","hook_event_name":"Stop"})");
+  // A snake_case name is rewritten, so the webhook sees the canonical name only.
+  CHECK(parse_hook_input(R"({"hook_event":"Stop","hook_event_name":"stop"})").body ==
+        R"({"hook_event":"Stop","hook_event_name":"Stop"})");
+}
+
+TEST_CASE("hook input: duplicate keys are rejected", "[hooks][input]") {
+  for (const char *text :
+       {R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool_name":"Bash"})",
+        R"({"hook_event_name":"PreToolUse","hook_event_name":"Stop"})"}) {
+    INFO(text);
+    try {
+      (void)parse_hook_input(text);
+      FAIL("no exception");
+    } catch (const agenthost::Error &e) {
+      CHECK(e.code() == agenthost::Errc::invalid_argument);
+      CHECK_THAT(e.what(), Catch::Contains("appears twice"));
+    }
+  }
+}
+
 TEST_CASE("hook input: nesting is limited", "[hooks][input]") {
   auto nested = [](std::size_t depth) {
     return R"({"hook_event_name":"Stop","x":)" + std::string(depth, '[') + std::string(depth, ']') +
