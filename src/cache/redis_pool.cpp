@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace agenthost::detail {
 
 RedisPool::Lease::~Lease() {
-  if (conn_) pool_->release(std::move(conn_));
+  if (conn_) pool_->release(std::move(conn_), generation_);
 }
 
 RedisPool::RedisPool(RedisEndpoint endpoint, const CacheOptions &options)
@@ -16,19 +18,20 @@ RedisPool::RedisPool(RedisEndpoint endpoint, const CacheOptions &options)
 RedisPool::~RedisPool() { close(); }
 
 RedisPool::Lease RedisPool::acquire() {
-  std::unique_ptr<RedisConnection> conn;
+  Pooled pooled;
+  std::uint64_t generation = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    conn = take_idle_or_reserve(lock);
+    pooled = take_idle_or_reserve(lock);
+    generation = generation_;
   }
-  conn = conn ? checked(std::move(conn)) : open_reserved();
-  return Lease(this, std::move(conn));
+  pooled = pooled.conn ? checked(std::move(pooled), generation) : open_reserved(generation);
+  return Lease(this, std::move(pooled.conn), pooled.generation);
 }
 
-// Returns an idle connection, or nullptr after reserving a slot for a new one (the caller opens
-// it outside the lock). Either way the borrower now counts as in use.
-std::unique_ptr<RedisConnection> RedisPool::take_idle_or_reserve(
-    std::unique_lock<std::mutex> &lock) {
+// Returns an idle connection, or one without a connection after reserving a slot for a new one
+// (the caller opens it outside the lock). Either way the borrower now counts as in use.
+RedisPool::Pooled RedisPool::take_idle_or_reserve(std::unique_lock<std::mutex> &lock) {
   auto available = [this] { return closed_ || !idle_.empty() || open_ < options_.max_connections; };
   if (!available()) {
     ++waits_;
@@ -44,20 +47,25 @@ std::unique_ptr<RedisConnection> RedisPool::take_idle_or_reserve(
   ++in_use_;
   if (idle_.empty()) {
     ++open_;
-    return nullptr;
+    return {};
   }
-  auto conn = std::move(idle_.back());
+  auto pooled = std::move(idle_.back());
   idle_.pop_back();
-  return conn;
+  return pooled;
 }
 
-std::unique_ptr<RedisConnection> RedisPool::open_reserved() {
+// The generation is the one current when the connect started: a failure seen while it connects
+// makes it suspect, which costs at most one PING.
+RedisPool::Pooled RedisPool::open_reserved(std::uint64_t generation) {
   std::unique_ptr<RedisConnection> conn;
   try {
     conn = std::make_unique<RedisConnection>(endpoint_, options_.connect_timeout,
                                              options_.socket_timeout);
+  } catch (const Error &e) {
+    unreserve(e.code() == Errc::connection || e.code() == Errc::timeout);
+    throw;
   } catch (...) {
-    unreserve();
+    unreserve(false);
     throw;
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -66,36 +74,51 @@ std::unique_ptr<RedisConnection> RedisPool::open_reserved() {
     --pending_replacements_;
     ++reconnects_;
   }
-  return conn;
+  return {std::move(conn), generation};
 }
 
-// A connection idle for long may have been dropped by the server or a middlebox; a PING finds out
-// before a command (possibly not retryable) is lost on it.
-std::unique_ptr<RedisConnection> RedisPool::checked(std::unique_ptr<RedisConnection> conn) {
-  if (RedisConnection::Clock::now() - conn->last_used() <= options_.idle_check_after) return conn;
-  bool alive = false;
+// A connection idle for long may have been dropped by the server or a middlebox, and one older
+// than the last connection failure probably went down with the server: a PING finds out before a
+// command (possibly not retryable) is lost on it. A dead one is replaced; one that times out
+// fails this call (the server is alive but unresponsive, so a new connection would wait again).
+RedisPool::Pooled RedisPool::checked(Pooled pooled, std::uint64_t current_generation) {
+  const bool stale = pooled.generation != current_generation;
+  const bool long_idle =
+      RedisConnection::Clock::now() - pooled.conn->last_used() > options_.idle_check_after;
+  if (!stale && !long_idle) return pooled;
+  std::optional<Error> failure;
   try {
-    auto replies = conn->pipeline({{"PING"}});
-    alive = replies.front().type == Reply::Type::status;
-  } catch (const Error &) {
-    alive = false;
+    auto replies = pooled.conn->pipeline({{"PING"}});
+    if (replies.front().type != Reply::Type::status) {
+      failure = Error(Errc::protocol, "Redis answered PING with something other than PONG");
+    }
+  } catch (const Error &e) {
+    failure = e;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++idle_checks_;
-    if (!alive) ++pending_replacements_;
+    if (failure) {
+      ++pending_replacements_;
+      ++generation_;
+    }
   }
-  if (alive) return conn;
-  conn.reset();
-  return open_reserved();
+  if (!failure) return {std::move(pooled.conn), current_generation};
+  pooled.conn.reset();
+  if (failure->code() == Errc::timeout) {
+    unreserve(false);
+    throw *failure;
+  }
+  return open_reserved(current_generation + 1);
 }
 
-void RedisPool::release(std::unique_ptr<RedisConnection> conn) noexcept {
+void RedisPool::release(std::unique_ptr<RedisConnection> conn, std::uint64_t generation) noexcept {
   {
     std::lock_guard<std::mutex> lock(mu_);
     --in_use_;
+    if (conn->broken()) ++generation_;
     if (!closed_ && !conn->broken()) {
-      idle_.push_back(std::move(conn));
+      idle_.push_back({std::move(conn), generation});
     } else {
       --open_;
       if (conn->broken()) ++pending_replacements_;
@@ -105,9 +128,10 @@ void RedisPool::release(std::unique_ptr<RedisConnection> conn) noexcept {
   // A discarded connection (if any) is freed here, outside the lock.
 }
 
-void RedisPool::unreserve() noexcept {
+void RedisPool::unreserve(bool connection_failed) noexcept {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (connection_failed) ++generation_;
     --open_;
     --in_use_;
   }
@@ -145,7 +169,7 @@ PoolStats RedisPool::stats() const {
 }
 
 void RedisPool::close() {
-  std::vector<std::unique_ptr<RedisConnection>> closing;
+  std::vector<Pooled> closing;
   {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;

@@ -1,5 +1,6 @@
 // A bounded pool of RedisConnections: lazy creation up to max_connections, a bounded wait for a
-// free one, broken connections discarded and replaced, PING before reusing a long-idle one.
+// free one, broken connections discarded and replaced, PING before reusing a long-idle one or one
+// older than the last connection failure seen on any connection (its "generation").
 #pragma once
 
 #include "cache/redis_connection.hpp"
@@ -22,10 +23,11 @@ class RedisPool {
   // destruction.
   class Lease {
    public:
-    Lease(RedisPool *pool, std::unique_ptr<RedisConnection> conn)
-        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(RedisPool *pool, std::unique_ptr<RedisConnection> conn, std::uint64_t generation)
+        : pool_(pool), conn_(std::move(conn)), generation_(generation) {}
     ~Lease();
-    Lease(Lease &&other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)) {}
+    Lease(Lease &&other) noexcept
+        : pool_(other.pool_), conn_(std::move(other.conn_)), generation_(other.generation_) {}
     Lease(const Lease &) = delete;
     Lease &operator=(const Lease &) = delete;
     Lease &operator=(Lease &&) = delete;
@@ -36,6 +38,7 @@ class RedisPool {
    private:
     RedisPool *pool_;
     std::unique_ptr<RedisConnection> conn_;
+    std::uint64_t generation_;
   };
 
   RedisPool(RedisEndpoint endpoint, const CacheOptions &options);
@@ -55,18 +58,24 @@ class RedisPool {
   void close();
 
  private:
-  std::unique_ptr<RedisConnection> take_idle_or_reserve(std::unique_lock<std::mutex> &lock);
-  std::unique_ptr<RedisConnection> open_reserved();
-  std::unique_ptr<RedisConnection> checked(std::unique_ptr<RedisConnection> conn);
-  void release(std::unique_ptr<RedisConnection> conn) noexcept;
-  void unreserve() noexcept;
+  // A connection and the pool generation it was last known good in.
+  struct Pooled {
+    std::unique_ptr<RedisConnection> conn;
+    std::uint64_t generation = 0;
+  };
+
+  Pooled take_idle_or_reserve(std::unique_lock<std::mutex> &lock);
+  Pooled open_reserved(std::uint64_t generation);
+  Pooled checked(Pooled pooled, std::uint64_t current_generation);
+  void release(std::unique_ptr<RedisConnection> conn, std::uint64_t generation) noexcept;
+  void unreserve(bool connection_failed) noexcept;
 
   const RedisEndpoint endpoint_;
   const CacheOptions options_;
 
   mutable std::mutex mu_;
   std::condition_variable freed_;
-  std::vector<std::unique_ptr<RedisConnection>> idle_;  // most recently used last
+  std::vector<Pooled> idle_;  // most recently used last
   std::uint64_t open_ = 0;  // idle + leased + being opened
   std::uint64_t in_use_ = 0;
   std::uint64_t created_ = 0;
@@ -75,6 +84,10 @@ class RedisPool {
   std::uint64_t reconnects_ = 0;
   std::uint64_t pending_replacements_ = 0;  // broken connections discarded, not yet replaced
   std::uint64_t idle_checks_ = 0;
+  // Bumped on every connection-class error or timeout; an idle connection from an older
+  // generation is PINGed before reuse, so a server restart costs one failed call, not one per
+  // idle connection.
+  std::uint64_t generation_ = 0;
   bool closed_ = false;
 
   std::atomic<std::uint64_t> retries_{0};
