@@ -114,12 +114,32 @@ void apply_userinfo(std::string_view url, const UrlParts &parts, RedisEndpoint *
   if (!ep->user.empty() && ep->password.empty()) fail(url, "a user name needs a password");
 }
 
-// Only "db=N" is understood; anything else is refused rather than ignored.
+// A parameter name is echoed only when it looks like one; the query text itself may hold a
+// secret (e.g. ?password=...), so neither values nor odd names ever reach a message.
+bool is_plain_name(std::string_view name) {
+  return !name.empty() && name.size() <= 32 &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) != 0 || c == '_' || c == '-' || c == '.';
+         });
+}
+
+[[noreturn]] void fail_parameter(std::string_view url, std::string_view param) {
+  auto eq = param.find('=');
+  std::string_view name = param.substr(0, eq);
+  if (eq != std::string_view::npos && is_plain_name(name)) {
+    fail(url, fmt::format("unsupported URL parameter '{}' (only db=N is supported)", name));
+  }
+  fail(url, "unsupported URL parameter (only db=N is supported)");
+}
+
+// Only one "db=N" is understood; anything else is refused rather than ignored.
 std::optional<std::uint32_t> parse_query(std::string_view url, std::string_view query) {
   if (query.empty()) return std::nullopt;
-  if (query.find('&') != std::string_view::npos || query.substr(0, 3) != "db=") {
-    fail(url, fmt::format("unsupported URL parameters '{}' (only db=N is supported)",
-                          query.substr(0, 64)));
+  std::string_view first = query.substr(0, query.find('&'));
+  if (first.substr(0, 3) != "db=") fail_parameter(url, first);
+  if (first.size() < query.size()) {
+    std::string_view rest = query.substr(first.size() + 1);
+    fail_parameter(url, rest.substr(0, rest.find('&')));
   }
   return parse_db(url, query.substr(3));
 }
@@ -226,22 +246,26 @@ RedisEndpoint parse_redis_url(std::string_view url) {
                         parts.scheme.substr(0, 32)));
 }
 
+// The query and fragment may carry secrets too (?password=...): everything after the first '?'
+// or '#' that follows the user-info is hidden.
 std::string redact_redis_url(std::string_view url) {
   constexpr std::size_t kMaxShown = 256;
   auto sep = url.find("://");
   std::size_t start = sep == std::string_view::npos ? 0 : sep + 3;
   // The whole URL is searched: a password with an unencoded '?' or '#' must stay hidden too.
   auto at = url.rfind('@');
-  std::string out;
-  if (at == std::string_view::npos || at < start) {
-    out = std::string(url);
-  } else {
+  std::string out(url.substr(0, start));
+  std::string_view rest = url.substr(start);
+  if (at != std::string_view::npos && at >= start) {
     std::string_view userinfo = url.substr(start, at - start);
     auto colon = userinfo.find(':');
-    std::string shown_user =
-        colon == std::string_view::npos ? "" : std::string(userinfo.substr(0, colon)) + ":";
-    out = std::string(url.substr(0, start)) + shown_user + "***" + std::string(url.substr(at));
+    if (colon != std::string_view::npos) out += std::string(userinfo.substr(0, colon)) + ":";
+    out += "***@";
+    rest = url.substr(at + 1);
   }
+  auto query = rest.find_first_of("?#");
+  out += std::string(rest.substr(0, query));
+  if (query != std::string_view::npos) out += std::string(1, rest[query]) + "***";
   if (out.size() > kMaxShown) out = out.substr(0, kMaxShown) + "...";
   return out;
 }

@@ -26,7 +26,8 @@ struct RedisEndpoint {
 // and Error(invalid_argument) for anything else; messages show the URL with its password redacted.
 RedisEndpoint parse_redis_url(std::string_view url);
 
-// The URL with the password (or a user-info part without ':') replaced by "***".
+// The URL with the password (or a user-info part without ':') and everything after the first
+// '?' or '#' (query and fragment) replaced by "***".
 std::string redact_redis_url(std::string_view url);
 
 }  // namespace agenthost::detail

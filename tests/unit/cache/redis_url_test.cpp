@@ -138,8 +138,10 @@ TEST_CASE("malformed URLs are invalid_argument naming the problem", "[redis_url]
       {"redis://h/2147483648", "out of range"},
       {"redis://h/0/1", "db=0/1 is not a whole number"},
       {"redis://h/1?db=2", "db given both"},
-      {"redis://h?timeout=3", "unsupported URL parameters 'timeout=3'"},
-      {"redis://h?db=1&x=2", "unsupported URL parameters"},
+      {"redis://h?timeout=3", "unsupported URL parameter 'timeout' (only db=N is supported)"},
+      {"redis://h?db=1&x=2", "unsupported URL parameter 'x'"},
+      {"redis://h?db=1&db=2", "unsupported URL parameter 'db'"},
+      {"redis://h?odd", "unsupported URL parameter (only db=N is supported)"},
       {"redis://h#frag", "fragments"},
       {"redis://[::1", "missing ']'"},
       {"redis://[::1]x", "unexpected text after ']'"},
@@ -156,7 +158,7 @@ TEST_CASE("malformed URLs are invalid_argument naming the problem", "[redis_url]
       {"unix:///", "missing socket path"},
       {"unix:///tmp/dir/", "missing socket path"},
       {"unix:///tmp/r.sock?db=x", "db=x is not a whole number"},
-      {"unix:///tmp/r.sock?password=x", "unsupported URL parameters"},
+      {"unix:///tmp/r.sock?password=x", "unsupported URL parameter 'password'"},
   };
   for (const auto &[url, why] : cases) {
     INFO("url: " << url);
@@ -174,6 +176,9 @@ TEST_CASE("errors for URLs with a password never contain the password", "[redis_
       "redis://:hunter2%zz@h",            "redis://:hun?ter2@h#x",
       "rediss://bob:hunter2@h",           "unix://:hunter2@relative",
       "hunter2@h",                        "redis://:hunter2@h?opt=1",
+      "redis://localhost:6379/0?password=hunter2", "redis://h?db=1&password=hunter2",
+      "redis://h?hunter2",                "redis://h?x=1#hunter2",
+      "rediss://h?password=hunter2",      "unix:///tmp/r.sock?password=hunter2",
   };
   for (const char *url : urls) {
     INFO("url: " << url);
@@ -189,6 +194,24 @@ TEST_CASE("redact_redis_url hides the password and keeps the rest", "[redis_url]
   CHECK(redact_redis_url("redis://alice:pw@h") == "redis://alice:***@h");
   CHECK(redact_redis_url("redis://maybe-a-password@h") == "redis://***@h");
   CHECK(redact_redis_url("redis://h:1/2") == "redis://h:1/2");
-  CHECK(redact_redis_url("unix:///tmp/r.sock?db=1") == "unix:///tmp/r.sock?db=1");
+  CHECK(redact_redis_url("unix:///tmp/r.sock?db=1") == "unix:///tmp/r.sock?***");
   CHECK(redact_redis_url("redis://:p@ss@h") == "redis://:***@h");
+}
+
+TEST_CASE("redact_redis_url hides the query and the fragment", "[redis_url]") {
+  CHECK(redact_redis_url("redis://localhost:6379/0?password=hunter2") ==
+        "redis://localhost:6379/0?***");
+  CHECK(redact_redis_url("redis://h#hunter2") == "redis://h#***");
+  CHECK(redact_redis_url("redis://h/0#a?b") == "redis://h/0#***");
+  CHECK(redact_redis_url("redis://:pw@h?password=x") == "redis://:***@h?***");
+  CHECK(redact_redis_url("redis://:hun?ter2@h#x") == "redis://:***@h#***");
+  CHECK(redact_redis_url("unix:///tmp/r.sock") == "unix:///tmp/r.sock");
+}
+
+TEST_CASE("a password in the query names only the parameter", "[redis_url]") {
+  auto [code, message] = failure("redis://localhost:6379/0?password=hunter2");
+  CHECK(code == Errc::invalid_argument);
+  CHECK(message ==
+        "invalid Redis URL 'redis://localhost:6379/0?***': unsupported URL parameter 'password' "
+        "(only db=N is supported)");
 }
