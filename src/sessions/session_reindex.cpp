@@ -35,6 +35,19 @@ ScanStep scan_step(CacheClient &cache, const std::string &cursor, const std::str
   return step;
 }
 
+// ZADD only, never ZREM: between the MGET and these writes another client may update or delete
+// the record, and a removal based on the stale read would drop the entry its update just wrote
+// (a session lost from its status listing). An extra entry is harmless: listings drop ghosts
+// and move misplaced entries when they meet them.
+std::vector<Command> add_commands(const detail::KeySchema &schema, const Session &s) {
+  const std::string score = std::to_string(detail::index_score(s));
+  std::vector<Command> commands;
+  for (const auto &index : schema.indexes_of(s.owner, s.status)) {
+    commands.push_back({"ZADD", index, score, s.id});
+  }
+  return commands;
+}
+
 // Indexes the decodable records among `keys`; returns how many.
 std::uint64_t index_records(CacheClient &cache, const detail::KeySchema &schema,
                             const std::vector<std::string> &keys) {
@@ -47,7 +60,7 @@ std::uint64_t index_records(CacheClient &cache, const detail::KeySchema &schema,
     if (!id || !values.at(i)) continue;  // not a record key, or not a string value
     try {
       const Session s = detail::decode_record(*id, *values[i]);
-      for (auto &c : detail::index_write_commands(schema, s)) writes.add(std::move(c));
+      for (auto &c : add_commands(schema, s)) writes.add(std::move(c));
       ++indexed;
     } catch (const Error &e) {
       if (e.code() != Errc::corrupt) throw;  // corrupt records are skipped, left for inspection

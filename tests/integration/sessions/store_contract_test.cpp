@@ -555,3 +555,80 @@ TEST_CASE("options: from_env reads REDIS_SESSION_TTL strictly and validate rejec
   bad.ttl = 86401s;
   CHECK(code_of([&] { bad.validate(); }) == Errc::invalid_argument);
 }
+
+namespace {
+
+// Every id listed by `query`, following next_cursor.
+std::set<std::string> listed(SessionStore &store, ListQuery query) {
+  query.page_size = 100;
+  const auto ids = walk(store, query);
+  return std::set<std::string>(ids.begin(), ids.end());
+}
+
+}  // namespace
+
+TEST_CASE("reindex racing status updates never removes a session from its status index") {
+  Env env;
+  constexpr int kSessions = 200;
+  constexpr int kRounds = 12;
+  std::set<std::string> ids;
+  for (int i = 0; i < kSessions; ++i) ids.insert(env.create().id);
+  const SessionStatus cycle[] = {SessionStatus::completed, SessionStatus::error,
+                                 SessionStatus::active};
+  for (int round = 0; round < kRounds; ++round) {
+    const SessionStatus status = cycle[round % 3];
+    std::atomic<bool> toggled{false};
+    std::atomic<int> failures{0};
+    std::thread toggler([&] {
+      SessionPatch p;
+      p.status = status;
+      for (const auto &id : ids) {
+        try {
+          env.store.update(id, p);
+        } catch (const Error &) {
+          ++failures;
+        }
+      }
+      toggled = true;
+    });
+    // Reindex over and over while the statuses change under it (bounded: the toggler ends).
+    for (int i = 0; i < 100000 && !toggled; ++i) env.store.reindex();
+    toggler.join();
+    INFO("round " << round << ", status " << session_status_name(status));
+    REQUIRE(failures == 0);
+    ListQuery admin;
+    admin.status = status;
+    CHECK(listed(env.store, admin) == ids);
+    ListQuery mine = admin;
+    mine.owner_api_key = kOwnerKey;
+    CHECK(listed(env.store, mine) == ids);
+  }
+}
+
+TEST_CASE("reindex racing deletes leaves no ghost in listings") {
+  Env env;
+  std::vector<std::string> doomed;
+  std::set<std::string> kept;
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = env.create().id;
+    if (i % 2 == 0) doomed.push_back(id);
+    else kept.insert(id);
+  }
+  std::atomic<bool> deleted{false};
+  std::thread deleter([&] {
+    for (const auto &id : doomed) {
+      try {
+        env.store.remove(id);
+      } catch (const Error &) {
+      }
+    }
+    deleted = true;
+  });
+  for (int i = 0; i < 100000 && !deleted; ++i) env.store.reindex();
+  deleter.join();
+  for (const auto &id : doomed) CHECK_FALSE(env.store.get(id));
+  ListQuery mine;
+  mine.owner_api_key = kOwnerKey;
+  CHECK(listed(env.store, mine) == kept);
+  CHECK(env.store.list(mine).total == kept.size());  // the listing dropped every ghost it met
+}
