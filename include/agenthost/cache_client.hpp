@@ -77,7 +77,7 @@ struct PoolStats {
   std::uint64_t waits = 0;    // borrows that had to wait for a free connection
   std::uint64_t wait_timeouts = 0;   // borrows that gave up (pool_exhausted)
   std::uint64_t reconnects = 0;      // broken connections replaced
-  std::uint64_t idle_checks = 0;     // PINGs sent to long-idle connections before reuse
+  std::uint64_t idle_checks = 0;     // PINGs before reuse (long idle, or older than a failure)
   std::uint64_t retries = 0;         // idempotent commands retried after a connection loss
   std::uint64_t errors_timeout = 0;
   std::uint64_t errors_connection = 0;
@@ -151,8 +151,12 @@ class CacheClient {
   // Optimistic transaction (WATCH/MULTI/EXEC on Redis; write versions on memory://): reads the
   // current values of `watch_keys`, calls `build` with them; `build` returns the batch to commit,
   // or nullopt to stop without writing. When another client changed a watched key in between,
-  // the whole step is repeated, at most `max_attempts` times (then Error(conflict)). `build`
-  // runs without any lock held, so it may use this client. watch_keys must not be empty.
+  // the whole step is repeated, at most `max_attempts` times (then Error(conflict)). Keep `build`
+  // short and never let it wait on other users of this client: on Redis it runs while holding
+  // one pooled connection (the one with the WATCH), so a builder that blocks or calls this
+  // client itself ties up a connection and can make it (or others) fail with
+  // Error(pool_exhausted), always so with max_connections = 1. On memory:// it runs without any
+  // lock held. watch_keys must not be empty.
   // Returns the replies of the committed commands, or nullopt if `build` returned nullopt.
   using TransactionBuilder =
       std::function<std::optional<std::vector<Command>>(const std::vector<std::optional<std::string>> &)>;
