@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <vector>
 
 struct redisContext;
@@ -43,7 +44,6 @@ class RedisConnection {
   void connect(std::chrono::milliseconds connect_timeout);
   void configure();
   void handshake();
-  void append(const Command &command);
   Reply read_reply();
   [[noreturn]] void fail_io(const char *during);
 
@@ -51,6 +51,7 @@ class RedisConnection {
   std::chrono::milliseconds socket_timeout_;
   redisContext *ctx_ = nullptr;
   bool broken_ = false;
+  std::string out_;  // RESP of the pipeline being sent, reused between calls
   Clock::time_point last_used_ = Clock::now();
 };
 
