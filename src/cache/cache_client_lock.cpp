@@ -1,6 +1,7 @@
 // CacheClient: locks (SET NX PX with a random token; release by compare-and-delete).
 #include "cache/backend.hpp"
 #include "cache/typed_helpers.hpp"
+#include "common/hex.hpp"
 
 #include <fmt/format.h>
 #include <openssl/rand.h>
@@ -21,14 +22,7 @@ std::string random_token() {
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     throw Error(Errc::internal, "RAND_bytes failed to produce a lock token");
   }
-  static const char hex[] = "0123456789abcdef";
-  std::string token;
-  token.reserve(sizeof bytes * 2);
-  for (unsigned char b : bytes) {
-    token.push_back(hex[b >> 4]);
-    token.push_back(hex[b & 0x0f]);
-  }
-  return token;
+  return detail::hex_lower(bytes, sizeof bytes);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "sessions/owner_key.hpp"
 
+#include "common/hex.hpp"
+
 #include <agenthost/error.hpp>
 
 #include <openssl/crypto.h>
@@ -13,13 +15,7 @@ std::string owner_key_hash(std::string_view api_key) {
   if (EVP_Digest(api_key.data(), api_key.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
     throw Error(Errc::internal, "SHA-256 of the owner API key failed (OpenSSL EVP_Digest)");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(static_cast<std::size_t>(len) * 2, '0');
-  for (unsigned int i = 0; i < len; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0xF];
-  }
-  return out;
+  return hex_lower(digest, len);
 }
 
 bool owner_hashes_equal(std::string_view a, std::string_view b) noexcept {

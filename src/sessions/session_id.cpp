@@ -1,5 +1,7 @@
 #include "sessions/session_id.hpp"
 
+#include "common/hex.hpp"
+
 #include <agenthost/error.hpp>
 
 #include <fmt/format.h>
@@ -18,13 +20,8 @@ std::string random_session_id() {
   }
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
-    id += kHex[b[i] >> 4];
-    id += kHex[b[i] & 0xF];
-  }
+  std::string id = hex_lower(b, sizeof b);
+  for (std::size_t dash : {8u, 13u, 18u, 23u}) id.insert(dash, 1, '-');  // 8-4-4-4-12
   return id;
 }
 

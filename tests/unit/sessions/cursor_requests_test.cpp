@@ -1,4 +1,5 @@
 // Cursors, owner hashes, ids, key names and the strict parsing of C ABI requests.
+#include "common/hex.hpp"
 #include "sessions/cursor.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/owner_key.hpp"
@@ -61,11 +62,22 @@ TEST_CASE("owner key: SHA-256 hex / constant-time equality") {
   CHECK_FALSE(is_owner_hash("xyz"));
 }
 
+TEST_CASE("hex: two lower-case digits a byte, high nibble first") {
+  const unsigned char bytes[] = {0x00, 0x0f, 0xa0, 0xff, 0x5c};
+  CHECK(hex_lower(bytes, sizeof bytes) == "000fa0ff5c");
+  CHECK(hex_lower(bytes, 0).empty());
+}
+
 TEST_CASE("session ids: random UUIDv4s / validated caller ids") {
   std::set<std::string> seen;
+  const std::string lower_hex = "0123456789abcdef";
   for (int i = 0; i < 100; ++i) {
     const std::string id = random_session_id();
     REQUIRE(id.size() == 36);
+    for (std::size_t c = 0; c < id.size(); ++c) {
+      const bool dash = c == 8 || c == 13 || c == 18 || c == 23;  // 8-4-4-4-12
+      CHECK((dash ? id[c] == '-' : lower_hex.find(id[c]) != std::string::npos));
+    }
     CHECK(id[14] == '4');
     CHECK(std::string("89ab").find(id[19]) != std::string::npos);
     seen.insert(id);
