@@ -425,9 +425,18 @@ std::string lowercase(std::string_view s) {
   return out;
 }
 
+// Shaped like Redis 7's reply, including its caps (the name at 128 bytes, the quoted arguments
+// at about 128 bytes in all) so a huge or secret-bearing argument is not echoed whole, and its
+// newline-to-space replacement so the text stays one line.
 std::string unknown_command(const Command &c) {
-  std::string text = "ERR unknown command '" + c[0] + "', with args beginning with: ";
-  for (std::size_t i = 1; i < c.size(); ++i) text += "'" + c[i] + "' ";
+  constexpr std::size_t kCap = 128;
+  std::string args;
+  for (std::size_t i = 1; i < c.size() && args.size() < kCap; ++i) {
+    args += "'" + c[i].substr(0, kCap - args.size()) + "' ";
+  }
+  std::string text =
+      "ERR unknown command '" + c[0].substr(0, kCap) + "', with args beginning with: " + args;
+  std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\r' || ch == '\n'; }, ' ');
   return text;
 }
 

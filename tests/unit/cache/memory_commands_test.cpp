@@ -159,3 +159,22 @@ TEST_CASE("memory: SET EXAT/PXAT use wall-clock deadlines; one in the past delet
   s({"SET", "k", "v", "PXAT", std::to_string(unix_ms - 1000)});
   CHECK(s({"EXISTS", "k"}).integer == 0);
 }
+
+TEST_CASE("memory: an unknown command echoes its name and arguments capped like Redis 7") {
+  Store s;
+  CHECK(s({"NOSUCH", "a\nb", "c"}).str ==
+        "ERR unknown command 'NOSUCH', with args beginning with: 'a b' 'c' ");
+
+  // Redis quotes arguments until about 128 bytes are used, cutting the last one to fit.
+  const std::string big(200, 'a');
+  CHECK(s({"NOSUCH", big, "x"}).str ==
+        "ERR unknown command 'NOSUCH', with args beginning with: '" + std::string(128, 'a') + "' ");
+  CHECK(s({"NOSUCH", "ab", big}).str == "ERR unknown command 'NOSUCH', with args beginning with: "
+                                        "'ab' '" + std::string(123, 'a') + "' ");
+
+  const std::string huge(1 << 20, 'z');
+  auto reply = s({huge, huge, huge});
+  CHECK(reply.is_error());
+  CHECK(reply.str.size() < 400);
+  CHECK(reply.str.find("'" + std::string(128, 'z') + "', with args") != std::string::npos);
+}
