@@ -1,5 +1,6 @@
 // The SessionStore contract. Compiled twice from this one source: against memory:// and (with
 // AGENTHOST_SESSIONS_ON_REDIS) against the shared redis-server fixture.
+#include "support/errc_of.hpp"
 #include "support/test_env.hpp"
 
 #include <agenthost/cache_client.hpp>
@@ -8,12 +9,12 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
-#include <functional>
 #include <set>
 #include <thread>
 
 using namespace agenthost;
 using namespace std::chrono_literals;
+using agenthost::test::code_of;
 
 namespace {
 
@@ -61,16 +62,6 @@ struct Env {
     return store.create(r);
   }
 };
-
-Errc code_of(const std::function<void()> &f, std::string *message = nullptr) {
-  try {
-    f();
-  } catch (const Error &e) {
-    if (message) *message = e.what();
-    return e.code();
-  }
-  return Errc::ok;
-}
 
 std::vector<std::string> ids_of(const SessionPage &page) {
   std::vector<std::string> ids;

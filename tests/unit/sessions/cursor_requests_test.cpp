@@ -6,6 +6,8 @@
 #include "sessions/session_id.hpp"
 #include "sessions/session_requests.hpp"
 
+#include "support/errc_of.hpp"
+
 #include <agenthost/error.hpp>
 
 #include <catch2/catch.hpp>
@@ -14,17 +16,7 @@
 
 using namespace agenthost;
 using namespace agenthost::detail;
-
-namespace {
-Errc code_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.code();
-  }
-  return Errc::ok;
-}
-}  // namespace
+using agenthost::test::code_of;
 
 TEST_CASE("cursor: round-trips (score / id) and is URL-safe") {
   for (const CursorPosition &p : {CursorPosition{1767978000123, "abc"},

@@ -4,25 +4,19 @@
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 
+#include "support/errc_of.hpp"
+
 #include <agenthost/error.hpp>
 
 #include <catch2/catch.hpp>
 
 using namespace agenthost;
 using namespace agenthost::detail;
+using agenthost::test::code_of;
 
 namespace {
 // 2026-01-09T17:00:00.123456Z in microseconds since the epoch.
 constexpr MicrosSinceEpoch kT = 1767978000123456;
-
-Errc code_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.code();
-  }
-  return Errc::ok;
-}
 }  // namespace
 
 TEST_CASE("iso8601: formats UTC with microseconds and +00:00") {
