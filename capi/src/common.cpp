@@ -10,19 +10,35 @@ namespace {
 thread_local std::string t_last_error;  // the one piece of global state the C ABI needs
 }
 
-void set_last_error(std::string message) { t_last_error = std::move(message); }
-void clear_last_error() { t_last_error.clear(); }
+void set_last_error(std::string message) noexcept { t_last_error = std::move(message); }
+void clear_last_error() noexcept { t_last_error.clear(); }
 
-agenthost_status fail(agenthost_status status, std::string message) {
+agenthost_status fail(agenthost_status status, std::string message) noexcept {
+  set_last_error(std::move(message));
+  return status;
+}
+
+agenthost_status fail_in(agenthost_status status, const char *function, std::string_view what,
+                         std::string_view detail) noexcept {
+  std::string_view name = function != nullptr ? function : "agenthost";
   try {
+    std::string message;
+    message.reserve(name.size() + 2 + what.size() + detail.size());
+    message.append(name).append(": ").append(what).append(detail);
     set_last_error(std::move(message));
-  } catch (...) {  // out of memory while recording: the status still tells the story
+  } catch (...) {
+    // "out of memory" fits std::string's inline buffer, so this assignment does not allocate.
+    try {
+      t_last_error.assign("out of memory");
+    } catch (...) {
+    }
   }
   return status;
 }
 
-agenthost_status null_argument(const char *function, const char *argument) {
-  return fail(AGENTHOST_INVALID_ARGUMENT, std::string(function) + ": " + argument + " is NULL");
+agenthost_status null_argument(const char *function, const char *argument) noexcept {
+  return fail_in(AGENTHOST_INVALID_ARGUMENT, function,
+                 argument != nullptr ? argument : "an argument", " is NULL");
 }
 
 char *copy_out(std::string_view s) {

@@ -13,16 +13,23 @@
 
 namespace agenthost::capi {
 
-void set_last_error(std::string message);
-void clear_last_error();
+void set_last_error(std::string message) noexcept;
+void clear_last_error() noexcept;
 
 // Records `message` as the thread's last error and returns `status`.
-agenthost_status fail(agenthost_status status, std::string message);
+agenthost_status fail(agenthost_status status, std::string message) noexcept;
+
+// Records "<function>: <what><detail>" as the thread's last error and returns `status`. Never
+// throws: when the message cannot be built (out of memory) the last error says so instead.
+agenthost_status fail_in(agenthost_status status, const char *function, std::string_view what,
+                         std::string_view detail = {}) noexcept;
 
 // NULL pointer argument: AGENTHOST_INVALID_ARGUMENT "<function>: <argument> is NULL".
-agenthost_status null_argument(const char *function, const char *argument);
+agenthost_status null_argument(const char *function, const char *argument) noexcept;
 
-// Runs f() (which returns void), mapping exceptions to statuses and the last error.
+// Runs f() (which returns void), mapping exceptions to statuses and the last error. Every path
+// out is noexcept: the messages are built by fail_in, which swallows its own bad_alloc, so no
+// exception can reach the C caller (or std::terminate through this noexcept).
 template <typename F>
 agenthost_status guard(const char *function, F &&f) noexcept {
   try {
@@ -30,13 +37,13 @@ agenthost_status guard(const char *function, F &&f) noexcept {
     clear_last_error();
     return AGENTHOST_OK;
   } catch (const Error &e) {
-    return fail(static_cast<agenthost_status>(e.code()), std::string(function) + ": " + e.what());
+    return fail_in(static_cast<agenthost_status>(e.code()), function, e.what());
   } catch (const std::bad_alloc &) {
-    return fail(AGENTHOST_INTERNAL, std::string(function) + ": out of memory");
+    return fail_in(AGENTHOST_INTERNAL, function, "out of memory");
   } catch (const std::exception &e) {
-    return fail(AGENTHOST_INTERNAL, std::string(function) + ": internal error: " + e.what());
+    return fail_in(AGENTHOST_INTERNAL, function, "internal error: ", e.what());
   } catch (...) {
-    return fail(AGENTHOST_INTERNAL, std::string(function) + ": internal error");
+    return fail_in(AGENTHOST_INTERNAL, function, "internal error");
   }
 }
 
