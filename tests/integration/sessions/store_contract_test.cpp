@@ -466,6 +466,9 @@ TEST_CASE("compatibility: the Python service's records are read / reindexed / li
   REQUIRE(z);
   CHECK(z->status == SessionStatus::active);
   CHECK(z->total_cost_usd == 1.5);
+  // "17:00:01Z" and "19:00:02+02:00" are UTC instants 17:00:01 and 17:00:02.
+  CHECK(z->created_at == SessionTime(std::chrono::seconds(1767978001)));
+  CHECK(z->updated_at == SessionTime(std::chrono::seconds(1767978002)));
 
   CHECK(env.store.reindex() == 3);
   CHECK(env.store.reindex() == 3);  // idempotent
@@ -622,4 +625,51 @@ TEST_CASE("reindex racing deletes leaves no ghost in listings") {
   mine.owner_api_key = kOwnerKey;
   CHECK(listed(env.store, mine) == kept);
   CHECK(env.store.list(mine).total == kept.size());  // the listing dropped every ghost it met
+}
+
+namespace {
+
+// A Python-service record of `id` whose total_turns and total_cost_usd are the given JSON text.
+std::string py_record(const std::string &id, const std::string &turns, const std::string &cost) {
+  return R"({"id": ")" + id +
+         R"(", "model": "m", "status": "active", "created_at": "2026-01-09T17:00:00.123456+00:00", "updated_at": "2026-01-09T17:00:00.123456+00:00", "total_turns": )" +
+         turns + R"(, "total_cost_usd": )" + cost +
+         R"(, "parent_session_id": null, "owner_api_key_hash": ")" + kOwnerHash +
+         R"(", "session_metadata": null})";
+}
+
+}  // namespace
+
+// Python's json.dumps (allow_nan=True) writes a non-finite cost as the bare tokens NaN and
+// Infinity, and json.loads reads them back: the service sees a session, so must we. A cost that
+// is not a finite number is no known cost (the API's JSON cannot carry NaN either).
+// The expected behaviour, not yet the codec's (it reports these records corrupt): [!shouldfail]
+// keeps the suite green until session_codec.cpp accepts them; then remove the tag.
+TEST_CASE("compatibility: a NaN or Infinity cost (Python json.dumps) reads as no cost",
+          "[!shouldfail]") {
+  Env env;
+  env.cache.set(env.record_key("py-nan"), py_record("py-nan", "1", "NaN"), 3600s);
+  env.cache.set(env.record_key("py-inf"), py_record("py-inf", "1", "Infinity"), 3600s);
+  for (const char *id : {"py-nan", "py-inf"}) {
+    INFO(id);
+    std::optional<Session> s;
+    CHECK(code_of([&] { s = env.store.get(id); }) == Errc::ok);
+    CHECK((s && !s->total_cost_usd && s->total_turns == 1));
+  }
+  CHECK(env.store.reindex() == 2);
+  ListQuery mine;
+  mine.owner_api_key = kOwnerKey;
+  const SessionPage page = env.store.list(mine);
+  CHECK(page.skipped_corrupt == 0);
+  CHECK(ids_of(page) == std::vector<std::string>{"py-nan", "py-inf"});
+}
+
+// A numeric string is read like the number it holds: "3.0" is 3, as the JSON number 3.0 is.
+// Expected, not yet the codec's (it wants an integer string): [!shouldfail] until it does.
+TEST_CASE("compatibility: total_turns \"3.0\" reads as 3", "[!shouldfail]") {
+  Env env;
+  env.cache.set(env.record_key("py-turns"), py_record("py-turns", "\"3.0\"", "null"), 3600s);
+  std::optional<Session> s;
+  CHECK(code_of([&] { s = env.store.get("py-turns"); }) == Errc::ok);
+  CHECK((s && s->total_turns == 3));
 }
