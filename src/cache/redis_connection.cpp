@@ -20,7 +20,8 @@ namespace agenthost::detail {
 
 namespace {
 
-constexpr std::size_t kMaxKeptBuffer = 64 * 1024;  // a larger request buffer is not kept
+// Request and read buffers up to this size are kept between calls (per connection).
+constexpr std::size_t kMaxKeptBuffer = 256 * 1024;
 
 timeval to_timeval(std::chrono::milliseconds ms) {
   timeval tv{};
@@ -192,6 +193,9 @@ void RedisConnection::connect(std::chrono::milliseconds connect_timeout) {
   if (ctx_ == nullptr) throw Error(Errc::internal, "out of memory allocating a Redis context");
   if (ctx_->err == 0) {
     ctx_->reader->fn = &reply_functions;
+    // hiredis frees its read buffer whenever it is empty with over 16 KiB spare, so every reply
+    // larger than that (a page of records) reallocated and regrew it; keep up to kMaxKeptBuffer.
+    ctx_->reader->maxbuf = kMaxKeptBuffer;
     return;
   }
   Errc code = classify(ctx_->err, ctx_->errstr);
