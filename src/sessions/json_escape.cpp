@@ -38,6 +38,10 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
   return n;
 }
 
+constexpr bool is_plain(unsigned char u) noexcept {
+  return u >= 0x20 && u < 0x7F && u != '"' && u != '\\';
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view text) noexcept {
@@ -54,6 +58,15 @@ void append_json_string(std::string &out, std::string_view text, std::string_vie
   out.reserve(out.size() + text.size() + 2);
   out += '"';
   for (std::size_t i = 0; i < text.size();) {
+    // Printable ASCII other than '"' and '\\' is copied as is; copying whole runs at once keeps
+    // metadata re-encoding (every record of a listing) cheap.
+    std::size_t run = i;
+    while (run < text.size() && is_plain(static_cast<unsigned char>(text[run]))) ++run;
+    if (run > i) {
+      out.append(text.data() + i, run - i);
+      i = run;
+      if (i == text.size()) break;
+    }
     const char c = text[i];
     const auto u = static_cast<unsigned char>(c);
     if (u >= 0x80) {

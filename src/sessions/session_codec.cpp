@@ -124,10 +124,13 @@ std::optional<std::string> read_optional_string(std::string_view id, std::string
 std::optional<std::string> read_owner_hash(std::string_view id, dom::element v) {
   auto hash = read_optional_string(id, "owner_api_key_hash", v);
   if (!hash) return std::nullopt;
+  // Lower-cases and checks the digits in one pass (the same rule as is_owner_hash).
+  bool hex = hash->size() == 64;
   for (char &c : *hash) {
     if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    hex &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   }
-  if (!is_owner_hash(*hash)) corrupt(id, "owner_api_key_hash is not 64 hex digits");
+  if (!hex) corrupt(id, "owner_api_key_hash is not 64 hex digits");
   return hash;
 }
 
@@ -189,22 +192,29 @@ struct RecordFields {
       owner_hash, owner_key, metadata, legacy_metadata;
 };
 
+// Dispatches on the key's length first: most keys then need one comparison, not up to eleven.
+void assign_field(RecordFields &f, std::string_view k, dom::element v) {
+  switch (k.size()) {
+    case 5: if (k == "model") f.model = v; break;
+    case 6: if (k == "status") f.status = v; break;
+    case 8: if (k == "metadata") f.legacy_metadata = v; break;
+    case 10:
+      if (k == "created_at") f.created_at = v;
+      else if (k == "updated_at") f.updated_at = v;
+      break;
+    case 11: if (k == "total_turns") f.turns = v; break;
+    case 13: if (k == "owner_api_key") f.owner_key = v; break;
+    case 14: if (k == "total_cost_usd") f.cost = v; break;
+    case 16: if (k == "session_metadata") f.metadata = v; break;
+    case 17: if (k == "parent_session_id") f.parent = v; break;
+    case 18: if (k == "owner_api_key_hash") f.owner_hash = v; break;
+    default: break;
+  }
+}
+
 RecordFields collect_fields(dom::object obj) {
   RecordFields f;
-  for (auto field : obj) {
-    const std::string_view k = field.key;
-    if (k == "model") f.model = field.value;
-    else if (k == "status") f.status = field.value;
-    else if (k == "created_at") f.created_at = field.value;
-    else if (k == "updated_at") f.updated_at = field.value;
-    else if (k == "total_turns") f.turns = field.value;
-    else if (k == "total_cost_usd") f.cost = field.value;
-    else if (k == "parent_session_id") f.parent = field.value;
-    else if (k == "owner_api_key_hash") f.owner_hash = field.value;
-    else if (k == "owner_api_key") f.owner_key = field.value;
-    else if (k == "session_metadata") f.metadata = field.value;
-    else if (k == "metadata") f.legacy_metadata = field.value;
-  }
+  for (auto field : obj) assign_field(f, field.key, field.value);
   return f;
 }
 

@@ -68,7 +68,7 @@ std::int64_t parse_score(const std::string &text) {
 }
 
 // A ZRANGE ... WITHSCORES reply: member, score, member, score...
-std::vector<Candidate> parse_range(const Reply &reply) {
+std::vector<Candidate> parse_range(Reply &reply) {
   if (reply.is_error()) {
     throw Error(Errc::protocol, fmt::format("session index read: Redis replied {}", reply.str));
   }
@@ -78,7 +78,7 @@ std::vector<Candidate> parse_range(const Reply &reply) {
   std::vector<Candidate> out;
   out.reserve(reply.elements.size() / 2);
   for (std::size_t i = 0; i < reply.elements.size(); i += 2) {
-    out.push_back({reply.elements[i].str, parse_score(reply.elements[i + 1].str)});
+    out.push_back({std::move(reply.elements[i].str), parse_score(reply.elements[i + 1].str)});
   }
   return out;
 }
@@ -97,7 +97,7 @@ Command range_by_score(const std::string &index, std::int64_t max, std::int64_t 
 
 // Members sharing the cursor's score come in descending id order; those below the cursor's id
 // follow it. Reads further batches of ties only when a whole batch was consumed.
-std::vector<Candidate> ties_after(CacheClient &cache, const Plan &p, const Reply &first,
+std::vector<Candidate> ties_after(CacheClient &cache, const Plan &p, Reply &first,
                                   std::size_t wanted) {
   std::vector<Candidate> out;
   std::vector<Candidate> batch = parse_range(first);
@@ -129,7 +129,7 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p,
     batch.add(range_by_rank(p.index, start, start + static_cast<std::int64_t>(p.size)));
   }
   batch.add({"ZCARD", p.index});
-  const std::vector<Reply> replies = cache.execute(batch);
+  std::vector<Reply> replies = cache.execute(batch);
   if (replies.size() != batch.commands.size()) {
     throw Error(Errc::protocol, "session index read: reply count does not match the pipeline");
   }
