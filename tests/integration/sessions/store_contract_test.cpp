@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <functional>
+#include <utility>
 #include <set>
 #include <thread>
 
@@ -152,31 +154,26 @@ TEST_CASE("create with an id in use is conflict and leaves the record alone") {
 
 TEST_CASE("bad create input is invalid_argument and writes nothing") {
   Env env;
-  CreateRequest r;
-  r.model = "m";
-  auto expect_invalid = [&](CreateRequest req) {
-    CHECK(code_of([&] { env.store.create(req); }) == Errc::invalid_argument);
+  // A valid request, each time with one field made bad.
+  const std::pair<const char *, std::function<void(CreateRequest &)>> bad_fields[] = {
+      {"no model", [](CreateRequest &r) { r.model.clear(); }},
+      {"empty id", [](CreateRequest &r) { r.id = ""; }},
+      {"id with a space", [](CreateRequest &r) { r.id = "a b"; }},
+      {"model not UTF-8", [](CreateRequest &r) { r.model = "m\xff"; }},
+      {"empty owner key", [](CreateRequest &r) { r.owner_api_key = ""; }},
+      {"array metadata", [](CreateRequest &r) { r.metadata_json = "[1]"; }},
+      {"1 MiB metadata",
+       [](CreateRequest &r) {
+         r.metadata_json = "{\"blob\":\"" + std::string(1 << 20, 'x') + "\"}";
+       }},
   };
-  CreateRequest no_model;
-  expect_invalid(no_model);
-  CreateRequest empty_id = r;
-  empty_id.id = "";
-  expect_invalid(empty_id);
-  CreateRequest spaced_id = r;
-  spaced_id.id = "a b";
-  expect_invalid(spaced_id);
-  CreateRequest bad_utf8 = r;
-  bad_utf8.model = "m\xff";
-  expect_invalid(bad_utf8);
-  CreateRequest empty_owner = r;
-  empty_owner.owner_api_key = "";
-  expect_invalid(empty_owner);
-  CreateRequest array_metadata = r;
-  array_metadata.metadata_json = "[1]";
-  expect_invalid(array_metadata);
-  CreateRequest huge_metadata = r;
-  huge_metadata.metadata_json = "{\"blob\":\"" + std::string(1 << 20, 'x') + "\"}";
-  expect_invalid(huge_metadata);
+  for (const auto &[what, make_bad] : bad_fields) {
+    INFO(what);
+    CreateRequest r;
+    r.model = "m";
+    make_bad(r);
+    CHECK(code_of([&] { env.store.create(r); }) == Errc::invalid_argument);
+  }
   CHECK(env.record_count() == 0);
   CHECK(env.cache.zcard(env.all_index()) == 0);
 }
