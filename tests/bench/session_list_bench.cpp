@@ -152,15 +152,18 @@ std::size_t python_scan(redisContext *c, const std::string &owner_hash) {
   return mine.size();
 }
 
-// The same two round trips through CacheClient, without decoding: the library's I/O share.
+// The same two round trips through CacheClient as SessionStore::list's first page (the page's
+// members plus its last member's score, and ZCARD; then MGET), without decoding: the library's
+// I/O share.
 std::size_t cache_only(CacheClient &cache, const std::string &index) {
   Batch b;
-  b.add({"ZRANGE", index, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0", std::to_string(kPage + 1),
+  b.add({"ZRANGE", index, "0", std::to_string(kPage), "REV"});
+  b.add({"ZRANGE", index, std::to_string(kPage - 1), std::to_string(kPage - 1), "REV",
          "WITHSCORES"});
   b.add({"ZCARD", index});
   const auto replies = cache.execute(b);
   std::vector<std::string> keys;
-  for (std::size_t i = 0; i + 1 < replies[0].elements.size() && keys.size() < kPage; i += 2) {
+  for (std::size_t i = 0; i < replies[0].elements.size() && keys.size() < kPage; ++i) {
     keys.push_back("session:" + replies[0].elements[i].str);
   }
   return cache.mget(keys).size();
