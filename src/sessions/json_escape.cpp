@@ -55,7 +55,7 @@ bool is_valid_utf8(std::string_view text) noexcept {
 
 void append_json_string(std::string &out, std::string_view text, std::string_view what) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + text.size() + 2);
+  if (out.capacity() < out.size() + text.size() + 2) out.reserve(out.size() + text.size() + 2);
   out += '"';
   for (std::size_t i = 0; i < text.size();) {
     // Printable ASCII other than '"' and '\\' is copied as is; copying whole runs at once keeps

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -121,16 +122,33 @@ std::optional<std::string> read_optional_string(std::string_view id, std::string
   return s;
 }
 
+// 1 for '0'-'9' and 'a'-'f', 2 for 'A'-'F', 0 for any other byte.
+constexpr std::array<unsigned char, 256> kHexDigitKind = [] {
+  std::array<unsigned char, 256> kind{};
+  for (int c = '0'; c <= '9'; ++c) kind[static_cast<std::size_t>(c)] = 1;
+  for (int c = 'a'; c <= 'f'; ++c) kind[static_cast<std::size_t>(c)] = 1;
+  for (int c = 'A'; c <= 'F'; ++c) kind[static_cast<std::size_t>(c)] = 2;
+  return kind;
+}();
+
 std::optional<std::string> read_owner_hash(std::string_view id, dom::element v) {
   auto hash = read_optional_string(id, "owner_api_key_hash", v);
   if (!hash) return std::nullopt;
-  // Lower-cases and checks the digits in one pass (the same rule as is_owner_hash).
-  bool hex = hash->size() == 64;
-  for (char &c : *hash) {
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-    hex &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  // Hex digits are checked by table (branch-free: every record of a listing has one); upper-case
+  // digits are then lower-cased, which leaves the rule of is_owner_hash.
+  unsigned all_hex = hash->size() == 64 ? 1u : 0u;
+  unsigned any_upper = 0;
+  for (char c : *hash) {
+    const unsigned kind = kHexDigitKind[static_cast<unsigned char>(c)];
+    all_hex &= kind != 0 ? 1u : 0u;
+    any_upper |= kind & 2u;
   }
-  if (!hex) corrupt(id, "owner_api_key_hash is not 64 hex digits");
+  if (all_hex == 0) corrupt(id, "owner_api_key_hash is not 64 hex digits");
+  if (any_upper != 0) {
+    for (char &c : *hash) {
+      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
   return hash;
 }
 
