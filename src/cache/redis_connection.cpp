@@ -31,18 +31,23 @@ timeval to_timeval(std::chrono::milliseconds ms) {
 }
 
 // hiredis 0.14 has no timeout error code: a timed-out read or connect is a REDIS_ERR_IO whose
-// text is strerror(EAGAIN) (SO_RCVTIMEO) or strerror(ETIMEDOUT) (connect poll).
-bool is_timeout_text(const char *errstr) {
+// text is strerror(EAGAIN) (SO_RCVTIMEO) or, while connecting, strerror(ETIMEDOUT) /
+// strerror(EINPROGRESS) (the connect poll). After the connect, ETIMEDOUT means the kernel gave up
+// on the peer (retransmissions or keep-alive): a lost connection, which may be retried.
+enum class Phase { connect, io };
+
+bool is_timeout_text(const char *errstr, Phase phase) {
   static const std::string eagain = std::strerror(EAGAIN);
   static const std::string ewouldblock = std::strerror(EWOULDBLOCK);
   static const std::string etimedout = std::strerror(ETIMEDOUT);
   static const std::string einprogress = std::strerror(EINPROGRESS);
-  return errstr == eagain || errstr == ewouldblock || errstr == etimedout || errstr == einprogress;
+  if (errstr == eagain || errstr == ewouldblock) return true;
+  return phase == Phase::connect && (errstr == etimedout || errstr == einprogress);
 }
 
-Errc classify(int err, const char *errstr) {
+Errc classify(int err, const char *errstr, Phase phase) {
   switch (err) {
-    case REDIS_ERR_IO: return is_timeout_text(errstr) ? Errc::timeout : Errc::connection;
+    case REDIS_ERR_IO: return is_timeout_text(errstr, phase) ? Errc::timeout : Errc::connection;
     case REDIS_ERR_PROTOCOL: return Errc::protocol;
     case REDIS_ERR_OOM: return Errc::internal;
     default: return Errc::connection;  // EOF, resolution failures ("OTHER")
@@ -198,7 +203,7 @@ void RedisConnection::connect(std::chrono::milliseconds connect_timeout) {
     ctx_->reader->maxbuf = kMaxKeptBuffer;
     return;
   }
-  Errc code = classify(ctx_->err, ctx_->errstr);
+  Errc code = classify(ctx_->err, ctx_->errstr, Phase::connect);
   std::string message =
       code == Errc::timeout
           ? fmt::format("could not connect to Redis at {} within {} ms: {}", endpoint_.describe(),
@@ -253,7 +258,7 @@ void RedisConnection::fail_io(const char *during) {
   broken_ = true;
   int err = ctx_->err != 0 ? ctx_->err : REDIS_ERR_OTHER;
   const char *text = ctx_->err != 0 ? ctx_->errstr : "unknown error";
-  Errc code = classify(err, text);
+  Errc code = classify(err, text, Phase::io);
   if (code == Errc::timeout) {
     throw Error(code, fmt::format("Redis at {}: no answer within the socket timeout ({} ms) "
                                   "while {}: {}",
