@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "hooks/event_name.hpp"
-#include "hooks/json_text.hpp"
+#include "common/json_string.hpp"
 
 namespace agenthost::hooks {
 
@@ -71,7 +71,7 @@ void reject_duplicate_keys(dom::object obj) {
 
 void append_event_field(std::string &body, const char *key, const std::string &event) {
   body += key;
-  append_json_string(body, event);
+  detail::append_json_string_lossy(body, event);
 }
 
 // The input object plus hook_event and hook_event_name, both canonical. When the names it has
@@ -91,7 +91,7 @@ std::string build_body(std::string_view json, dom::object obj, const EventNames 
   body.push_back('{');
   for (auto field : obj) {
     if (field.key == "hook_event" || field.key == "hook_event_name") continue;
-    append_json_string(body, field.key);
+    detail::append_json_string_lossy(body, field.key);
     body.push_back(':');
     body += simdjson::minify(field.value);
     body.push_back(',');

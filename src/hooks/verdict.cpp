@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "hooks/json_text.hpp"
+#include "common/json_string.hpp"
 
 namespace agenthost {
 
@@ -20,14 +20,14 @@ const char *decision_name(Decision d) noexcept {
 
 std::string Verdict::to_json() const {
   std::string out = "{\"decision\":";
-  hooks::append_json_string(out, decision_name(decision));
+  detail::append_json_string_lossy(out, decision_name(decision));
   out += ",\"reason\":";
-  hooks::append_json_string(out, reason);
+  detail::append_json_string_lossy(out, reason);
   out += failed ? ",\"failed\":true,\"error\":" : ",\"failed\":false,\"error\":";
   if (error.empty()) {
     out += "null";
   } else {
-    hooks::append_json_string(out, error);
+    detail::append_json_string_lossy(out, error);
   }
   out += ",\"updated_input\":";
   out += updated_input.empty() ? std::string("null") : updated_input;
@@ -36,15 +36,15 @@ std::string Verdict::to_json() const {
     const HookResult &h = hooks[i];
     if (i > 0) out.push_back(',');
     out += "{\"url\":";
-    hooks::append_json_string(out, h.url);
+    detail::append_json_string_lossy(out, h.url);
     out += fmt::format(",\"status\":{},\"latency_ms\":{:.3f},\"decision\":", h.http_status,
                        static_cast<double>(h.latency.count()) / 1000.0);
-    hooks::append_json_string(out, decision_name(h.decision));
+    detail::append_json_string_lossy(out, decision_name(h.decision));
     out += ",\"error\":";
     if (h.error.empty()) {
       out += "null";
     } else {
-      hooks::append_json_string(out, h.error);
+      detail::append_json_string_lossy(out, h.error);
     }
     out.push_back('}');
   }

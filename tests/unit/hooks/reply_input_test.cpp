@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "hooks/hook_input.hpp"
-#include "hooks/json_text.hpp"
+#include "common/json_string.hpp"
 #include "hooks/reply_parser.hpp"
 
 using agenthost::Decision;
@@ -138,9 +138,9 @@ TEST_CASE("hook input: nesting is limited", "[hooks][input]") {
 
 TEST_CASE("JSON strings are escaped and always valid UTF-8", "[hooks][json]") {
   std::string out;
-  agenthost::hooks::append_json_string(out, std::string("a\"b\\c\n\x01\x7f", 8));
+  agenthost::detail::append_json_string_lossy(out, std::string("a\"b\\c\n\x01\x7f", 8));
   CHECK(out == R"("a\"b\\c\n\u0001\u007f")");
   out.clear();
-  agenthost::hooks::append_json_string(out, "caf\xC3\xA9 \xFF");
+  agenthost::detail::append_json_string_lossy(out, "caf\xC3\xA9 \xFF");
   CHECK(out == "\"caf\xC3\xA9 \xEF\xBF\xBD\"");
 }

@@ -1,4 +1,4 @@
-#include "sessions/json_escape.hpp"
+#include "common/json_string.hpp"
 
 #include <agenthost/error.hpp>
 
@@ -6,9 +6,6 @@
 
 namespace agenthost::detail {
 
-namespace {
-
-// Length of the UTF-8 sequence starting at s[i], or 0 when it is malformed.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
   const auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) return 1;
@@ -38,6 +35,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
   return n;
 }
 
+namespace {
+
 constexpr bool is_plain(unsigned char u) noexcept {
   return u >= 0x20 && u < 0x7F && u != '"' && u != '\\';
 }
@@ -53,7 +52,11 @@ bool is_valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
-void append_json_string(std::string &out, std::string_view text, std::string_view what) {
+namespace {
+
+// Invalid UTF-8 is rejected (`what` names the field in the error) or, with `lossy`, each bad byte
+// becomes U+FFFD.
+void append_escaped(std::string &out, std::string_view text, std::string_view what, bool lossy) {
   static constexpr char kHex[] = "0123456789abcdef";
   if (out.capacity() < out.size() + text.size() + 2) out.reserve(out.size() + text.size() + 2);
   out += '"';
@@ -71,6 +74,11 @@ void append_json_string(std::string &out, std::string_view text, std::string_vie
     const auto u = static_cast<unsigned char>(c);
     if (u >= 0x80) {
       const std::size_t n = utf8_sequence_length(text, i);
+      if (n == 0 && lossy) {
+        out += "\xEF\xBF\xBD";
+        ++i;
+        continue;
+      }
       if (n == 0) {
         throw Error(Errc::invalid_argument,
                     std::string(what) + " is not valid UTF-8 (bad byte at offset " +
@@ -100,6 +108,16 @@ void append_json_string(std::string &out, std::string_view text, std::string_vie
     ++i;
   }
   out += '"';
+}
+
+}  // namespace
+
+void append_json_string(std::string &out, std::string_view text, std::string_view what) {
+  append_escaped(out, text, what, false);
+}
+
+void append_json_string_lossy(std::string &out, std::string_view text) {
+  append_escaped(out, text, {}, true);
 }
 
 }  // namespace agenthost::detail
