@@ -7,6 +7,7 @@
 #include <agenthost/error.hpp>
 #include <chrono>
 
+#include "common/hex.hpp"
 #include "hooks/base64.hpp"
 
 namespace agenthost::hooks {
@@ -20,13 +21,7 @@ std::string random_message_id() {
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     throw Error(Errc::internal, "webhook signing: RAND_bytes failed");
   }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id = "msg_";
-  for (unsigned char b : bytes) {
-    id.push_back(hex[b >> 4]);
-    id.push_back(hex[b & 0xF]);
-  }
-  return id;
+  return "msg_" + detail::hex_lower(bytes, sizeof bytes);
 }
 
 }  // namespace
