@@ -1,4 +1,5 @@
 #include "common/env.hpp"
+#include "support/errc_of.hpp"
 
 #include <agenthost/error.hpp>
 
@@ -7,21 +8,10 @@
 #include <cstdlib>
 
 using agenthost::Errc;
-using agenthost::Error;
 using agenthost::detail::env_ranged_uint;
 using agenthost::detail::parse_ranged_uint;
 
-namespace {
-Errc code_of(const std::function<void()> &f, std::string *message = nullptr) {
-  try {
-    f();
-  } catch (const Error &e) {
-    if (message != nullptr) *message = e.what();
-    return e.code();
-  }
-  return Errc::ok;
-}
-}  // namespace
+using agenthost::test::code_of;
 
 TEST_CASE("parse_ranged_uint accepts whole numbers inside the range, bounds included", "[env]") {
   CHECK(parse_ranged_uint("X", "5", 5, 200) == 5);
