@@ -66,20 +66,28 @@ std::optional<double> parse_double_text(std::string_view text) {
   return v;
 }
 
-// total_turns: an integer, an integral float, or a string holding an integer; >= 0.
+std::optional<std::int64_t> whole_number(double d) {
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) {
+    return static_cast<std::int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+// A string holding an integer, or a number with a whole value ("3.0" is 3, as the JSON 3.0 is).
+std::optional<std::int64_t> parse_turns_text(std::string_view text) {
+  if (auto n = parse_int_text(text)) return n;
+  if (auto d = parse_double_text(text)) return whole_number(*d);
+  return std::nullopt;
+}
+
+// total_turns: an integer, an integral float, or a string holding either; >= 0.
 std::int64_t read_turns(std::string_view id, dom::element v) {
   std::optional<std::int64_t> turns;
   switch (v.type()) {
     case dom::element_type::INT64: turns = v.get_int64().value_unsafe(); break;
     case dom::element_type::UINT64: break;  // beyond int64: no session has that many turns
-    case dom::element_type::DOUBLE: {
-      const double d = v.get_double().value_unsafe();
-      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) {
-        turns = static_cast<std::int64_t>(d);
-      }
-      break;
-    }
-    case dom::element_type::STRING: turns = parse_int_text(v.get_string().value_unsafe()); break;
+    case dom::element_type::DOUBLE: turns = whole_number(v.get_double().value_unsafe()); break;
+    case dom::element_type::STRING: turns = parse_turns_text(v.get_string().value_unsafe()); break;
     case dom::element_type::NULL_VALUE: turns = 0; break;
     default: break;
   }
@@ -150,6 +158,43 @@ std::optional<std::string> read_owner_hash(std::string_view id, dom::element v) 
     }
   }
   return hash;
+}
+
+// `json` with every bare NaN, Infinity and -Infinity outside strings replaced by null; nullopt
+// when it has none. Outside strings no other bare word is valid JSON, so no token is mistaken.
+std::optional<std::string> null_bare_non_finite(std::string_view json) {
+  static constexpr std::string_view kTokens[] = {"-Infinity", "Infinity", "NaN"};
+  std::string out;
+  bool in_string = false;
+  bool replaced = false;
+  for (std::size_t i = 0; i < json.size();) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\' && i + 1 < json.size()) {
+        out.append(json, i, 2);
+        i += 2;
+        continue;
+      }
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else {
+      bool matched = false;
+      for (std::string_view token : kTokens) {
+        if (json.substr(i, token.size()) == token) {
+          out += "null";
+          i += token.size();
+          matched = replaced = true;
+          break;
+        }
+      }
+      if (matched) continue;
+    }
+    out += c;
+    ++i;
+  }
+  if (!replaced) return std::nullopt;
+  return out;
 }
 
 // Minified JSON of a parsed element. Faster than simdjson::minify(element), which appends one
@@ -327,7 +372,12 @@ std::string encode_api(const Session &s) {
 Session decode_record(std::string_view id, std::string_view json) {
   dom::element doc;
   if (auto error = parse_padded(json, doc)) {
-    corrupt(id, fmt::format("not JSON ({})", simdjson::error_message(error)));
+    // Python's json.dumps writes a non-finite float cost as a bare NaN/Infinity; read it as null.
+    // Only on this failure path, so valid records pay nothing.
+    const std::optional<std::string> patched = null_bare_non_finite(json);
+    if (!patched || parse_padded(*patched, doc)) {
+      corrupt(id, fmt::format("not JSON ({})", simdjson::error_message(error)));
+    }
   }
   dom::object obj;
   if (doc.get_object().get(obj)) corrupt(id, "not a JSON object");

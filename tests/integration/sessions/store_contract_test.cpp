@@ -640,10 +640,7 @@ std::string py_record(const std::string &id, const std::string &turns, const std
 // Python's json.dumps (allow_nan=True) writes a non-finite cost as the bare tokens NaN and
 // Infinity, and json.loads reads them back: the service sees a session, so must we. A cost that
 // is not a finite number is no known cost (the API's JSON cannot carry NaN either).
-// The expected behaviour, not yet the codec's (it reports these records corrupt): [!shouldfail]
-// keeps the suite green until session_codec.cpp accepts them; then remove the tag.
-TEST_CASE("compatibility: a NaN or Infinity cost (Python json.dumps) reads as no cost",
-          "[!shouldfail]") {
+TEST_CASE("compatibility: a NaN or Infinity cost (Python json.dumps) reads as no cost") {
   Env env;
   env.cache.set(env.record_key("py-nan"), py_record("py-nan", "1", "NaN"), 3600s);
   env.cache.set(env.record_key("py-inf"), py_record("py-inf", "1", "Infinity"), 3600s);
@@ -659,14 +656,33 @@ TEST_CASE("compatibility: a NaN or Infinity cost (Python json.dumps) reads as no
   const SessionPage page = env.store.list(mine);
   CHECK(page.skipped_corrupt == 0);
   CHECK(ids_of(page) == std::vector<std::string>{"py-nan", "py-inf"});
+  env.cache.set(env.record_key("py-minus"), py_record("py-minus", "1", "-Infinity"), 3600s);
+  std::optional<Session> minus;
+  CHECK(code_of([&] { minus = env.store.get("py-minus"); }) == Errc::ok);
+  CHECK((minus && !minus->total_cost_usd));
+}
+
+// The tokens are replaced only outside strings: a model named "NaN" keeps its name.
+TEST_CASE("compatibility: a bare NaN cost leaves the same word inside strings alone") {
+  Env env;
+  std::string record = py_record("py-word", "1", "NaN");
+  record.replace(record.find(R"("model": "m")"), 12, R"("model": "NaN \" Infinity")");
+  env.cache.set(env.record_key("py-word"), record, 3600s);
+  std::optional<Session> s;
+  CHECK(code_of([&] { s = env.store.get("py-word"); }) == Errc::ok);
+  CHECK((s && s->model == "NaN \" Infinity" && !s->total_cost_usd));
 }
 
 // A numeric string is read like the number it holds: "3.0" is 3, as the JSON number 3.0 is.
-// Expected, not yet the codec's (it wants an integer string): [!shouldfail] until it does.
-TEST_CASE("compatibility: total_turns \"3.0\" reads as 3", "[!shouldfail]") {
+TEST_CASE("compatibility: total_turns \"3.0\" reads as 3") {
   Env env;
   env.cache.set(env.record_key("py-turns"), py_record("py-turns", "\"3.0\"", "null"), 3600s);
   std::optional<Session> s;
   CHECK(code_of([&] { s = env.store.get("py-turns"); }) == Errc::ok);
   CHECK((s && s->total_turns == 3));
+  for (const char *bad : {"\"3.5\"", "\"-1.0\"", "\"1e300\""}) {
+    INFO(bad);
+    env.cache.set(env.record_key("py-bad"), py_record("py-bad", bad, "null"), 3600s);
+    CHECK(code_of([&] { env.store.get("py-bad"); }) == Errc::corrupt);
+  }
 }
