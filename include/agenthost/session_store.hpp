@@ -110,7 +110,8 @@ class SessionStore {
               const std::optional<std::string> &owner_api_key = std::nullopt);
   // One index range read plus one MGET of the page (more only to drop stale index entries).
   SessionPage list(const ListQuery &query);
-  // Rebuilds the indexes from the {key_prefix}* records (SCAN in bounded batches); idempotent.
+  // Adds every {key_prefix}* record to the indexes it belongs in (SCAN in bounded batches);
+  // idempotent. Add-only: stale entries are not removed here but by the listings that meet them.
   // Returns the number of sessions indexed; undecodable records are skipped.
   std::uint64_t reindex();
 
