@@ -14,3 +14,8 @@ if(TARGET agenthost_c)
     SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c REDIS)
   target_compile_definitions(capi_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
 endif()
+agenthost_add_catch_test(integration_session_repair_memory
+  SOURCES integration/sessions/index_repair_test.cpp)
+agenthost_add_catch_test(integration_session_repair_redis
+  SOURCES integration/sessions/index_repair_test.cpp REDIS)
+target_compile_definitions(integration_session_repair_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)

@@ -7,20 +7,29 @@
 
 #include <fmt/format.h>
 
+#include "common/json_string.hpp"
+
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 
 namespace agenthost::detail {
+
+std::function<void()> before_index_repair_hook;
 
 namespace {
 
 constexpr std::uint32_t kMaxPageSize = 100;
 constexpr int kMaxPasses = 8;             // reads of one page while stale entries are dropped
 constexpr std::int64_t kTieBatch = 256;   // members sharing the cursor's score, read per step
+constexpr std::size_t kMaxIdBytes = 1024;  // longer index members are no session's id
+constexpr double kMaxScore = 9007199254740992.0;  // 2^53: every whole number up to it is exact
+constexpr unsigned kRepairAttempts = 4;
 
 struct Candidate {
   std::string id;
   std::int64_t score = 0;
+  bool bad_score = false;  // not finite or beyond +-2^53 (a foreign writer's): never converted
 };
 
 // What one listing needs to know, validated.
@@ -58,13 +67,23 @@ Plan make_plan(const KeySchema &keys, const ListQuery &q) {
   return p;
 }
 
-std::int64_t parse_score(const std::string &text) {
+// Redis formats scores as text, "inf"/"-inf"/"nan" included. A score that is not a number
+// within +-2^53 is no created_at; the member is then flagged, never converted (that is UB).
+Candidate scored(std::string member, const std::string &text) {
   double d = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
-  if (ec != std::errc() || ptr != text.data() + text.size()) {
-    throw Error(Errc::protocol, fmt::format("session index: score '{}' is not a number", text));
+  Candidate c{std::move(member), 0, true};
+  if (ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(d) &&
+      std::fabs(d) <= kMaxScore) {
+    c.score = static_cast<std::int64_t>(d);
+    c.bad_score = false;
   }
-  return static_cast<std::int64_t>(d);
+  return c;
+}
+
+// An index member that can be a session id: the listing writes it into JSON and keys.
+bool is_listable_id(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxIdBytes && is_valid_utf8(id);
 }
 
 // A ZRANGE ... WITHSCORES reply: member, score, member, score...
@@ -78,7 +97,7 @@ std::vector<Candidate> parse_range(Reply &reply) {
   std::vector<Candidate> out;
   out.reserve(reply.elements.size() / 2);
   for (std::size_t i = 0; i < reply.elements.size(); i += 2) {
-    out.push_back({std::move(reply.elements[i].str), parse_score(reply.elements[i + 1].str)});
+    out.push_back(scored(std::move(reply.elements[i].str), reply.elements[i + 1].str));
   }
   return out;
 }
@@ -137,12 +156,10 @@ std::vector<Candidate> ties_after(CacheClient &cache, const Plan &p, Reply &firs
 // the cursor needs, that of the page's last member, in the same round trip. When the index
 // changed between those two reads (the last members differ), the page is read again with every
 // score (`lean` false), as one command.
-std::vector<Candidate> read_window(CacheClient &cache, const Plan &p,
-                                   std::vector<Command> removals, std::uint64_t &total,
+std::vector<Candidate> read_window(CacheClient &cache, const Plan &p, std::uint64_t &total,
                                    bool lean = true) {
   Batch batch;
-  batch.commands = std::move(removals);
-  const std::size_t first = batch.commands.size();
+  const std::size_t first = 0;
   const std::size_t wanted = p.size + 1;
   if (p.after) {
     batch.add(range_by_score(p.index, p.after->score, p.after->score, 0, kTieBatch));
@@ -163,7 +180,6 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p,
   if (replies.size() != batch.commands.size()) {
     throw Error(Errc::protocol, "session index read: reply count does not match the pipeline");
   }
-  check_replies(std::vector<Reply>(replies.begin(), replies.begin() + first), "session index");
   const Reply &card = replies.back();
   if (card.type != Reply::Type::integer) {
     throw Error(Errc::protocol, "session index read: unexpected reply to ZCARD");
@@ -175,9 +191,10 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p,
     if (out.size() <= p.size) return out;  // no next page, so no cursor and no score needed
     const std::vector<Candidate> last = parse_range(replies[first + 1]);
     if (last.size() != 1 || last[0].id != out[p.size - 1].id) {
-      return read_window(cache, p, {}, total, false);
+      return read_window(cache, p, total, false);
     }
     out[p.size - 1].score = last[0].score;
+    out[p.size - 1].bad_score = last[0].bad_score;
     return out;
   }
   std::vector<Candidate> out = ties_after(cache, p, replies[first], wanted);
@@ -187,8 +204,9 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p,
   return out;
 }
 
-// Why an index member is not shown, when it is not.
-enum class Verdict { show, ghost, misplaced, corrupt };
+// Why an index member is not shown, when it is not. `bad_entry`: the member is no id, or its
+// score no created_at; whatever its record, the entry itself is corrupt.
+enum class Verdict { show, ghost, misplaced, corrupt, bad_entry };
 
 Verdict judge(const Plan &p, const std::optional<std::string> &value, const std::string &id,
               Session &out) {
@@ -206,17 +224,68 @@ Verdict judge(const Plan &p, const std::optional<std::string> &value, const std:
   return Verdict::show;
 }
 
-// Commands that fix a stale entry. A ghost (record gone) leaves every index of this scope; a
-// misplaced entry (the record's owner or status changed behind our back) leaves the index read
-// and is written where the record now belongs.
-void plan_fix(const KeySchema &keys, const Plan &p, Verdict v, const Candidate &c,
-              const Session &s, std::vector<Command> &fixes) {
-  if (v == Verdict::ghost) {
-    for (auto &cmd : index_remove_commands(keys, c.id, p.owner_hash)) fixes.push_back(std::move(cmd));
+// An index entry the listing found stale, to fix under a WATCH of its record.
+struct Repair {
+  std::string id;
+  bool listable = true;   // false: the member can be no session's id; it only leaves the index
+  bool bad_score = false;
+};
+
+// The commands that fix `r`, judged on the record's value now (inside the transaction), so an
+// update or a create that landed since the listing read it is never undone: an entry that has
+// become valid again is left alone. A ghost leaves every index of this scope; a misplaced entry
+// leaves the index read and is written where the record now belongs; a bad score is rewritten
+// from the record (or dropped with a record that cannot vouch for it).
+void plan_repair(const KeySchema &keys, const Plan &p, const Repair &r,
+                 const std::optional<std::string> &value, std::vector<Command> &out) {
+  if (!r.listable) {
+    out.push_back({"ZREM", p.index, r.id});
     return;
   }
-  fixes.push_back({"ZREM", p.index, c.id});
-  for (auto &cmd : index_write_commands(keys, s)) fixes.push_back(std::move(cmd));
+  Session s;
+  switch (judge(p, value, r.id, s)) {
+    case Verdict::ghost:
+      for (auto &cmd : index_remove_commands(keys, r.id, p.owner_hash)) out.push_back(std::move(cmd));
+      return;
+    case Verdict::corrupt:
+      if (r.bad_score) out.push_back({"ZREM", p.index, r.id});
+      return;
+    case Verdict::misplaced:
+      out.push_back({"ZREM", p.index, r.id});
+      for (auto &cmd : index_write_commands(keys, s)) out.push_back(std::move(cmd));
+      return;
+    case Verdict::show:
+      if (r.bad_score) {
+        for (auto &cmd : index_write_commands(keys, s)) out.push_back(std::move(cmd));
+      }
+      return;
+    case Verdict::bad_entry: return;
+  }
+}
+
+// One optimistic transaction over the records of every repair (rare: only when stale entries
+// were met). Lost races are not errors: the next read judges the entries again.
+void apply_repairs(CacheClient &cache, const KeySchema &keys, const Plan &p,
+                   const std::vector<Repair> &repairs) {
+  std::vector<std::string> watched;
+  watched.reserve(repairs.size());
+  for (const auto &r : repairs) watched.push_back(keys.record(r.listable ? r.id : std::string()));
+  const auto build = [&](const std::vector<std::optional<std::string>> &values)
+      -> std::optional<std::vector<Command>> {
+    std::vector<Command> commands;
+    for (std::size_t i = 0; i < repairs.size(); ++i) {
+      plan_repair(keys, p, repairs[i], values.at(i), commands);
+    }
+    if (commands.empty()) return std::nullopt;
+    return commands;
+  };
+  try {
+    if (auto replies = cache.transact(watched, build, kRepairAttempts)) {
+      check_replies(*replies, "session index repair");
+    }
+  } catch (const Error &e) {
+    if (e.code() != Errc::conflict) throw;
+  }
 }
 
 }  // namespace
@@ -227,35 +296,56 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
   page.sessions.reserve(p.size);
   page.page = p.page;
   page.page_size = p.size;
-  std::vector<Command> fixes;
+  std::vector<Repair> repairs;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
-    std::vector<Candidate> window = read_window(cache, p, std::move(fixes), page.total);
-    fixes.clear();
+    if (!repairs.empty()) {
+      if (detail::before_index_repair_hook) detail::before_index_repair_hook();
+      apply_repairs(cache, keys, p, repairs);
+      repairs.clear();
+    }
+    std::vector<Candidate> window = read_window(cache, p, page.total);
     const bool has_more = window.size() > p.size;
     if (has_more) window.resize(p.size);
     std::vector<std::string> record_keys;
     record_keys.reserve(window.size());
-    for (const auto &c : window) record_keys.push_back(keys.record(c.id));
-    const auto values = window.empty() ? std::vector<std::optional<std::string>>{}
-                                       : cache.mget(record_keys);
+    for (const auto &c : window) {
+      if (is_listable_id(c.id)) record_keys.push_back(keys.record(c.id));
+    }
+    const auto values = record_keys.empty() ? std::vector<std::optional<std::string>>{}
+                                            : cache.mget(record_keys);
     page.sessions.clear();
     page.corrupt_ids.clear();
-    for (std::size_t i = 0; i < window.size(); ++i) {
+    page.skipped_corrupt = 0;
+    std::size_t next_value = 0;
+    for (const auto &c : window) {
+      if (!is_listable_id(c.id)) {
+        ++page.skipped_corrupt;  // no id to report: it cannot be written as JSON
+        repairs.push_back({c.id, false, c.bad_score});
+        continue;
+      }
+      const auto &value = values.at(next_value++);
+      if (c.bad_score) {
+        ++page.skipped_corrupt;
+        page.corrupt_ids.push_back(c.id);
+        repairs.push_back({c.id, true, true});
+        continue;
+      }
       Session s;
-      const Verdict v = judge(p, values.at(i), window[i].id, s);
+      const Verdict v = judge(p, value, c.id, s);
       if (v == Verdict::show) page.sessions.push_back(std::move(s));
-      else if (v == Verdict::corrupt) page.corrupt_ids.push_back(window[i].id);
-      else plan_fix(keys, p, v, window[i], s, fixes);
+      else if (v == Verdict::corrupt) {
+        ++page.skipped_corrupt;
+        page.corrupt_ids.push_back(c.id);
+      } else repairs.push_back({c.id, true, false});
     }
-    page.skipped_corrupt = page.corrupt_ids.size();
     page.next_cursor.reset();
-    if (has_more) page.next_cursor = encode_cursor({window.back().score, window.back().id});
-    if (fixes.empty()) return page;
+    if (has_more && !window.back().bad_score) {
+      page.next_cursor = encode_cursor({window.back().score, window.back().id});
+    }
+    if (repairs.empty()) return page;
   }
-  // Still stale entries after every pass (mass expiry): drop what was met, return what is valid.
-  Batch cleanup;
-  cleanup.commands = std::move(fixes);
-  check_replies(cache.execute(cleanup), "session index cleanup");
+  // Still stale entries after every pass (mass expiry): fix what was met, return what is valid.
+  apply_repairs(cache, keys, p, repairs);
   return page;
 }
 

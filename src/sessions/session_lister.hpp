@@ -6,12 +6,20 @@
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
 
+#include <functional>
+
 namespace agenthost::detail {
 
+// Tests only: called before a listing repairs stale index entries, to interleave other writers.
+extern std::function<void()> before_index_repair_hook;
+
 // Index members whose record is gone (expired, deleted behind the store's back) or no longer
-// matches the index (owner, status changed by another writer) are removed from that index in the
-// next round trip and the page is read again, at most a few times; so listings show no ghosts and
-// indexes do not grow without bound.
+// matches the index (owner, status changed by another writer), members that are no id (not
+// UTF-8, empty, huge) and members whose score is no created_at (not finite, beyond +-2^53) are
+// repaired in an optimistic transaction over their records, judged again there so that a
+// concurrent update or create is never undone; then the page is read again, at most a few times.
+// So listings show no ghosts and indexes do not grow without bound. Bad members and bad scores
+// are counted in skipped_corrupt.
 SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query);
 
 }  // namespace agenthost::detail
