@@ -3,6 +3,9 @@
 #include "support/test_env.hpp"
 
 #include <agenthost.h>
+#ifdef AGENTHOST_SESSIONS_ON_REDIS
+#include <agenthost/cache_client.hpp>
+#endif
 
 #include <catch2/catch.hpp>
 
@@ -304,3 +307,35 @@ TEST_CASE("capi sessions: reindex indexes the Python service's records") {
   CHECK(field(got, "created_at") == "2026-01-09T17:00:00.123456+00:00");
   CHECK(field(got, "total_turns") == "3");
 }
+
+#ifdef AGENTHOST_SESSIONS_ON_REDIS
+// Another writer of the same Redis (here the C++ client) puts members that are no session id
+// into the index: the C ABI listing still succeeds, counts them, and they leave the index.
+TEST_CASE("capi sessions: index members that are no id do not fail a listing") {
+  Handles h;
+  char *json = nullptr;
+  REQUIRE(agenthost_session_store_create(h.store, "{\"model\":\"m\"}", &json) == AGENTHOST_OK);
+  const std::string id = field(take(json), "id");
+  agenthost::CacheOptions o;
+  o.url = url();
+  agenthost::CacheClient raw(o);
+  const std::string index = h.prefix + "sessions:all";
+  const std::string record = raw.get(h.prefix + "session:" + id).value();
+  const std::vector<std::string> bad = {std::string("bad-\xff", 5), std::string(),
+                                        std::string(4096, 'x')};
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    raw.set(h.prefix + "session:" + bad[i], record, std::chrono::seconds(600));  // records too
+    raw.zadd(index, {{bad[i], static_cast<double>(i + 1)}});
+  }
+  agenthost_session_page *page = nullptr;
+  REQUIRE(agenthost_session_store_list(h.store, "{\"page_size\":2}", &page) == AGENTHOST_OK);
+  CHECK(agenthost_session_page_count(page) == 1);
+  std::size_t len = 0;
+  const char *item = agenthost_session_page_item(page, 0, &len);
+  REQUIRE(item != nullptr);
+  CHECK(field(std::string(item, len), "id") == id);
+  agenthost_session_page_free(page);
+  CHECK(raw.zcard(index) == 1);
+  CHECK(total(h) == 1);
+}
+#endif
