@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "cache/typed_helpers.hpp"
 #include "common/json_string.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 
@@ -67,14 +67,12 @@ Plan make_plan(const KeySchema &keys, const ListQuery &q) {
   return p;
 }
 
-// Redis formats scores as text, "inf"/"-inf"/"nan" included. A score that is not a number
-// within +-2^53 is no created_at; the member is then flagged, never converted (that is UB).
+// A score that is not a number within +-2^53 (a foreign writer's inf, nan or 1e300) is no
+// created_at: the member is flagged, never converted (that would be UB).
 Candidate scored(std::string member, const std::string &text) {
-  double d = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  const double d = parse_score(text, "ZRANGE WITHSCORES");
   Candidate c{std::move(member), 0, true};
-  if (ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(d) &&
-      std::fabs(d) <= kMaxScore) {
+  if (std::isfinite(d) && std::fabs(d) <= kMaxScore) {
     c.score = static_cast<std::int64_t>(d);
     c.bad_score = false;
   }
