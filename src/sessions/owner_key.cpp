@@ -7,7 +7,14 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace agenthost::detail {
+
+namespace {
+constexpr std::size_t kHashDigits = 64;  // SHA-256 as lower-case hex
+}  // namespace
 
 std::string owner_key_hash(std::string_view api_key) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -21,7 +28,18 @@ std::string owner_key_hash(std::string_view api_key) {
 bool owner_hashes_equal(std::string_view a, std::string_view b) noexcept {
   // Lengths are public (every hash is 64 hex digits); only the content comparison must not leak.
   if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  if (a.size() != kHashDigits) return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  // Every record of an owner's listing is compared: CRYPTO_memcmp's byte loop costs ~460
+  // instructions for 64 bytes, this ~40. Still constant-time: every word is read and folded
+  // with OR, no branch or early exit depends on the content.
+  std::uint64_t diff = 0;
+  for (std::size_t i = 0; i < kHashDigits; i += sizeof(std::uint64_t)) {
+    std::uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.data() + i, sizeof x);
+    std::memcpy(&y, b.data() + i, sizeof y);
+    diff |= x ^ y;
+  }
+  return diff == 0;
 }
 
 bool is_owner_hash(std::string_view text) noexcept {

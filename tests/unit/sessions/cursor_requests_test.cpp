@@ -50,6 +50,13 @@ TEST_CASE("owner key: SHA-256 hex / constant-time equality") {
   CHECK(owner_hashes_equal(owner_key_hash("a"), owner_key_hash("a")));
   CHECK_FALSE(owner_hashes_equal(owner_key_hash("a"), owner_key_hash("b")));
   CHECK_FALSE(owner_hashes_equal("ab", "abc"));
+  // 64-digit hashes are compared word by word: a difference in any byte is seen.
+  const std::string h = owner_key_hash("a");
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    std::string other = h;
+    other[i] = other[i] == '0' ? '1' : '0';
+    CHECK_FALSE(owner_hashes_equal(h, other));
+  }
   CHECK(is_owner_hash(owner_key_hash("a")));
   CHECK_FALSE(is_owner_hash("xyz"));
 }
