@@ -54,6 +54,24 @@ TEST_CASE("iso8601: rejects malformed and out-of-range times") {
   CHECK(parse_iso8601("2024-02-29T00:00:00").has_value());
 }
 
+// The stored shape (32 characters, +00:00): every formatted time reads back; a bad field in it
+// is rejected.
+TEST_CASE("iso8601: the stored shape reads back every formatted time, and rejects bad fields") {
+  for (MicrosSinceEpoch t : {kT, MicrosSinceEpoch{0}, MicrosSinceEpoch{-1},
+                             MicrosSinceEpoch{951782400000000}, MicrosSinceEpoch{253402300799999999}}) {
+    INFO(t);
+    CHECK(parse_iso8601(format_iso8601_utc(t)) == t);
+  }
+  for (const char *bad : {"2026-13-09T17:00:00.123456+00:00", "2026-02-30T17:00:00.123456+00:00",
+                          "2026-01-09T24:00:00.123456+00:00", "2026-01-09T17:00:60.123456+00:00",
+                          "2026-01-09T17:00:00.12345x+00:00", "2026-0a-09T17:00:00.123456+00:00",
+                          "2026-01-09T17:00:00.123456+00:0x", "2026/01/09T17:00:00.123456+00:00"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_iso8601(bad).has_value());
+  }
+  CHECK(parse_iso8601("2026-01-09t17:00:00.123456+00:00") == kT);
+}
+
 TEST_CASE("json escaper: quotes / backslashes / control characters / UTF-8 passes through") {
   std::string out;
   append_json_string(out, "a\"b\\c\n\t\x01\x1f\x7f caf\xc3\xa9 \xf0\x9f\x98\x80", "x");
