@@ -117,7 +117,8 @@ AGENTHOST_API agenthost_status agenthost_session_store_update(agenthost_session_
 AGENTHOST_API agenthost_status agenthost_session_store_delete(agenthost_session_store *s,
                                                               const char *id,
                                                               const char *owner_api_key);
-/* Rebuilds the indexes from session:* records; *indexed = number of sessions indexed. */
+/* Adds every session:* record to the indexes it belongs in (add-only: stale entries are removed
+ * by the listings that meet them); *indexed = number of sessions indexed. */
 AGENTHOST_API agenthost_status agenthost_session_store_reindex(agenthost_session_store *s,
                                                                uint64_t *indexed);
 /* query_json: {"owner_api_key"?, "status"?, "page"?, "page_size"?, "cursor"?}; NULL = defaults. */
