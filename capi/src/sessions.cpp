@@ -3,7 +3,7 @@
 #include "guard.hpp"
 
 #include "cache_handle.hpp"
-#include "sessions/json_escape.hpp"
+#include "common/json_string.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_requests.hpp"
 

@@ -2,7 +2,7 @@
 #include "sessions/session_codec.hpp"
 
 #include "common/time.hpp"
-#include "sessions/json_escape.hpp"
+#include "common/json_string.hpp"
 #include "sessions/owner_key.hpp"
 
 #include <fmt/format.h>

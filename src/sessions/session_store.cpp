@@ -2,7 +2,7 @@
 
 #include "common/env.hpp"
 #include "common/time.hpp"
-#include "sessions/json_escape.hpp"
+#include "common/json_string.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"

@@ -1,6 +1,6 @@
 // The stored format: timestamps, the record codec and the JSON string escaper.
 #include "common/time.hpp"
-#include "sessions/json_escape.hpp"
+#include "common/json_string.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 

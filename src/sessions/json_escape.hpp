@@ -1,4 +1,0 @@
-// Session writers escape JSON strings with the library's one routine.
-#pragma once
-
-#include "common/json_string.hpp"
