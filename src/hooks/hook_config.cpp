@@ -131,7 +131,7 @@ HookSpec parse_hook(dom::element value, std::string_view event, std::size_t inde
 EventHooks parse_event(std::string_view key, dom::element value) {
   EventHooks ev;
   ev.event = canonical_event_name(key);
-  if (ev.event.empty()) reject("\"" + std::string(key) + "\"", "is not an event name");
+  if (ev.event.empty()) reject("\"" + std::string(key) + "\"", "is not an event name (letters, digits and '_' only)");
   dom::array arr;
   if (value.get_array().get(arr) == simdjson::SUCCESS) {
     std::size_t i = 0;
@@ -161,7 +161,7 @@ std::vector<EventHooks> parse_hook_config(std::string_view json) {
     EventHooks ev = parse_event(field.key, field.value);
     for (const auto &other : events) {
       if (other.event == ev.event) {
-        reject(ev.event, "the event is configured twice (PascalCase and snake_case spellings)");
+        reject(ev.event, "the event is configured twice (spellings that differ only in case or '_')");
       }
     }
     events.push_back(std::move(ev));

@@ -51,11 +51,13 @@ EventNames read_event(dom::object obj) {
   n.has_alias = optional_string(obj, "hook_event", n.alias);
   if (!n.has_name && !n.has_alias) reject("hook_event_name (or hook_event) is required");
   n.canonical = canonical_event_name(n.has_name ? n.name : n.alias);
+  if (n.canonical.empty()) {
+    reject("the event name must be non-empty letters, digits and '_'");
+  }
   if (n.has_name && n.has_alias && canonical_event_name(n.alias) != n.canonical) {
     reject("hook_event_name \"" + std::string(n.name) + "\" and hook_event \"" +
            std::string(n.alias) + "\" disagree");
   }
-  if (n.canonical.empty()) reject("the event name is empty");
   return n;
 }
 

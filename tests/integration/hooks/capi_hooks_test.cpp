@@ -78,6 +78,14 @@ TEST_CASE("C ABI: every failing evaluate still yields a DENY verdict", "[hooks][
   agenthost_verdict_free(v);
 
   v = nullptr;
+  const std::string lookalike = R"({"hook_event_name":"Pre-Tool-Use","tool_name":"Bash"})";
+  CHECK(agenthost_hook_policy_evaluate(p, lookalike.data(), lookalike.size(), &v) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  REQUIRE(v != nullptr);
+  CHECK(agenthost_verdict_decision(v) == AGENTHOST_DENY);
+  agenthost_verdict_free(v);
+
+  v = nullptr;
   CHECK(agenthost_hook_policy_evaluate(p, nullptr, 0, &v) == AGENTHOST_INVALID_ARGUMENT);
   REQUIRE(v != nullptr);
   CHECK(agenthost_verdict_decision(v) == AGENTHOST_DENY);

@@ -53,6 +53,27 @@ TEST_CASE("matchers match whole tool names", "[hooks][matching]") {
   }
 }
 
+TEST_CASE("every spelling of an event reaches its hooks; lookalikes are rejected",
+          "[hooks][matching]") {
+  WebhookServer server;
+  HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/deny")) + "}", private_ok());
+  for (const char *event : {"PreToolUse", "pretooluse", "PRE_TOOL_USE", "pre_tool_use"}) {
+    INFO(event);
+    const auto v = policy.evaluate(hook_input(event));
+    CHECK(v.hooks.size() == 1);
+    CHECK(v.decision == Decision::deny);
+  }
+  for (const char *event : {" PreToolUse", "Pre-Tool-Use", "PreToolUse "}) {
+    INFO(event);
+    try {
+      (void)policy.evaluate(hook_input(event));
+      FAIL("no exception");
+    } catch (const agenthost::Error &e) {
+      CHECK(e.code() == agenthost::Errc::invalid_argument);
+    }
+  }
+}
+
 TEST_CASE("absent, empty and * matchers match every tool", "[hooks][matching]") {
   WebhookServer server;
   const std::string url = server.url("/ask");

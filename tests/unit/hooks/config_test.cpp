@@ -35,6 +35,39 @@ TEST_CASE("event names: snake_case and PascalCase are one name", "[hooks][config
   CHECK(canonical_event_name("SubagentStop") == "SubagentStop");
 }
 
+TEST_CASE("event names: case and '_' never matter, other characters are invalid",
+          "[hooks][config]") {
+  using agenthost::hooks::canonical_event_name;
+  for (const char *name : {"pretooluse", "PRE_TOOL_USE", "PreToolUse", "pre_tool_use",
+                           "Pre_Tool_Use", "PRETOOLUSE", "_pre__tool_use_"}) {
+    INFO(name);
+    CHECK(canonical_event_name(name) == "PreToolUse");
+  }
+  CHECK(canonical_event_name("POST_TOOL_USE_FAILURE") == "PostToolUseFailure");
+  CHECK(canonical_event_name("permissionrequest") == "PermissionRequest");
+  CHECK(canonical_event_name("PRE_COMPACT") == "PreCompact");
+  // Unknown events: one canonical form for every spelling, so config and input agree.
+  CHECK(canonical_event_name("Some_Future_Event") == canonical_event_name("SOMEFUTUREEVENT"));
+  for (const char *bad : {"", "_", " PreToolUse", "PreToolUse ", "Pre-Tool-Use", "Pre.Tool",
+                          "Pre\xc3\xa9Tool"}) {
+    INFO(bad);
+    CHECK(canonical_event_name(bad).empty());
+  }
+}
+
+TEST_CASE("config keys in any case are one event and keep the PreToolUse default",
+          "[hooks][config]") {
+  const auto events = parse_hook_config(R"({"PRE_TOOL_USE": {"url": "https://a.internal/"}})");
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].event == "PreToolUse");
+  CHECK(events[0].hooks[0].on_failure == Decision::deny);
+  CHECK_THAT(error_of(R"({"PreToolUse": [], "pretooluse": []})"),
+             Catch::Contains("configured twice"));
+  CHECK_THAT(error_of(R"({"Pre-Tool-Use": []})"), Catch::Contains("is not an event name"));
+  CHECK_THAT(error_of(R"({" PreToolUse": []})"), Catch::Contains("is not an event name"));
+  CHECK_THAT(error_of(R"({"": []})"), Catch::Contains("is not an event name"));
+}
+
 TEST_CASE("a valid configuration in all its forms", "[hooks][config]") {
   const auto events = parse_hook_config(R"({
     "pre_tool_use": [

@@ -107,6 +107,30 @@ TEST_CASE("hook input: canonical names keep the input text and add what is missi
         R"({"hook_event":"Stop","hook_event_name":"Stop"})");
 }
 
+TEST_CASE("hook input: event names in any case are canonical, other characters rejected",
+          "[hooks][input]") {
+  for (const char *name : {"pretooluse", "PRE_TOOL_USE", "Pre_Tool_Use"}) {
+    INFO(name);
+    CHECK(parse_hook_input(std::string(R"({"hook_event_name":")") + name + "\"}").event ==
+          "PreToolUse");
+  }
+  for (const char *name : {" PreToolUse", "Pre-Tool-Use", "", "PreToolUse\\n"}) {
+    INFO(name);
+    try {
+      (void)parse_hook_input(std::string(R"({"hook_event_name":")") + name + "\"}");
+      FAIL("no exception");
+    } catch (const agenthost::Error &e) {
+      CHECK(e.code() == agenthost::Errc::invalid_argument);
+    }
+  }
+  try {  // an invalid alias next to a valid name is not ignored
+    (void)parse_hook_input(R"({"hook_event_name":"PreToolUse","hook_event":"Pre-Tool-Use"})");
+    FAIL("no exception");
+  } catch (const agenthost::Error &e) {
+    CHECK(e.code() == agenthost::Errc::invalid_argument);
+  }
+}
+
 TEST_CASE("hook input: duplicate keys are rejected", "[hooks][input]") {
   for (const char *text :
        {R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool_name":"Bash"})",
