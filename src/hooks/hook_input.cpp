@@ -3,10 +3,9 @@
 #include <simdjson.h>
 
 #include <agenthost/error.hpp>
-#include <algorithm>
-#include <vector>
 
 #include "hooks/event_name.hpp"
+#include "hooks/json_dom.hpp"
 #include "common/json_string.hpp"
 
 namespace agenthost::hooks {
@@ -17,16 +16,6 @@ namespace dom = simdjson::dom;
 
 [[noreturn]] void reject(const std::string &why) {
   throw Error(Errc::invalid_argument, "hook input: " + why);
-}
-
-// One parser per thread: its buffers are reused across evaluations.
-dom::parser &thread_parser() {
-  thread_local dom::parser parser = [] {
-    dom::parser p(kMaxInputBytes);
-    if (p.allocate(64 * 1024, kMaxInputDepth) != simdjson::SUCCESS) throw std::bad_alloc();
-    return p;
-  }();
-  return parser;
 }
 
 // Reads an optional string field; returns false when absent, throws when not a string.
@@ -64,11 +53,7 @@ EventNames read_event(dom::object obj) {
 // With a duplicated key, the policy (first value) and the webhook (often the last value) could
 // read different events or tools.
 void reject_duplicate_keys(dom::object obj) {
-  std::vector<std::string_view> keys;
-  for (auto field : obj) keys.push_back(field.key);
-  std::sort(keys.begin(), keys.end());
-  const auto dup = std::adjacent_find(keys.begin(), keys.end());
-  if (dup != keys.end()) reject("the key \"" + std::string(*dup) + "\" appears twice");
+  if (auto dup = duplicate_key(obj)) reject("the key \"" + std::string(*dup) + "\" appears twice");
 }
 
 void append_event_field(std::string &body, const char *key, const std::string &event) {
@@ -112,7 +97,7 @@ HookInput parse_hook_input(std::string_view json) {
            std::to_string(kMaxInputBytes));
   }
   dom::element root;
-  auto err = thread_parser().parse(json.data(), json.size(), true).get(root);
+  auto err = thread_dom_parser().parse(json.data(), json.size(), true).get(root);
   if (err == simdjson::DEPTH_ERROR) {
     reject("nested deeper than " + std::to_string(kMaxInputDepth) + " levels");
   }

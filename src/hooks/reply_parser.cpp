@@ -4,22 +4,13 @@
 
 #include <optional>
 
-#include "hooks/hook_input.hpp"
+#include "hooks/json_dom.hpp"
 
 namespace agenthost::hooks {
 
 namespace {
 
 namespace dom = simdjson::dom;
-
-dom::parser &thread_parser() {
-  thread_local dom::parser parser = [] {
-    dom::parser p;
-    if (p.allocate(64 * 1024, kMaxInputDepth) != simdjson::SUCCESS) throw std::bad_alloc();
-    return p;
-  }();
-  return parser;
-}
 
 ReplyOutcome invalid(std::string problem) {
   ReplyOutcome r;
@@ -100,13 +91,14 @@ ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
     return ack;
   }
   dom::element root;
-  if (auto err = thread_parser().parse(body.data(), body.size(), true).get(root); err) {
+  if (auto err = thread_dom_parser().parse(body.data(), body.size(), true).get(root); err) {
     return invalid(std::string("the body is not JSON: ") + simdjson::error_message(err));
   }
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS)
     return invalid("the body is not a JSON object");
 
+  if (auto dup = duplicate_key(obj)) return invalid("the key \"" + std::string(*dup) + "\" appears twice");
   std::string problem;
   Shape top = read_shape(obj, "decision", "reason", "modified_input", true, problem);
   Shape hso;
@@ -114,6 +106,9 @@ ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
     dom::object ho;
     if (h.get_object().get(ho) != simdjson::SUCCESS)
       return invalid("hookSpecificOutput is not an object");
+    if (auto dup = duplicate_key(ho)) {
+      return invalid("hookSpecificOutput: the key \"" + std::string(*dup) + "\" appears twice");
+    }
     hso = read_shape(ho, "permissionDecision", "permissionDecisionReason", "updatedInput", false,
                      problem);
   }

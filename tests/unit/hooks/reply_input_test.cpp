@@ -57,6 +57,26 @@ TEST_CASE("replies: invalid ones are never a decision", "[hooks][reply]") {
   }
 }
 
+TEST_CASE("replies: duplicate keys, trailing junk and two objects are invalid", "[hooks][reply]") {
+  for (const char *body :
+       {R"({"decision":"allow","decision":"deny"})", R"({"decision":"deny","decision":"allow"})",
+        R"({"decision":"allow","reason":"a","reason":"b"})",
+        R"({"hookSpecificOutput":{"permissionDecision":"allow"},"hookSpecificOutput":{"permissionDecision":"deny"}})",
+        R"({"hookSpecificOutput":{"permissionDecision":"allow","permissionDecision":"deny"}})",
+        R"({"decision":"allow"} x)", R"({"decision":"allow"}{"decision":"deny"})",
+        R"({"decision":"allow"},)"}) {
+    INFO(body);
+    for (bool required : {true, false}) {
+      const auto r = parse_reply(body, required);
+      CHECK_FALSE(r.ok);
+      CHECK_FALSE(r.has_decision);
+      CHECK_FALSE(r.problem.empty());
+    }
+  }
+  CHECK_THAT(parse_reply(R"({"decision":"allow","decision":"deny"})", true).problem,
+             Catch::Contains("\"decision\" appears twice"));
+}
+
 TEST_CASE("replies: acknowledgements where no decision is required", "[hooks][reply]") {
   for (const char *body : {"", "{}", "{\"reason\":\"noted\"}"}) {
     const auto r = parse_reply(body, false);
