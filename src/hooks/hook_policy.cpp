@@ -72,6 +72,34 @@ HookOutcome interpret(const HookSpec &spec, hooks::TransferResult &&r) {
   return o;
 }
 
+// Every breaker acquire() that let a call through gets exactly one record(); when an exception
+// leaves before the results are in, the rest are recorded as failures, or a probe would hold
+// its circuit open for good.
+class PendingRecords {
+ public:
+  PendingRecords(EventEntry &entry, std::size_t capacity) : entry_(entry) {
+    specs_.reserve(capacity);
+  }
+  ~PendingRecords() {
+    const auto now = Clock::now();
+    for (; next_ < specs_.size(); ++next_) entry_.breakers[specs_[next_]]->record(false, now);
+  }
+  PendingRecords(const PendingRecords &) = delete;
+  PendingRecords &operator=(const PendingRecords &) = delete;
+
+  // Within the reserved capacity, so it cannot throw between acquire() and the guard.
+  void add(std::size_t spec) noexcept { specs_.push_back(spec); }
+  void record_next(bool success, Clock::time_point now) {
+    entry_.breakers[specs_[next_]]->record(success, now);
+    ++next_;
+  }
+
+ private:
+  EventEntry &entry_;
+  std::vector<std::size_t> specs_;
+  std::size_t next_ = 0;
+};
+
 }  // namespace
 
 struct HookPolicy::Impl {
@@ -107,39 +135,40 @@ struct HookPolicy::Impl {
 
 std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
                                                      const hooks::HookInput &in) const {
-  struct Call {
-    std::size_t spec;  // index into the event's hooks (and breakers)
-    std::size_t slot;  // index into outcomes
-  };
   const auto &specs = entry.config.hooks;
-  std::vector<HookOutcome> outcomes;
-  std::vector<Call> calls;
-  std::vector<hooks::TransferRequest> requests;
-  const auto now = Clock::now();
+  // Requests are built and signed before any breaker is acquired, so nothing that can throw
+  // there runs while a probe is in flight.
+  std::vector<std::size_t> matched;
+  std::vector<hooks::TransferRequest> prepared;
   for (std::size_t i = 0; i < specs.size(); ++i) {
     if (in.has_tool_name && !specs[i].matcher.matches(in.tool_name)) continue;
-    if (!entry.breakers[i]->acquire(now)) {
-      outcomes.push_back(failure(specs[i], hooks::error_class::circuit_open,
-                                 "the circuit is open after repeated failures"));
+    matched.push_back(i);
+    prepared.push_back(make_request(specs[i], in.body));
+  }
+  std::vector<HookOutcome> outcomes(matched.size());
+  std::vector<std::size_t> slots;  // outcome index of each request
+  std::vector<hooks::TransferRequest> requests;
+  slots.reserve(matched.size());
+  requests.reserve(matched.size());
+  PendingRecords pending(entry, matched.size());
+  const auto now = Clock::now();
+  for (std::size_t k = 0; k < matched.size(); ++k) {
+    if (!entry.breakers[matched[k]]->acquire(now)) {
+      outcomes[k] = failure(specs[matched[k]], hooks::error_class::circuit_open,
+                            "the circuit is open after repeated failures");
       continue;
     }
-    calls.push_back({i, outcomes.size()});
-    outcomes.emplace_back();
-    requests.push_back(make_request(specs[i], in.body));
+    pending.add(matched[k]);
+    slots.push_back(k);
+    requests.push_back(std::move(prepared[k]));
   }
   if (requests.empty()) return outcomes;
-  std::vector<hooks::TransferResult> results;
-  try {
-    results = transport.perform(requests);
-  } catch (...) {  // every acquire() needs its record(), or a probe would hold the circuit open
-    for (const Call &c : calls) entry.breakers[c.spec]->record(false, Clock::now());
-    throw;
-  }
+  std::vector<hooks::TransferResult> results = transport.perform(requests);
   const auto done = Clock::now();
-  for (std::size_t k = 0; k < calls.size(); ++k) {
-    HookOutcome &o = outcomes[calls[k].slot];
-    o = interpret(specs[calls[k].spec], std::move(results[k]));
-    entry.breakers[calls[k].spec]->record(!o.result.failed(), done);
+  for (std::size_t r = 0; r < slots.size(); ++r) {
+    HookOutcome &o = outcomes[slots[r]];
+    o = interpret(specs[matched[slots[r]]], std::move(results[r]));
+    pending.record_next(!o.result.failed(), done);
   }
   return outcomes;
 }
