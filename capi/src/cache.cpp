@@ -11,6 +11,7 @@
 namespace {
 
 using agenthost::capi::guard;
+using agenthost::capi::has_field;
 using agenthost::capi::null_argument;
 
 // The C option struct's known fields, in order. A caller built against an older (shorter) or
@@ -19,23 +20,12 @@ constexpr std::size_t kKnownSize = sizeof(agenthost_cache_options);
 constexpr std::size_t kMinimumSize =
     offsetof(agenthost_cache_options, max_connections) + sizeof(std::uint32_t);
 
-template <typename Field>
-bool has_field(std::size_t size, std::size_t offset) {
-  return offset + sizeof(Field) <= size;
-}
-
 agenthost::CacheOptions to_options(const char *url, const agenthost_cache_options *opts) {
   agenthost::CacheOptions options;
   options.url = url;
   if (opts == nullptr) return options;
-  std::size_t size =
-      opts->struct_size == 0 || opts->struct_size > kKnownSize ? kKnownSize : opts->struct_size;
-  if (size < kMinimumSize) {
-    throw agenthost::Error(agenthost::Errc::invalid_argument,
-                           fmt::format("opts->struct_size {} is smaller than the first field "
-                                       "(expected sizeof(agenthost_cache_options) = {})",
-                                       opts->struct_size, kKnownSize));
-  }
+  const std::size_t size = agenthost::capi::option_struct_size(
+      "agenthost_cache_options", opts->struct_size, kKnownSize, kMinimumSize);
   using ms = std::chrono::milliseconds;
   using O = agenthost_cache_options;
   if (has_field<std::uint32_t>(size, offsetof(O, max_connections))) {

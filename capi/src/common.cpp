@@ -41,6 +41,17 @@ agenthost_status null_argument(const char *function, const char *argument) noexc
                  argument != nullptr ? argument : "an argument", " is NULL");
 }
 
+std::size_t option_struct_size(const char *type, std::uint32_t struct_size, std::size_t known_size,
+                               std::size_t minimum_size) {
+  if (struct_size == 0 || struct_size < minimum_size) {
+    throw Error(Errc::invalid_argument,
+                "opts->struct_size " + std::to_string(struct_size) +
+                    " does not hold the first field (set it with " + type + "_init, expected sizeof(" +
+                    type + ") = " + std::to_string(known_size) + ")");
+  }
+  return struct_size > known_size ? known_size : struct_size;
+}
+
 char *copy_out(std::string_view s) {
   auto *p = static_cast<char *>(std::malloc(s.size() + 1));
   if (p == nullptr) throw std::bad_alloc();

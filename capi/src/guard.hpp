@@ -5,6 +5,8 @@
 #include <agenthost.h>
 #include <agenthost/error.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -45,6 +47,21 @@ agenthost_status guard(const char *function, F &&f) noexcept {
   } catch (...) {
     return fail_in(AGENTHOST_INTERNAL, function, "internal error");
   }
+}
+
+// How many bytes of a caller's option struct to read. `struct_size` is the caller's
+// sizeof(struct); `known_size` ours and `minimum_size` the end of the first field after
+// struct_size. A larger struct (a newer header) is read up to the fields we know; 0 or a size
+// that does not hold the first field (garbage, an uninitialised struct) throws
+// Error(invalid_argument) naming `type`, so it can never silently mean "all defaults" or switch a
+// guard off.
+std::size_t option_struct_size(const char *type, std::uint32_t struct_size, std::size_t known_size,
+                               std::size_t minimum_size);
+
+// True when a field of type Field at `offset` lies within the first `size` bytes.
+template <typename Field>
+bool has_field(std::size_t size, std::size_t offset) noexcept {
+  return offset + sizeof(Field) <= size;
 }
 
 // A malloc'ed, NUL-terminated copy of `s` (freed with agenthost_free). Throws std::bad_alloc.

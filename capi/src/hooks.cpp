@@ -20,6 +20,7 @@ struct agenthost_verdict {
 namespace {
 
 using agenthost::capi::guard;
+using agenthost::capi::has_field;
 using agenthost::capi::null_argument;
 
 // Handed out when even a verdict cannot be allocated; agenthost_verdict_free ignores it.
@@ -34,18 +35,16 @@ const agenthost_verdict kNoVerdict{AGENTHOST_DENY, "no verdict",
                                    "verdict\",\"failed\":true,\"error\":\"invalid_argument\","
                                    "\"updated_input\":null,\"hooks\":[]}"};
 
+// The C option struct's known fields, in order; see capi::option_struct_size.
 constexpr std::size_t kKnownSize = sizeof(agenthost_hook_options);
-
-template <typename Field>
-bool has_field(std::size_t size, std::size_t offset) {
-  return offset + sizeof(Field) <= size;
-}
+constexpr std::size_t kMinimumSize =
+    offsetof(agenthost_hook_options, allow_private_networks) + sizeof(int);
 
 agenthost::HookPolicyOptions to_options(const agenthost_hook_options *opts) {
   agenthost::HookPolicyOptions options;
   if (opts == nullptr) return options;
-  const std::size_t size =
-      opts->struct_size == 0 || opts->struct_size > kKnownSize ? kKnownSize : opts->struct_size;
+  const std::size_t size = agenthost::capi::option_struct_size(
+      "agenthost_hook_options", opts->struct_size, kKnownSize, kMinimumSize);
   using O = agenthost_hook_options;
   if (has_field<int>(size, offsetof(O, allow_private_networks))) {
     options.allow_private_networks = opts->allow_private_networks != 0;

@@ -207,12 +207,19 @@ int capi_check_options(char *why, size_t cap) {
   EXPECT(st == AGENTHOST_OK, "prefix struct_size: %s", agenthost_last_error());
   agenthost_cache_client_close(c);
 
-  /* 0 = the known size; a newer caller's longer struct is read up to the known fields. */
+  /* 0 is never "all fields": an uninitialised struct is rejected. A newer caller's longer
+     struct is read up to the known fields. */
   agenthost_cache_options_init(&opts);
   opts.struct_size = 0;
+  c = (agenthost_cache_client *)&opts;
   st = agenthost_cache_client_open("memory://", &opts, &c);
-  EXPECT(st == AGENTHOST_OK, "struct_size 0: %s", agenthost_last_error());
-  agenthost_cache_client_close(c);
+  EXPECT(failed_with(st, AGENTHOST_INVALID_ARGUMENT, "struct_size"),
+         "struct_size 0: status %s, '%s'", agenthost_status_name(st), agenthost_last_error());
+  EXPECT(c == NULL, "*out not NULL after a failure");
+  opts.struct_size = (uint32_t)offsetof(agenthost_cache_options, max_connections);
+  st = agenthost_cache_client_open("memory://", &opts, &c);
+  EXPECT(failed_with(st, AGENTHOST_INVALID_ARGUMENT, "struct_size"),
+         "struct_size before max_connections: status %s", agenthost_status_name(st));
   agenthost_cache_options_init(&longer.known);
   longer.known.struct_size = sizeof longer;
   memset(longer.future_field, 0xFF, sizeof longer.future_field);

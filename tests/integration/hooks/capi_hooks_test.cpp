@@ -2,6 +2,7 @@
 #include <agenthost.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <string>
 
 #include "integration/hooks/hook_test_util.hpp"
@@ -36,6 +37,52 @@ TEST_CASE("C ABI: options defaults", "[hooks][capi]") {
   CHECK(opts.max_response_bytes == 64 * 1024);
   CHECK(opts.breaker_failure_threshold == 5);
   CHECK(opts.breaker_cooldown_ms == 10000);
+}
+
+TEST_CASE("C ABI: option struct sizes", "[hooks][capi]") {
+  agenthost_hook_options opts;
+  agenthost_hook_policy *p = nullptr;
+  // 0 and sizes that do not hold the first field are rejected: garbage must never switch the
+  // private-network guard off or mean "all defaults".
+  for (std::uint32_t size : {0u, 1u, 4u, 7u}) {
+    INFO(size);
+    agenthost_hook_options_init(&opts);
+    opts.struct_size = size;
+    p = reinterpret_cast<agenthost_hook_policy *>(0x1);
+    CHECK(agenthost_hook_policy_create("{}", &opts, &p) == AGENTHOST_INVALID_ARGUMENT);
+    CHECK(p == nullptr);
+    CHECK_THAT(std::string(agenthost_last_error()), Catch::Contains("struct_size"));
+  }
+  // An older caller's prefix: only allow_private_networks is read, garbage after it is ignored.
+  agenthost_hook_options_init(&opts);
+  opts.struct_size = static_cast<std::uint32_t>(offsetof(agenthost_hook_options, max_response_bytes));
+  opts.allow_private_networks = 1;
+  opts.max_response_bytes = 0;
+  opts.breaker_failure_threshold = 0;
+  REQUIRE(agenthost_hook_policy_create("{}", &opts, &p) == AGENTHOST_OK);
+  agenthost_hook_policy_free(p);
+  // A newer caller's longer struct: the known fields are read.
+  struct {
+    agenthost_hook_options known;
+    std::uint32_t future[4];
+  } longer;
+  agenthost_hook_options_init(&longer.known);
+  longer.known.struct_size = sizeof longer;
+  std::memset(longer.future, 0xFF, sizeof longer.future);
+  REQUIRE(agenthost_hook_policy_create("{}", &longer.known, &p) == AGENTHOST_OK);
+  agenthost_hook_policy_free(p);
+  longer.known.max_response_bytes = 0;  // read, so validated
+  CHECK(agenthost_hook_policy_create("{}", &longer.known, &p) == AGENTHOST_INVALID_ARGUMENT);
+}
+
+TEST_CASE("C ABI: evaluate with a NULL out pointer", "[hooks][capi]") {
+  agenthost_hook_policy *p = create_private_ok("{}");
+  const std::string input = hook_input("Stop");
+  CHECK(agenthost_hook_policy_evaluate(p, input.data(), input.size(), nullptr) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK_THAT(std::string(agenthost_last_error()), Catch::Contains("out is NULL"));
+  CHECK(agenthost_hook_policy_evaluate(p, nullptr, 0, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  agenthost_hook_policy_free(p);
 }
 
 TEST_CASE("C ABI: evaluation returns the verdict and its JSON", "[hooks][capi]") {
