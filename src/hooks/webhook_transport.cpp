@@ -67,6 +67,10 @@ curl_slist *append_header(curl_slist *list, const char *line) {
 void configure_once(CURL *e) {
   curl_easy_setopt(e, CURLOPT_POST, 1L);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  // Without it, removing a handle whose name lookup is still running joins the threaded
+  // resolver, so a slow DNS server could hold evaluate() past its deadline. With it, libcurl
+  // detaches the resolver thread instead (it finishes and frees itself later). Since 7.87.
+  curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_PROXY, "");  // a proxy would hide the address the guard checks
