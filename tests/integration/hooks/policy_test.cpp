@@ -126,22 +126,27 @@ TEST_CASE("deny > ask > allow across three concurrent hooks in every order", "[h
 
 TEST_CASE("one deadline holds for the whole evaluation with a slow hook", "[hooks][combine]") {
   WebhookServer server;
-  // Four hooks of 800 ms run concurrently: one never answers, one is slower than its timeout.
-  const std::string config = "{\"PreToolUse\":[" + hook(server.url("/allow"), 800) + "," +
-                             hook(server.url("/never"), 800) + "," +
-                             hook(server.url("/slow?ms=5000&d=allow"), 800) + "," +
-                             hook(server.url("/slow?ms=100&d=ask"), 800) + "]}";
+  // Five hooks of 2000 ms run concurrently: three time out (two never answer, one is slower than
+  // its timeout). Sequential calls would take at least 3 x 2000 ms; concurrent ones about 2000.
+  constexpr int kTimeoutMs = 2000;
+  const std::string config = "{\"PreToolUse\":[" + hook(server.url("/allow"), kTimeoutMs) + "," +
+                             hook(server.url("/never"), kTimeoutMs) + "," +
+                             hook(server.url("/slow?ms=5000&d=allow"), kTimeoutMs) + "," +
+                             hook(server.url("/slow?ms=100&d=ask"), kTimeoutMs) + "," +
+                             hook(server.url("/never"), kTimeoutMs) + "]}";
   HookPolicy policy(config, private_ok());
   agenthost::Verdict v;
   const auto took = time_of([&] { v = policy.evaluate(hook_input("PreToolUse")); });
-  CHECK(took.count() < 3 * 800);  // sequential calls would take at least 1600 ms
+  CHECK(took.count() >= kTimeoutMs - 100);      // the timeouts did run out
+  CHECK(took.count() < kTimeoutMs + 3000);      // well under the 6000 ms of sequential calls
   CHECK(v.decision == Decision::deny);
-  REQUIRE(v.hooks.size() == 4);
+  REQUIRE(v.hooks.size() == 5);
   CHECK(v.hooks[0].error.empty());
   CHECK(v.hooks[1].error == "timeout");
   CHECK(v.hooks[2].error == "timeout");
   CHECK(v.hooks[3].error.empty());
   CHECK(v.hooks[3].decision == Decision::ask);
+  CHECK(v.hooks[4].error == "timeout");
 }
 
 TEST_CASE("the three reply shapes are understood", "[hooks][replies]") {
@@ -253,8 +258,7 @@ TEST_CASE("the breaker stops calling after the threshold and closes after the co
   server.get("/_mode/500");
   HookPolicyOptions options = private_ok();
   options.failure_threshold = 3;
-  options.cooldown =
-      std::chrono::milliseconds(1000);  // long enough for the checks below under load
+  options.cooldown = std::chrono::milliseconds(2000);  // long enough for the checks below under load
   HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/dynamic")) + "}", options);
   for (int i = 0; i < 3; ++i)
     CHECK(policy.evaluate(hook_input("PreToolUse")).error == "http_status");
@@ -267,7 +271,7 @@ TEST_CASE("the breaker stops calling after the threshold and closes after the co
   CHECK(server.request_count() == 3);  // no connection attempt while open
 
   server.get("/_mode/allow");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   const auto probe = policy.evaluate(hook_input("PreToolUse"));
   CHECK(probe.decision == Decision::allow);
   CHECK_FALSE(probe.failed);
@@ -280,10 +284,10 @@ TEST_CASE("a failed probe reopens the circuit", "[hooks][breaker]") {
   server.get("/_mode/500");
   HookPolicyOptions options = private_ok();
   options.failure_threshold = 1;
-  options.cooldown = std::chrono::milliseconds(200);
+  options.cooldown = std::chrono::milliseconds(2000);  // the probe and the next call fit in it
   HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/dynamic")) + "}", options);
   CHECK(policy.evaluate(hook_input("PreToolUse")).error == "http_status");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   CHECK(policy.evaluate(hook_input("PreToolUse")).error == "http_status");  // the probe
   CHECK(policy.evaluate(hook_input("PreToolUse")).error == "circuit_open");
   CHECK(server.request_count() == 2);
