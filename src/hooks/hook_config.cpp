@@ -60,6 +60,25 @@ bool is_header_token(std::string_view name) noexcept {
   return true;
 }
 
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Headers the transport sets itself: a configured copy would send two, or a forged signature.
+bool is_protocol_header(std::string_view name) noexcept {
+  for (std::string_view reserved :
+       {"Content-Type", "Content-Length", "Host", "Expect", "Transfer-Encoding", "Connection",
+        "webhook-id", "webhook-timestamp", "webhook-signature"}) {
+    if (iequals(name, reserved)) return true;
+  }
+  return false;
+}
+
 // Header values are never echoed: they usually carry credentials.
 std::vector<std::string> parse_headers(dom::element value, const std::string &where) {
   dom::object obj;
@@ -72,10 +91,14 @@ std::vector<std::string> parse_headers(dom::element value, const std::string &wh
     if (!is_header_token(name)) {
       reject(where, "\"" + std::string(name) + "\" is not a valid header name");
     }
+    if (is_protocol_header(name)) {
+      reject(where + "." + std::string(name), "is set by the webhook transport, not configurable");
+    }
     std::string_view v;
     if (field.value.get_string().get(v) != simdjson::SUCCESS) {
       reject(where + "." + std::string(name), "must be a string");
     }
+    if (v.empty()) reject(where + "." + std::string(name), "the value is empty");
     if (v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
       reject(where + "." + std::string(name), "the value contains CR, LF or NUL");
     }

@@ -128,6 +128,25 @@ TEST_CASE("every configuration error names the event, hook index and field", "[h
       {R"({"Stop": {"url": "http://a/", "headers": ["x"]}})", "Stop[0].headers"},
       {R"({"Stop": {"url": "http://a/", "headers": {"X-A": 1}}})", "Stop[0].headers.X-A"},
       {R"({"Stop": {"url": "http://a/", "headers": {"Bad Name": "v"}}})", "Stop[0].headers"},
+      {R"({"Stop": [{"url": "http://a/"}, {"url": "http://a/", "headers": {"X-A": ""}}]})",
+       "Stop[1].headers.X-A: the value is empty"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"content-type": "text/plain"}}})",
+       "Stop[0].headers.content-type: is set by the webhook transport"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"HOST": "evil"}}})", "Stop[0].headers.HOST"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"Content-Length": "1"}}})",
+       "Stop[0].headers.Content-Length"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"Expect": "100-continue"}}})",
+       "Stop[0].headers.Expect"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"transfer-encoding": "chunked"}}})",
+       "Stop[0].headers.transfer-encoding"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"Connection": "close"}}})",
+       "Stop[0].headers.Connection"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"Webhook-Id": "x"}}})",
+       "Stop[0].headers.Webhook-Id"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"WEBHOOK-TIMESTAMP": "1"}}})",
+       "Stop[0].headers.WEBHOOK-TIMESTAMP"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"webhook-signature": "v1,x"}}})",
+       "Stop[0].headers.webhook-signature"},
       {R"({"Stop": {"url": "http://a/", "secret": 12}})", "Stop[0].secret"},
       {R"({"Stop": {"url": "http://a/", "secret": "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}})",
        "Stop[0].secret"},
@@ -157,6 +176,8 @@ TEST_CASE("configuration errors never echo secrets, header values or URL credent
       error_of(
           R"({"Stop": {"url": "http://a/", "headers": {"Authorization": "Bearer TOPSECRET\n"}}})"),
       !Catch::Contains("TOPSECRET"));
+  CHECK_THAT(error_of(R"({"Stop": {"url": "http://a/", "headers": {"Host": "TOPSECRET"}}})"),
+             !Catch::Contains("TOPSECRET"));
   CHECK_THAT(error_of(R"({"Stop": {"url": "gopher://user:TOPSECRET@a/"}})"),
              !Catch::Contains("TOPSECRET"));
 }
