@@ -7,6 +7,8 @@
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
 
+#include "integration/sessions/session_test_cache.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -17,16 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-CacheClient make_cache() {
-  CacheOptions o;
-#ifdef AGENTHOST_SESSIONS_ON_REDIS
-  o.url = test::shared_redis_url();
-  REQUIRE_FALSE(o.url.empty());
-#else
-  o.url = "memory://";
-#endif
-  return CacheClient(o);
-}
+CacheClient make_cache() { return test::make_session_test_cache(); }
 
 constexpr const char *kOwnerKey = "sk-ant-test-owner-repair";  // a fixture key, not a real one
 

@@ -1,0 +1,24 @@
+// The CacheClient a session integration test runs on: the shared Redis fixture when compiled
+// with AGENTHOST_SESSIONS_ON_REDIS, memory:// otherwise (one test source, two programs).
+#pragma once
+
+#include "support/test_env.hpp"
+
+#include <agenthost/cache_client.hpp>
+
+#include <catch2/catch.hpp>
+
+namespace agenthost::test {
+
+inline CacheClient make_session_test_cache() {
+  CacheOptions o;
+#ifdef AGENTHOST_SESSIONS_ON_REDIS
+  o.url = shared_redis_url();
+  REQUIRE_FALSE(o.url.empty());
+#else
+  o.url = "memory://";
+#endif
+  return CacheClient(o);
+}
+
+}  // namespace agenthost::test
