@@ -2,16 +2,18 @@
 
 namespace agenthost::hooks {
 
-bool CircuitBreaker::acquire(Clock::time_point now) {
+BreakerToken CircuitBreaker::acquire(Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!open_) return true;
-  if (probing_ || now < open_until_) return false;
+  if (!open_) return BreakerToken::normal;
+  if (probing_ || now < open_until_) return BreakerToken::rejected;
   probing_ = true;
-  return true;
+  return BreakerToken::probe;
 }
 
-void CircuitBreaker::record(bool success, Clock::time_point now) {
+void CircuitBreaker::record(BreakerToken token, bool success, Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (token == BreakerToken::rejected) return;
+  if (probing_ && token != BreakerToken::probe) return;
   if (success) {
     consecutive_failures_ = 0;
     open_ = false;
@@ -20,7 +22,7 @@ void CircuitBreaker::record(bool success, Clock::time_point now) {
   }
   if (consecutive_failures_ < threshold_) ++consecutive_failures_;
   // A failed probe reopens at once; calls that started before the circuit opened count too.
-  if (probing_ || consecutive_failures_ >= threshold_) {
+  if (token == BreakerToken::probe || consecutive_failures_ >= threshold_) {
     open_ = true;
     probing_ = false;
     open_until_ = now + cooldown_;

@@ -8,6 +8,9 @@
 
 namespace agenthost::hooks {
 
+// What acquire() granted: no call, a call while the circuit is closed, or the single probe.
+enum class BreakerToken { rejected, normal, probe };
+
 class CircuitBreaker {
  public:
   using Clock = std::chrono::steady_clock;
@@ -15,10 +18,12 @@ class CircuitBreaker {
   CircuitBreaker(std::uint32_t threshold, std::chrono::milliseconds cooldown) noexcept
       : threshold_(threshold), cooldown_(cooldown) {}
 
-  // True when the hook may be called now (closed, or this caller is the single probe after the
-  // cooldown). Every true must be followed by one record().
-  bool acquire(Clock::time_point now);
-  void record(bool success, Clock::time_point now);
+  // Whether the hook may be called now: normal while closed, probe for the single caller after
+  // the cooldown, rejected otherwise. Every token but rejected must be handed to one record().
+  [[nodiscard]] BreakerToken acquire(Clock::time_point now);
+  // While a probe is in flight only the probe's result counts: a normal call that started
+  // before the circuit opened must not close it (success) or cut the probe short (failure).
+  void record(BreakerToken token, bool success, Clock::time_point now);
 
  private:
   const std::uint32_t threshold_;

@@ -78,25 +78,33 @@ HookOutcome interpret(const HookSpec &spec, hooks::TransferResult &&r) {
 class PendingRecords {
  public:
   PendingRecords(EventEntry &entry, std::size_t capacity) : entry_(entry) {
-    specs_.reserve(capacity);
+    calls_.reserve(capacity);
   }
   ~PendingRecords() {
     const auto now = Clock::now();
-    for (; next_ < specs_.size(); ++next_) entry_.breakers[specs_[next_]]->record(false, now);
+    for (; next_ < calls_.size(); ++next_) {
+      entry_.breakers[calls_[next_].spec]->record(calls_[next_].token, false, now);
+    }
   }
   PendingRecords(const PendingRecords &) = delete;
   PendingRecords &operator=(const PendingRecords &) = delete;
 
   // Within the reserved capacity, so it cannot throw between acquire() and the guard.
-  void add(std::size_t spec) noexcept { specs_.push_back(spec); }
+  void add(std::size_t spec, hooks::BreakerToken token) noexcept {
+    calls_.push_back({spec, token});
+  }
   void record_next(bool success, Clock::time_point now) {
-    entry_.breakers[specs_[next_]]->record(success, now);
+    entry_.breakers[calls_[next_].spec]->record(calls_[next_].token, success, now);
     ++next_;
   }
 
  private:
+  struct Call {
+    std::size_t spec;
+    hooks::BreakerToken token;
+  };
   EventEntry &entry_;
-  std::vector<std::size_t> specs_;
+  std::vector<Call> calls_;
   std::size_t next_ = 0;
 };
 
@@ -153,12 +161,13 @@ std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
   PendingRecords pending(entry, matched.size());
   const auto now = Clock::now();
   for (std::size_t k = 0; k < matched.size(); ++k) {
-    if (!entry.breakers[matched[k]]->acquire(now)) {
+    const hooks::BreakerToken token = entry.breakers[matched[k]]->acquire(now);
+    if (token == hooks::BreakerToken::rejected) {
       outcomes[k] = failure(specs[matched[k]], hooks::error_class::circuit_open,
                             "the circuit is open after repeated failures");
       continue;
     }
-    pending.add(matched[k]);
+    pending.add(matched[k], token);
     slots.push_back(k);
     requests.push_back(std::move(prepared[k]));
   }

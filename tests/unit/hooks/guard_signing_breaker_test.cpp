@@ -105,31 +105,62 @@ TEST_CASE("base64 round trip and strict decoding", "[hooks][signing]") {
 
 TEST_CASE("circuit breaker: threshold, cooldown, single probe", "[hooks][breaker]") {
   using Clock = CircuitBreaker::Clock;
+  using agenthost::hooks::BreakerToken;
   CircuitBreaker b(3, std::chrono::milliseconds(1000));
   auto t = Clock::time_point{} + std::chrono::hours(1);
-  for (int i = 0; i < 2; ++i) {
-    REQUIRE(b.acquire(t));
-    b.record(false, t);
-  }
-  REQUIRE(b.acquire(t));
-  b.record(true, t);  // a success resets the count
-  for (int i = 0; i < 3; ++i) {
-    REQUIRE(b.acquire(t));
-    b.record(false, t);
-  }
-  CHECK_FALSE(b.acquire(t));
+  auto fail_once = [&] {
+    const auto token = b.acquire(t);
+    REQUIRE(token == BreakerToken::normal);
+    b.record(token, false, t);
+  };
+  fail_once();
+  fail_once();
+  REQUIRE(b.acquire(t) == BreakerToken::normal);
+  b.record(BreakerToken::normal, true, t);  // a success resets the count
+  for (int i = 0; i < 3; ++i) fail_once();
+  CHECK(b.acquire(t) == BreakerToken::rejected);
   t += std::chrono::milliseconds(999);
-  CHECK_FALSE(b.acquire(t));
+  CHECK(b.acquire(t) == BreakerToken::rejected);
   t += std::chrono::milliseconds(1);
-  CHECK(b.acquire(t));        // the probe
-  CHECK_FALSE(b.acquire(t));  // only one
-  b.record(false, t);         // failed probe: open again
-  CHECK_FALSE(b.acquire(t + std::chrono::milliseconds(500)));
+  CHECK(b.acquire(t) == BreakerToken::probe);
+  CHECK(b.acquire(t) == BreakerToken::rejected);  // only one
+  b.record(BreakerToken::probe, false, t);        // failed probe: open again
+  CHECK(b.acquire(t + std::chrono::milliseconds(500)) == BreakerToken::rejected);
   t += std::chrono::milliseconds(1000);
-  CHECK(b.acquire(t));
-  b.record(true, t);
-  CHECK(b.acquire(t));
-  CHECK(b.acquire(t));
+  CHECK(b.acquire(t) == BreakerToken::probe);
+  b.record(BreakerToken::probe, true, t);
+  CHECK(b.acquire(t) == BreakerToken::normal);
+  CHECK(b.acquire(t) == BreakerToken::normal);
+}
+
+TEST_CASE("circuit breaker: only the probe decides while it is in flight", "[hooks][breaker]") {
+  using Clock = CircuitBreaker::Clock;
+  using agenthost::hooks::BreakerToken;
+  CircuitBreaker b(1, std::chrono::milliseconds(1000));
+  auto t = Clock::time_point{} + std::chrono::hours(1);
+  const auto slow = b.acquire(t);  // a call that started while the circuit was closed
+  REQUIRE(slow == BreakerToken::normal);
+  REQUIRE(b.acquire(t) == BreakerToken::normal);
+  b.record(BreakerToken::normal, false, t);  // opens the circuit
+  t += std::chrono::milliseconds(1000);
+  REQUIRE(b.acquire(t) == BreakerToken::probe);
+  b.record(slow, true, t);  // the old call's success does not close the circuit
+  CHECK(b.acquire(t) == BreakerToken::rejected);
+  b.record(slow, false, t);  // nor does a failure cut the probe short
+  b.record(BreakerToken::probe, true, t);
+  CHECK(b.acquire(t) == BreakerToken::normal);
+
+  // A late normal failure while probing does not end the probe: no second probe is granted
+  // after another cooldown while the first is still in flight.
+  CircuitBreaker c(1, std::chrono::milliseconds(1000));
+  const auto late = c.acquire(t);
+  c.record(c.acquire(t), false, t);
+  t += std::chrono::milliseconds(1000);
+  REQUIRE(c.acquire(t) == BreakerToken::probe);
+  c.record(late, false, t);
+  CHECK(c.acquire(t + std::chrono::milliseconds(1000)) == BreakerToken::rejected);
+  c.record(BreakerToken::probe, true, t);
+  CHECK(c.acquire(t) == BreakerToken::normal);
 }
 
 TEST_CASE("combination: deny > ask > allow, reasons and updated input of the deciders",
