@@ -22,6 +22,7 @@ constexpr Net4 kBlocked4[] = {
     {0xA9FE0000, 16},  // 169.254/16 link-local (cloud metadata)
     {0xAC100000, 12},  // 172.16/12
     {0xC0000000, 24},  // 192.0.0/24 IETF protocol assignments
+    {0xC0586300, 24},  // 192.88.99/24 6to4 relay anycast
     {0xC0A80000, 16},  // 192.168/16
     {0xC6120000, 15},  // 198.18/15 benchmarking
     {0xE0000000, 4},   // 224/4 multicast
@@ -57,6 +58,14 @@ bool blocked_v6(const std::uint8_t *b) noexcept {
   }
   static constexpr std::uint8_t nat64[12] = {0x00, 0x64, 0xff, 0x9b};
   if (std::memcmp(b, nat64, 12) == 0) return blocked_v4(v4_at(b + 12));
+  static constexpr std::uint8_t local_nat64[6] = {0x00, 0x64, 0xff, 0x9b, 0x00, 0x01};
+  if (std::memcmp(b, local_nat64, 6) == 0) return true;  // 64:ff9b:1::/48 local-use NAT64
+  static constexpr std::uint8_t discard[8] = {0x01, 0x00};
+  if (std::memcmp(b, discard, 8) == 0) return true;  // 100::/64 discard-only
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+    // Teredo 2001::/32: the server's IPv4 address, then the client's with its bits inverted.
+    return blocked_v4(v4_at(b + 4)) || blocked_v4(~v4_at(b + 12));
+  }
   if (b[0] == 0x20 && b[1] == 0x02) return blocked_v4(v4_at(b + 2));  // 6to4
   if ((b[0] & 0xFE) == 0xFC) return true;                             // fc00::/7 ULA
   if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;             // fe80::/10 link-local
