@@ -11,6 +11,5 @@ inline constexpr const char *http_status = "http_status";
 inline constexpr const char *too_large = "too_large";
 inline constexpr const char *invalid_reply = "invalid_reply";
 inline constexpr const char *circuit_open = "circuit_open";
-inline constexpr const char *internal = "internal";
 
 }  // namespace agenthost::hooks::error_class

@@ -22,7 +22,6 @@ class Matcher {
   Matcher &operator=(Matcher &&) noexcept;
 
   bool matches(std::string_view tool_name) const;
-  bool matches_all() const noexcept { return re_ == nullptr; }
 
  private:
   std::unique_ptr<re2::RE2> re_;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "hooks/json_dom.hpp"
+#include "hooks/verdict.hpp"
 
 namespace agenthost::hooks {
 
@@ -74,11 +75,6 @@ Shape read_shape(dom::object obj, const char *decision_key, const char *reason_k
   s.reason = read_text(obj, reason_key, problem);
   s.updated_input = read_updated_input(obj, input_key, problem);
   return s;
-}
-
-Decision stricter(Decision a, Decision b) noexcept {
-  auto rank = [](Decision d) { return d == Decision::deny ? 2 : d == Decision::ask ? 1 : 0; };
-  return rank(a) >= rank(b) ? a : b;
 }
 
 }  // namespace

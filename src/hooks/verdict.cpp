@@ -56,8 +56,6 @@ namespace hooks {
 
 namespace {
 
-int rank(Decision d) noexcept { return d == Decision::deny ? 2 : d == Decision::ask ? 1 : 0; }
-
 std::string default_reason(Decision d, std::size_t n) {
   const char *verb = d == Decision::allow ? "allowed"
                      : d == Decision::ask ? "ask requested"
@@ -76,7 +74,7 @@ Verdict combine(std::vector<HookOutcome> outcomes) {
   }
   v.decision = Decision::allow;
   for (const auto &o : outcomes) {
-    if (rank(o.result.decision) > rank(v.decision)) v.decision = o.result.decision;
+    v.decision = stricter(v.decision, o.result.decision);
     if (o.result.failed() && !v.failed) {
       v.failed = true;
       v.error = o.result.error;

@@ -15,6 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Why a transfer to a blocked address failed, whether libcurl or our deadline ended it.
+constexpr const char *kBlockedDetail = "the address is in a private or reserved network";
+
 constexpr std::size_t kMaxIdleChannels = 64;
 
 struct SlistDeleter {
@@ -117,7 +120,7 @@ std::string describe(CURLcode code, const Transfer &t, std::uint32_t cap) {
   if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     return "the reply body is larger than " + std::to_string(cap) + " bytes";
   }
-  if (t.blocked) return "the address is in a private or reserved network";
+  if (t.blocked) return kBlockedDetail;
   return t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(code);
 }
 
@@ -161,8 +164,7 @@ void mark_unfinished(std::vector<Transfer> &transfers) {
   for (auto &t : transfers) {
     if (t.done) continue;
     t.result->error = t.blocked ? error_class::blocked_address : error_class::timeout;
-    t.result->detail = t.blocked ? "the address is in a private or reserved network"
-                                 : "no complete reply before the deadline";
+    t.result->detail = t.blocked ? kBlockedDetail : "no complete reply before the deadline";
     t.result->latency =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t.start);
   }

@@ -184,8 +184,10 @@ TEST_CASE("configuration errors never echo secrets, header values or URL credent
 
 TEST_CASE("matchers: whole-name RE2 matches", "[hooks][matcher]") {
   using agenthost::hooks::Matcher;
-  CHECK(Matcher("", "w").matches_all());
-  CHECK(Matcher("*", "w").matches_all());
+  for (const char *all : {"", "*"}) {
+    INFO(all);
+    for (const char *tool : {"Bash", "", "mcp__x__y", "*", "a b"}) CHECK(Matcher(all, "w").matches(tool));
+  }
   Matcher alt("Write|Edit", "w");
   CHECK(alt.matches("Write"));
   CHECK(alt.matches("Edit"));
