@@ -35,6 +35,18 @@ constexpr int kWarmup = 500;
 constexpr int kCircuitIterations = 50000;
 constexpr int kSlices = 6;
 
+const std::string kInput =
+    R"({"hook_event_name":"PreToolUse","session_id":"bench-session","tool_name":"Bash",)"
+    R"("tool_input":{"command":"ls -la /tmp","description":"list files"},"tool_use_id":"toolu_01"})";
+
+// What evaluate sends for kInput: its names are canonical already, so the input text is kept and
+// only the missing hook_event is appended. Both paths post exactly this body.
+const std::string kWebhookBody =
+    kInput.substr(0, kInput.size() - 1) + R"(,"hook_event":"PreToolUse"})";
+
+// Requests whose body was not kWebhookBody: both paths must post the same bytes.
+std::atomic<long> g_other_bodies{0};
+
 const std::string kReplyBody = R"({"decision":"allow","reason":"bench ok"})";
 const std::string kReply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                            std::to_string(kReplyBody.size()) + "\r\n\r\n" + kReplyBody;
@@ -53,6 +65,7 @@ void serve_connection(int fd) {
         length = std::stoul(head.substr(p + 15));
       }
       if (buf.size() >= header_end + 4 + length) {
+        if (buf.compare(header_end + 4, length, kWebhookBody) != 0) ++g_other_bodies;
         buf.erase(0, header_end + 4 + length);
         if (::send(fd, kReply.data(), kReply.size(), MSG_NOSIGNAL) < 0) break;
         continue;
@@ -166,10 +179,6 @@ double percentile(std::vector<double> v, double p) {
   return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
-const std::string kInput =
-    R"({"hook_event_name":"PreToolUse","session_id":"bench-session","tool_name":"Bash",)"
-    R"("tool_input":{"command":"ls -la /tmp","description":"list files"},"tool_use_id":"toolu_01"})";
-
 std::string config_for(const std::string &url) {
   return R"({"PreToolUse":{"url":")" + url + R"(","matcher":"Bash|Write","timeout_ms":2000}})";
 }
@@ -182,10 +191,7 @@ agenthost::HookPolicyOptions private_ok() {
 
 void latency(const Server &server) {
   agenthost::HookPolicy policy(config_for(server.url()), private_ok());
-  // The raw baseline sends the very body evaluate sends (input + both event names).
-  const std::string body =
-      R"({"session_id":"bench-session","tool_name":"Bash","tool_input":{"command":"ls -la /tmp","description":"list files"},"tool_use_id":"toolu_01","hook_event":"PreToolUse","hook_event_name":"PreToolUse"})";
-  RawPoster raw(server.url(), body);
+  RawPoster raw(server.url(), kWebhookBody);
   for (int i = 0; i < kWarmup; ++i) {
     raw.post();
     if (policy.evaluate(kInput).decision != agenthost::Decision::allow) {
@@ -274,7 +280,6 @@ long operations(int threads, std::chrono::milliseconds time, F make_worker) {
 
 void throughputs(const Server &server) {
   agenthost::HookPolicy policy(config_for(server.url()), private_ok());
-  const std::string body = R"({"hook_event_name":"PreToolUse","tool_name":"Bash"})";
   const std::chrono::milliseconds slice(500);
   fmt::print("## Throughput, {} alternating slices of {} ms per row and path\n\n", kSlices,
              slice.count());
@@ -284,7 +289,7 @@ void throughputs(const Server &server) {
     for (int s = 0; s < kSlices; ++s) {  // alternating, so load from elsewhere hits both alike
       eval += operations(threads, slice, [&] { return [&] { (void)policy.evaluate(kInput); }; });
       raw += operations(threads, slice, [&] {
-        auto poster = std::make_shared<RawPoster>(server.url(), body);
+        auto poster = std::make_shared<RawPoster>(server.url(), kWebhookBody);
         return [poster] { poster->post(); };
       });
     }
@@ -307,6 +312,11 @@ int main() {
     latency(server);
     open_circuit();
     throughputs(server);
+  }
+  if (g_other_bodies.load() != 0) {
+    fmt::print("FAILED: {} requests did not carry the benchmark body\n", g_other_bodies.load());
+    curl_global_cleanup();
+    return 1;
   }
   curl_global_cleanup();
   return 0;
