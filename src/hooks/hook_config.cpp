@@ -63,7 +63,9 @@ bool is_header_token(std::string_view name) noexcept {
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+    const auto lower = [](char c) {
+      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    };
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
@@ -154,7 +156,8 @@ HookSpec parse_hook(dom::element value, std::string_view event, std::size_t inde
 EventHooks parse_event(std::string_view key, dom::element value) {
   EventHooks ev;
   ev.event = canonical_event_name(key);
-  if (ev.event.empty()) reject("\"" + std::string(key) + "\"", "is not an event name (letters, digits and '_' only)");
+  if (ev.event.empty())
+    reject("\"" + std::string(key) + "\"", "is not an event name (letters, digits and '_' only)");
   dom::array arr;
   if (value.get_array().get(arr) == simdjson::SUCCESS) {
     std::size_t i = 0;
@@ -184,7 +187,8 @@ std::vector<EventHooks> parse_hook_config(std::string_view json) {
     EventHooks ev = parse_event(field.key, field.value);
     for (const auto &other : events) {
       if (other.event == ev.event) {
-        reject(ev.event, "the event is configured twice (spellings that differ only in case or '_')");
+        reject(ev.event,
+               "the event is configured twice (spellings that differ only in case or '_')");
       }
     }
     events.push_back(std::move(ev));

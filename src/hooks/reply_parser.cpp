@@ -94,7 +94,8 @@ ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
   if (root.get_object().get(obj) != simdjson::SUCCESS)
     return invalid("the body is not a JSON object");
 
-  if (auto dup = duplicate_key(obj)) return invalid("the key \"" + std::string(*dup) + "\" appears twice");
+  if (auto dup = duplicate_key(obj))
+    return invalid("the key \"" + std::string(*dup) + "\" appears twice");
   std::string problem;
   Shape top = read_shape(obj, "decision", "reason", "modified_input", true, problem);
   Shape hso;

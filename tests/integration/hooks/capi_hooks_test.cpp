@@ -55,7 +55,8 @@ TEST_CASE("C ABI: option struct sizes", "[hooks][capi]") {
   }
   // An older caller's prefix: only allow_private_networks is read, garbage after it is ignored.
   agenthost_hook_options_init(&opts);
-  opts.struct_size = static_cast<std::uint32_t>(offsetof(agenthost_hook_options, max_response_bytes));
+  opts.struct_size =
+      static_cast<std::uint32_t>(offsetof(agenthost_hook_options, max_response_bytes));
   opts.allow_private_networks = 1;
   opts.max_response_bytes = 0;
   opts.breaker_failure_threshold = 0;

@@ -137,8 +137,8 @@ TEST_CASE("one deadline holds for the whole evaluation with a slow hook", "[hook
   HookPolicy policy(config, private_ok());
   agenthost::Verdict v;
   const auto took = time_of([&] { v = policy.evaluate(hook_input("PreToolUse")); });
-  CHECK(took.count() >= kTimeoutMs - 100);      // the timeouts did run out
-  CHECK(took.count() < kTimeoutMs + 3000);      // well under the 6000 ms of sequential calls
+  CHECK(took.count() >= kTimeoutMs - 100);  // the timeouts did run out
+  CHECK(took.count() < kTimeoutMs + 3000);  // well under the 6000 ms of sequential calls
   CHECK(v.decision == Decision::deny);
   REQUIRE(v.hooks.size() == 5);
   CHECK(v.hooks[0].error.empty());
@@ -258,7 +258,8 @@ TEST_CASE("the breaker stops calling after the threshold and closes after the co
   server.get("/_mode/500");
   HookPolicyOptions options = private_ok();
   options.failure_threshold = 3;
-  options.cooldown = std::chrono::milliseconds(2000);  // long enough for the checks below under load
+  // Long enough for the checks below to fall inside it on a loaded machine.
+  options.cooldown = std::chrono::milliseconds(2000);
   HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/dynamic")) + "}", options);
   for (int i = 0; i < 3; ++i)
     CHECK(policy.evaluate(hook_input("PreToolUse")).error == "http_status");

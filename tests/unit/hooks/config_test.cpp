@@ -48,8 +48,8 @@ TEST_CASE("event names: case and '_' never matter, other characters are invalid"
   CHECK(canonical_event_name("PRE_COMPACT") == "PreCompact");
   // Unknown events: one canonical form for every spelling, so config and input agree.
   CHECK(canonical_event_name("Some_Future_Event") == canonical_event_name("SOMEFUTUREEVENT"));
-  for (const char *bad : {"", "_", " PreToolUse", "PreToolUse ", "Pre-Tool-Use", "Pre.Tool",
-                          "Pre\xc3\xa9Tool"}) {
+  for (const char *bad :
+       {"", "_", " PreToolUse", "PreToolUse ", "Pre-Tool-Use", "Pre.Tool", "Pre\xc3\xa9Tool"}) {
     INFO(bad);
     CHECK(canonical_event_name(bad).empty());
   }
@@ -186,7 +186,8 @@ TEST_CASE("matchers: whole-name RE2 matches", "[hooks][matcher]") {
   using agenthost::hooks::Matcher;
   for (const char *all : {"", "*"}) {
     INFO(all);
-    for (const char *tool : {"Bash", "", "mcp__x__y", "*", "a b"}) CHECK(Matcher(all, "w").matches(tool));
+    for (const char *tool : {"Bash", "", "mcp__x__y", "*", "a b"})
+      CHECK(Matcher(all, "w").matches(tool));
   }
   Matcher alt("Write|Edit", "w");
   CHECK(alt.matches("Write"));

@@ -70,8 +70,8 @@ TEST_CASE("address guard: private and special networks are blocked", "[hooks][ss
                         "64:ff9b:1:ffff::1",
                         "100::",
                         "100::ffff:ffff:ffff:ffff",
-                        "2001:0:4136:e378:8000:63bf:80ff:fffe",   // Teredo, client 127.0.0.1
-                        "2001:0:a00:1:8000:63bf:f7f7:f7f7",       // Teredo, server 10.0.0.1
+                        "2001:0:4136:e378:8000:63bf:80ff:fffe",     // Teredo, client 127.0.0.1
+                        "2001:0:a00:1:8000:63bf:f7f7:f7f7",         // Teredo, server 10.0.0.1
                         "2001:0:4136:e378:8000:63bf:5601:5601"}) {  // client 169.254.169.254
 
     INFO(a);
@@ -80,11 +80,11 @@ TEST_CASE("address guard: private and special networks are blocked", "[hooks][ss
 }
 
 TEST_CASE("address guard: public addresses pass", "[hooks][ssrf]") {
-  for (const char *a : {"8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.63.255.255",
-                        "100.128.0.1", "192.167.1.1", "169.253.1.1", "11.0.0.1", "2606:4700::1111",
-                        "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808",
-                        "192.88.98.1", "192.88.100.1", "64:ff9b:2::1", "100:0:0:1::1",
-                        "2001:0:4136:e378:8000:63bf:f7f7:f7f7"}) {  // Teredo: public both ends
+  for (const char *a :
+       {"8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1",
+        "192.167.1.1", "169.253.1.1", "11.0.0.1", "2606:4700::1111", "2001:4860:4860::8888",
+        "::ffff:8.8.8.8", "64:ff9b::808:808", "192.88.98.1", "192.88.100.1", "64:ff9b:2::1",
+        "100:0:0:1::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"}) {  // Teredo: public both ends
     INFO(a);
     CHECK_FALSE(blocked(a));
   }
