@@ -1,4 +1,5 @@
 // Runs the C99 checks of the cache C ABI (cache_c_checks.c) against the shared redis-server.
+#include "capi/c_check.hpp"
 #include "capi/cache_c_checks.h"
 #include "support/test_env.hpp"
 
@@ -7,7 +8,7 @@
 #include <string>
 
 namespace {
-char why[512];
+using agenthost::test::why;
 std::string prefix() { return agenthost::test::unique_prefix("capi"); }
 std::string url() {
   std::string u = agenthost::test::shared_redis_url();
@@ -16,13 +17,6 @@ std::string url() {
 }
 }  // namespace
 
-// Runs one C check; on failure its description is the message.
-#define C_CHECK(call)     \
-  do {                    \
-    bool passed = (call); \
-    INFO(why);            \
-    CHECK(passed);        \
-  } while (false)
 
 TEST_CASE("capi cache: open_env reads REDIS_URL (Redis)") {
   C_CHECK(capi_check_open_env(url().c_str(), why, sizeof why));

@@ -1,4 +1,5 @@
 // Runs the C99 checks of the cache C ABI (cache_c_checks.c) against memory://.
+#include "capi/c_check.hpp"
 #include "capi/cache_c_checks.h"
 #include "support/test_env.hpp"
 
@@ -9,17 +10,10 @@
 #include <string>
 
 namespace {
-char why[512];
+using agenthost::test::why;
 std::string prefix() { return agenthost::test::unique_prefix("capi"); }
 }  // namespace
 
-// Runs one C check; on failure its description is the message.
-#define C_CHECK(call)     \
-  do {                    \
-    bool passed = (call); \
-    INFO(why);            \
-    CHECK(passed);        \
-  } while (false)
 
 TEST_CASE("capi cache: NULL pointer arguments are invalid_argument naming the argument") {
   C_CHECK(capi_check_null_arguments(why, sizeof why));

@@ -26,12 +26,7 @@ constexpr const char *kOwnerKey = "sk-ant-test-owner-repair";  // a fixture key,
 struct Env {
   std::string prefix = test::unique_prefix("session-repair");
   CacheClient cache = make_cache();
-  SessionStoreOptions options = [this] {
-    SessionStoreOptions o;
-    o.key_prefix = prefix + "session:";
-    o.index_prefix = prefix + "sessions:";
-    return o;
-  }();
+  SessionStoreOptions options = test::prefixed_store_options(prefix);
   SessionStore store{cache, options};
 
   Session create() {

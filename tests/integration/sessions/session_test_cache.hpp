@@ -1,10 +1,12 @@
-// The CacheClient a session integration test runs on: the shared Redis fixture when compiled
-// with AGENTHOST_SESSIONS_ON_REDIS, memory:// otherwise (one test source, two programs).
+// What a session integration test runs on: the shared Redis fixture when compiled with
+// AGENTHOST_SESSIONS_ON_REDIS, memory:// otherwise (one test source, two programs), and store
+// options whose keys live under a test's unique prefix.
 #pragma once
 
 #include "support/test_env.hpp"
 
 #include <agenthost/cache_client.hpp>
+#include <agenthost/session_store.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -19,6 +21,13 @@ inline CacheClient make_session_test_cache() {
   o.url = "memory://";
 #endif
   return CacheClient(o);
+}
+
+inline SessionStoreOptions prefixed_store_options(const std::string &prefix) {
+  SessionStoreOptions o;
+  o.key_prefix = prefix + "session:";
+  o.index_prefix = prefix + "sessions:";
+  return o;
 }
 
 }  // namespace agenthost::test

@@ -31,12 +31,7 @@ constexpr const char *kOwnerHash =
 struct Env {
   std::string prefix = test::unique_prefix("sessions");
   CacheClient cache = make_cache();
-  SessionStoreOptions options = [this] {
-    SessionStoreOptions o;
-    o.key_prefix = prefix + "session:";
-    o.index_prefix = prefix + "sessions:";
-    return o;
-  }();
+  SessionStoreOptions options = test::prefixed_store_options(prefix);
   SessionStore store{cache, options};
 
   std::string record_key(const std::string &id) const { return options.key_prefix + id; }
