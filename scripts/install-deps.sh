@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git
           libhiredis-dev libcurl4-openssl-dev libsimdjson-dev libfmt-dev catch2 libssl-dev
-          libre2-dev redis-server redis-tools python3)
+          libre2-dev redis-server redis-tools python3
+          clang clang-tidy clang-format libclang-rt-14-dev llvm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds agenthost with warnings as errors and runs the whole test
-# suite. The tests start their own redis-server(s) and HTTP servers on loopback.
+# suite, then the hardening stages: static checks, the suite under ASan+UBSan, the concurrency
+# tests under TSan, and every fuzz target for a bounded time. The tests start their own
+# redis-server(s) and HTTP servers on loopback. Each stage is also a script of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-build=${AGENTHOST_BUILD_DIR:-build/test}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGENTHOST_WERROR=ON
-cmake --build "$build" --parallel "$(nproc)"
-ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" --timeout 300
+bash scripts/test-suite.sh
+for stage in scripts/check-static.sh scripts/test-sanitizers.sh scripts/run-fuzzers.sh; do
+  if [ -f "$stage" ]; then bash "$stage"; fi
+done
