@@ -131,8 +131,7 @@ AGENTHOST_API uint64_t agenthost_session_page_total(const agenthost_session_page
 AGENTHOST_API const char *agenthost_session_page_item(const agenthost_session_page *p, size_t i,
                                                       size_t *len);
 /* {"sessions":[...],"total":N,"page":P,"page_size":S,"next_cursor":str|null,"skipped_corrupt":K} */
-AGENTHOST_API const char *agenthost_session_page_json(const agenthost_session_page *p,
-                                                      size_t *len);
+AGENTHOST_API const char *agenthost_session_page_json(const agenthost_session_page *p, size_t *len);
 AGENTHOST_API void agenthost_session_page_free(agenthost_session_page *p);
 
 /* ---- HookPolicy -------------------------------------------------------------------------- */

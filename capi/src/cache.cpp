@@ -1,12 +1,12 @@
 // extern "C" wrappers of agenthost::CacheClient. Every entry point checks its pointers, then runs
 // inside capi::guard, so no exception crosses the boundary.
-#include "cache_handle.hpp"
-#include "guard.hpp"
-
 #include <fmt/format.h>
 
 #include <cstddef>
 #include <memory>
+
+#include "cache_handle.hpp"
+#include "guard.hpp"
 
 namespace {
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <agenthost.h>
+
 #include <agenthost/cache_client.hpp>
 
 struct agenthost_cache_client {

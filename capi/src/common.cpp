@@ -1,8 +1,7 @@
-#include "guard.hpp"
-
 #include <agenthost/version.hpp>
-
 #include <cstdlib>
+
+#include "guard.hpp"
 
 namespace agenthost::capi {
 
@@ -44,10 +43,10 @@ agenthost_status null_argument(const char *function, const char *argument) noexc
 std::size_t option_struct_size(const char *type, std::uint32_t struct_size, std::size_t known_size,
                                std::size_t minimum_size) {
   if (struct_size == 0 || struct_size < minimum_size) {
-    throw Error(Errc::invalid_argument,
-                "opts->struct_size " + std::to_string(struct_size) +
-                    " does not hold the first field (set it with " + type +
-                    "_init, expected sizeof(" + type + ") = " + std::to_string(known_size) + ")");
+    throw Error(Errc::invalid_argument, "opts->struct_size " + std::to_string(struct_size) +
+                                            " does not hold the first field (set it with " + type +
+                                            "_init, expected sizeof(" + type +
+                                            ") = " + std::to_string(known_size) + ")");
   }
   return struct_size > known_size ? known_size : struct_size;
 }

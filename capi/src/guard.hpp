@@ -3,8 +3,8 @@
 #pragma once
 
 #include <agenthost.h>
-#include <agenthost/error.hpp>
 
+#include <agenthost/error.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>

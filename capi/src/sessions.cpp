@@ -1,17 +1,15 @@
 // extern "C" wrappers of agenthost::SessionStore. Every entry point runs inside capi::guard, so
 // no exception crosses the boundary; sessions go out as JSON without the owner hash.
-#include "guard.hpp"
-
-#include "cache_handle.hpp"
-#include "common/json_string.hpp"
-#include "sessions/session_codec.hpp"
-#include "sessions/session_requests.hpp"
-
 #include <agenthost/session_store.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "cache_handle.hpp"
+#include "common/json_string.hpp"
+#include "guard.hpp"
+#include "sessions/session_codec.hpp"
+#include "sessions/session_requests.hpp"
 
 struct agenthost_session_store {
   std::unique_ptr<agenthost::SessionStore> store;
@@ -35,7 +33,8 @@ std::optional<std::string> optional_key(const char *owner_api_key) {
 }
 
 [[noreturn]] void not_found(const char *id) {
-  throw agenthost::Error(agenthost::Errc::not_found, agenthost::SessionStore::not_found_message(id));
+  throw agenthost::Error(agenthost::Errc::not_found,
+                         agenthost::SessionStore::not_found_message(id));
 }
 
 std::unique_ptr<agenthost_session_page> make_page(const agenthost::SessionPage &page) {
@@ -53,8 +52,10 @@ std::unique_ptr<agenthost_session_page> make_page(const agenthost::SessionPage &
   // Cursors are base64url and ids printable ASCII (validated): no escaping needed, but the one
   // escaping helper is used anyway so this stays correct if either ever changes.
   out->json += ",\"next_cursor\":";
-  if (page.next_cursor) agenthost::detail::append_json_string(out->json, *page.next_cursor, "cursor");
-  else out->json += "null";
+  if (page.next_cursor)
+    agenthost::detail::append_json_string(out->json, *page.next_cursor, "cursor");
+  else
+    out->json += "null";
   out->json += ",\"skipped_corrupt\":" + std::to_string(page.skipped_corrupt);
   out->json += ",\"corrupt_ids\":[";
   for (std::size_t i = 0; i < page.corrupt_ids.size(); ++i) {

@@ -5,7 +5,6 @@
  *   REDIS_URL=redis://127.0.0.1:6379/0 ./agenthost-example-c
  */
 #include <agenthost.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,8 @@ static int cache_demo(agenthost_cache_client *client) {
   const char *greeting = "hello from agenthost";
   if (!check(agenthost_cache_client_ping(client), "ping")) return 0;
   if (!check(agenthost_cache_client_set(client, "example:greeting", greeting, strlen(greeting), 60),
-             "set")) return 0;
+             "set"))
+    return 0;
   if (!check(agenthost_cache_client_get(client, "example:greeting", &value, &len), "get")) return 0;
   printf("cache: example:greeting = \"%s\" (%zu bytes, expires in 60 s)\n", value, len);
   agenthost_free(value);
@@ -52,7 +52,8 @@ static int create_sessions(agenthost_session_store *store, const char *owner_key
     snprintf(request, sizeof request,
              "{\"model\":\"claude-sonnet-4\",\"owner_api_key\":\"%s\",\"metadata\":{\"n\":%d}}",
              owner_key, i);
-    if (!check(agenthost_session_store_create(store, request, &session), "create session")) return 0;
+    if (!check(agenthost_session_store_create(store, request, &session), "create session"))
+      return 0;
     agenthost_free(session);
   }
   printf("sessions: created %d for the owner of key %s\n", n, owner_key);
@@ -100,9 +101,10 @@ static int list_pages(agenthost_session_store *store, const char *owner_key) {
 static int session_demo(agenthost_cache_client *client) {
   agenthost_session_store *store = NULL;
   int ok;
-  if (!check(agenthost_session_store_open(client, "{\"ttl_s\":600}", &store), "open store")) return 0;
-  ok = create_sessions(store, "sk-example-alice", 7) && create_sessions(store, "sk-example-bob", 2) &&
-       list_pages(store, "sk-example-alice");
+  if (!check(agenthost_session_store_open(client, "{\"ttl_s\":600}", &store), "open store"))
+    return 0;
+  ok = create_sessions(store, "sk-example-alice", 7) &&
+       create_sessions(store, "sk-example-bob", 2) && list_pages(store, "sk-example-alice");
   agenthost_session_store_close(store);
   return ok;
 }
@@ -110,9 +112,11 @@ static int session_demo(agenthost_cache_client *client) {
 /* The webhook points at a loopback address, which is refused while private networks are not
  * allowed: the hook fails, and a failed PreToolUse hook is a deny. */
 static int hook_demo(void) {
-  const char *config = "{\"PreToolUse\":{\"url\":\"http://127.0.0.1:9/hook\",\"matcher\":\"Bash\"}}";
-  const char *input = "{\"hook_event_name\":\"PreToolUse\",\"session_id\":\"s1\","
-                      "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"rm -rf /\"}}";
+  const char *config =
+      "{\"PreToolUse\":{\"url\":\"http://127.0.0.1:9/hook\",\"matcher\":\"Bash\"}}";
+  const char *input =
+      "{\"hook_event_name\":\"PreToolUse\",\"session_id\":\"s1\","
+      "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"rm -rf /\"}}";
   agenthost_hook_policy *policy = NULL;
   agenthost_verdict *verdict = NULL;
   agenthost_decision decision;
@@ -120,7 +124,9 @@ static int hook_demo(void) {
   check(agenthost_hook_policy_evaluate(policy, input, strlen(input), &verdict), "evaluate");
   decision = agenthost_verdict_decision(verdict);
   printf("hooks: PreToolUse Bash \"rm -rf /\" -> %s (%s)\n",
-         decision == AGENTHOST_ALLOW ? "allow" : decision == AGENTHOST_ASK ? "ask" : "deny",
+         decision == AGENTHOST_ALLOW ? "allow"
+         : decision == AGENTHOST_ASK ? "ask"
+                                     : "deny",
          agenthost_verdict_reason(verdict));
   agenthost_verdict_free(verdict);
   agenthost_hook_policy_free(policy);

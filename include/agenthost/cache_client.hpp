@@ -4,7 +4,6 @@
 
 #include <agenthost/config.hpp>
 #include <agenthost/error.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -69,16 +68,16 @@ struct ZRangeQuery {
 
 // Counters of the connection pool; a snapshot. memory:// reports zeros for the connection fields.
 struct PoolStats {
-  std::uint64_t open = 0;     // connections currently open (idle + in use)
-  std::uint64_t idle = 0;     // open and free
-  std::uint64_t in_use = 0;   // borrowed right now
-  std::uint64_t max = 0;      // max_connections
-  std::uint64_t created = 0;  // connections ever opened
-  std::uint64_t waits = 0;    // borrows that had to wait for a free connection
-  std::uint64_t wait_timeouts = 0;   // borrows that gave up (pool_exhausted)
-  std::uint64_t reconnects = 0;      // broken connections replaced
-  std::uint64_t idle_checks = 0;     // PINGs before reuse (long idle, or older than a failure)
-  std::uint64_t retries = 0;         // idempotent commands retried after a connection loss
+  std::uint64_t open = 0;           // connections currently open (idle + in use)
+  std::uint64_t idle = 0;           // open and free
+  std::uint64_t in_use = 0;         // borrowed right now
+  std::uint64_t max = 0;            // max_connections
+  std::uint64_t created = 0;        // connections ever opened
+  std::uint64_t waits = 0;          // borrows that had to wait for a free connection
+  std::uint64_t wait_timeouts = 0;  // borrows that gave up (pool_exhausted)
+  std::uint64_t reconnects = 0;     // broken connections replaced
+  std::uint64_t idle_checks = 0;    // PINGs before reuse (long idle, or older than a failure)
+  std::uint64_t retries = 0;        // idempotent commands retried after a connection loss
   std::uint64_t errors_timeout = 0;
   std::uint64_t errors_connection = 0;
   std::uint64_t errors_protocol = 0;
@@ -158,8 +157,8 @@ class CacheClient {
   // Error(pool_exhausted), always so with max_connections = 1. On memory:// it runs without any
   // lock held. watch_keys must not be empty.
   // Returns the replies of the committed commands, or nullopt if `build` returned nullopt.
-  using TransactionBuilder =
-      std::function<std::optional<std::vector<Command>>(const std::vector<std::optional<std::string>> &)>;
+  using TransactionBuilder = std::function<std::optional<std::vector<Command>>(
+      const std::vector<std::optional<std::string>> &)>;
   std::optional<std::vector<Reply>> transact(const std::vector<std::string> &watch_keys,
                                              const TransactionBuilder &build,
                                              unsigned max_attempts = 100);

@@ -19,13 +19,14 @@ namespace agenthost {
 struct CacheOptions {
   // redis://[[user]:password@]host[:port][/db], unix:///path[?db=N] or memory://.
   std::string url = "redis://localhost:6379/0";
-  std::uint32_t max_connections = 50;                          // 1..1000
-  std::chrono::milliseconds connect_timeout{5000};              // 1 ms..300 s
-  std::chrono::milliseconds socket_timeout{5000};               // 1 ms..300 s
-  std::chrono::milliseconds pool_wait_timeout{5000};            // 0..300 s
-  std::uint32_t retry_max_attempts = 3;                         // 1..10, idempotent commands only
-  std::chrono::milliseconds retry_backoff_base{100};            // 1 ms..10 s; doubles per retry, capped at 2 s
-  std::chrono::milliseconds idle_check_after{30000};            // 0..1 h; PING before reuse when idle longer
+  std::uint32_t max_connections = 50;                 // 1..1000
+  std::chrono::milliseconds connect_timeout{5000};    // 1 ms..300 s
+  std::chrono::milliseconds socket_timeout{5000};     // 1 ms..300 s
+  std::chrono::milliseconds pool_wait_timeout{5000};  // 0..300 s
+  std::uint32_t retry_max_attempts = 3;               // 1..10, idempotent commands only
+  std::chrono::milliseconds retry_backoff_base{
+      100};  // 1 ms..10 s; doubles per retry, capped at 2 s
+  std::chrono::milliseconds idle_check_after{30000};  // 0..1 h; PING before reuse when idle longer
   // (an idle connection is also PINGed before reuse after any connection failure in the pool)
 
   // Reads REDIS_URL, REDIS_MAX_CONNECTIONS (5..200), REDIS_SOCKET_CONNECT_TIMEOUT (1..30 s),

@@ -4,7 +4,6 @@
 
 #include <agenthost/cache_client.hpp>
 #include <agenthost/error.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -38,11 +37,11 @@ struct Session {
 };
 
 struct CreateRequest {
-  std::string model;                          // required, non-empty
-  std::optional<std::string> id;              // default: a random UUIDv4
+  std::string model;              // required, non-empty
+  std::optional<std::string> id;  // default: a random UUIDv4
   std::optional<std::string> parent_session_id;
-  std::optional<std::string> owner_api_key;   // stored only as its SHA-256 hex
-  std::optional<std::string> metadata_json;   // must be a JSON object (max 64 KiB minified)
+  std::optional<std::string> owner_api_key;  // stored only as its SHA-256 hex
+  std::optional<std::string> metadata_json;  // must be a JSON object (max 64 KiB minified)
 };
 
 // A partial update: absent fields are left as they are. total_turns and increment_turns are
@@ -51,15 +50,15 @@ struct SessionPatch {
   std::optional<SessionStatus> status;
   std::optional<std::int64_t> total_turns;  // >= 0
   bool increment_turns = false;
-  std::optional<double> total_cost_usd;     // finite, >= 0
+  std::optional<double> total_cost_usd;  // finite, >= 0
   std::optional<std::string> metadata_json;
 };
 
 struct ListQuery {
   std::optional<std::string> owner_api_key;  // absent: every owner (an admin view)
   std::optional<SessionStatus> status;
-  std::uint32_t page = 1;        // >= 1; must be 1 with a cursor
-  std::uint32_t page_size = 20;  // 1..100, never clamped
+  std::uint32_t page = 1;             // >= 1; must be 1 with a cursor
+  std::uint32_t page_size = 20;       // 1..100, never clamped
   std::optional<std::string> cursor;  // next_cursor of a previous page of the same query
 };
 
@@ -106,8 +105,7 @@ class SessionStore {
                  const std::optional<std::string> &owner_api_key = std::nullopt);
   // Removes the record and its index entries together. false when absent (or not the owner's;
   // an undecodable record can be removed only without an owner key).
-  bool remove(std::string_view id,
-              const std::optional<std::string> &owner_api_key = std::nullopt);
+  bool remove(std::string_view id, const std::optional<std::string> &owner_api_key = std::nullopt);
   // One index range read plus one MGET of the page (more only to drop stale index entries).
   SessionPage list(const ListQuery &query);
   // Adds every {key_prefix}* record to the indexes it belongs in (SCAN in bounded batches);

@@ -1,8 +1,5 @@
 // CacheClient: construction, strings and keys, bulk reads, batches and transactions. Every
 // operation builds Redis commands and runs them on the backend chosen by the URL scheme.
-#include "cache/backend.hpp"
-#include "cache/typed_helpers.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +7,9 @@
 #include <random>
 #include <thread>
 #include <unordered_set>
+
+#include "cache/backend.hpp"
+#include "cache/typed_helpers.hpp"
 
 namespace agenthost {
 

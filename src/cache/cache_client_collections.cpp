@@ -1,10 +1,10 @@
 // CacheClient: sets and sorted sets.
-#include "cache/backend.hpp"
-#include "cache/typed_helpers.hpp"
-
 #include <fmt/format.h>
 
 #include <cmath>
+
+#include "cache/backend.hpp"
+#include "cache/typed_helpers.hpp"
 
 namespace agenthost {
 

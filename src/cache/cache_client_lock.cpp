@@ -1,13 +1,13 @@
 // CacheClient: locks (SET NX PX with a random token; release by compare-and-delete).
-#include "cache/backend.hpp"
-#include "cache/typed_helpers.hpp"
-#include "common/hex.hpp"
-
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <thread>
+
+#include "cache/backend.hpp"
+#include "cache/typed_helpers.hpp"
+#include "common/hex.hpp"
 
 namespace agenthost {
 

@@ -1,11 +1,11 @@
 // CacheOptions: reading the Python service's environment variables and range checks.
-#include "cache/redis_url.hpp"
-#include "common/env.hpp"
+#include <fmt/format.h>
 
 #include <agenthost/config.hpp>
 #include <agenthost/error.hpp>
 
-#include <fmt/format.h>
+#include "cache/redis_url.hpp"
+#include "common/env.hpp"
 
 namespace agenthost {
 
@@ -23,9 +23,8 @@ milliseconds env_seconds(const char *name, milliseconds fallback, std::uint64_t 
 void check_range(const char *field, std::int64_t value, std::int64_t lo, std::int64_t hi,
                  const char *unit) {
   if (value < lo || value > hi) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("CacheOptions.{}={}{} is out of range {}..{}{}", field, value, unit, lo,
-                            hi, unit));
+    throw Error(Errc::invalid_argument, fmt::format("CacheOptions.{}={}{} is out of range {}..{}{}",
+                                                    field, value, unit, lo, hi, unit));
   }
 }
 

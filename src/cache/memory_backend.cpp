@@ -1,12 +1,12 @@
 // The memory:// backend: the Redis command interpreter over an in-process keyspace, serialised by
 // one mutex. Transactions are optimistic like WATCH: values are read under the lock, `build` runs
 // without it (so it may use the client), and the commit is refused if a watched key changed.
+#include <atomic>
+#include <mutex>
+
 #include "cache/backend.hpp"
 #include "cache/memory_commands.hpp"
 #include "cache/memory_store.hpp"
-
-#include <atomic>
-#include <mutex>
 
 namespace agenthost::detail {
 

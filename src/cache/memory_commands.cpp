@@ -1,13 +1,13 @@
 #include "cache/memory_commands.hpp"
 
-#include "cache/glob_match.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+
+#include "cache/glob_match.hpp"
 
 namespace agenthost::detail {
 namespace memory {
@@ -436,7 +436,8 @@ std::string unknown_command(const Command &c) {
   }
   std::string text =
       "ERR unknown command '" + c[0].substr(0, kCap) + "', with args beginning with: " + args;
-  std::replace_if(text.begin(), text.end(), [](char ch) { return ch == '\r' || ch == '\n'; }, ' ');
+  std::replace_if(
+      text.begin(), text.end(), [](char ch) { return ch == '\r' || ch == '\n'; }, ' ');
   return text;
 }
 

@@ -2,13 +2,12 @@
 // SessionStore send, with Redis' replies and error texts.
 #pragma once
 
-#include "cache/memory_store.hpp"
-
 #include <agenthost/cache_client.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "cache/memory_store.hpp"
 
 namespace agenthost::detail {
 

@@ -1,8 +1,8 @@
 // Set and sorted-set commands of the memory:// backend.
-#include "cache/memory_commands.hpp"
-
 #include <cmath>
 #include <limits>
+
+#include "cache/memory_commands.hpp"
 
 namespace agenthost::detail::memory {
 

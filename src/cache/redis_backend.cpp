@@ -1,15 +1,14 @@
 // The Redis implementation of CacheBackend: commands over the pool, retries of idempotent
 // commands on connection loss, optimistic transactions on one leased connection.
+#include <fmt/format.h>
+
+#include <agenthost/error.hpp>
+#include <algorithm>
+#include <thread>
+
 #include "cache/backend.hpp"
 #include "cache/redis_pool.hpp"
 #include "cache/redis_url.hpp"
-
-#include <agenthost/error.hpp>
-
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <thread>
 
 namespace agenthost::detail {
 
@@ -108,9 +107,8 @@ std::vector<std::optional<std::string>> RedisBackend::watch_and_read(
   values.reserve(keys.size());
   for (std::size_t i = 0; i < replies.size(); ++i) {
     if (replies[i].is_error()) {
-      throw Error(Errc::protocol,
-                  fmt::format("Redis {} failed in a transaction: {}", i == 0 ? "WATCH" : "GET",
-                              replies[i].str));
+      throw Error(Errc::protocol, fmt::format("Redis {} failed in a transaction: {}",
+                                              i == 0 ? "WATCH" : "GET", replies[i].str));
     }
     if (i == 0) continue;
     values.push_back(replies[i].is_nil() ? std::nullopt

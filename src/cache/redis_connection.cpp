@@ -1,13 +1,11 @@
 #include "cache/redis_connection.hpp"
 
-#include <agenthost/error.hpp>
-
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
-
 #include <pthread.h>
 #include <signal.h>
 
+#include <agenthost/error.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -47,10 +45,14 @@ bool is_timeout_text(const char *errstr, Phase phase) {
 
 Errc classify(int err, const char *errstr, Phase phase) {
   switch (err) {
-    case REDIS_ERR_IO: return is_timeout_text(errstr, phase) ? Errc::timeout : Errc::connection;
-    case REDIS_ERR_PROTOCOL: return Errc::protocol;
-    case REDIS_ERR_OOM: return Errc::internal;
-    default: return Errc::connection;  // EOF, resolution failures ("OTHER")
+    case REDIS_ERR_IO:
+      return is_timeout_text(errstr, phase) ? Errc::timeout : Errc::connection;
+    case REDIS_ERR_PROTOCOL:
+      return Errc::protocol;
+    case REDIS_ERR_OOM:
+      return Errc::internal;
+    default:
+      return Errc::connection;  // EOF, resolution failures ("OTHER")
   }
 }
 
@@ -102,9 +104,15 @@ void *create_string(const redisReadTask *task, char *str, std::size_t len) {
   Reply *r = reply_slot(task);
   if (r == nullptr) return nullptr;
   switch (task->type) {
-    case REDIS_REPLY_STATUS: r->type = Reply::Type::status; break;
-    case REDIS_REPLY_ERROR: r->type = Reply::Type::error; break;
-    default: r->type = Reply::Type::string; break;
+    case REDIS_REPLY_STATUS:
+      r->type = Reply::Type::status;
+      break;
+    case REDIS_REPLY_ERROR:
+      r->type = Reply::Type::error;
+      break;
+    default:
+      r->type = Reply::Type::string;
+      break;
   }
   try {
     r->str.assign(str, len);
@@ -208,8 +216,7 @@ void RedisConnection::connect(std::chrono::milliseconds connect_timeout) {
       code == Errc::timeout
           ? fmt::format("could not connect to Redis at {} within {} ms: {}", endpoint_.describe(),
                         connect_timeout.count(), ctx_->errstr)
-          : fmt::format("could not connect to Redis at {}: {}", endpoint_.describe(),
-                        ctx_->errstr);
+          : fmt::format("could not connect to Redis at {}: {}", endpoint_.describe(), ctx_->errstr);
   redisFree(ctx_);
   ctx_ = nullptr;
   throw Error(code == Errc::protocol ? Errc::connection : code, message);
@@ -264,9 +271,8 @@ void RedisConnection::fail_io(const char *during) {
                                   "while {}: {}",
                                   endpoint_.describe(), socket_timeout_.count(), during, text));
   }
-  throw Error(code,
-              fmt::format("Redis at {}: connection lost while {}: {}", endpoint_.describe(),
-                          during, text));
+  throw Error(code, fmt::format("Redis at {}: connection lost while {}: {}", endpoint_.describe(),
+                                during, text));
 }
 
 std::vector<Reply> RedisConnection::pipeline(const std::vector<Command> &commands) {
@@ -296,9 +302,9 @@ std::optional<std::vector<Reply>> RedisConnection::transaction(
   Reply exec = std::move(replies.back());
   if (exec.is_error()) {
     std::string cause = first_error_text(replies);
-    throw Error(Errc::protocol, cause.empty() ? fmt::format("Redis transaction failed: {}", exec.str)
-                                              : fmt::format("Redis transaction aborted: {} ({})",
-                                                            exec.str, cause));
+    throw Error(Errc::protocol,
+                cause.empty() ? fmt::format("Redis transaction failed: {}", exec.str)
+                              : fmt::format("Redis transaction aborted: {} ({})", exec.str, cause));
   }
   if (exec.is_nil()) return std::nullopt;
   if (exec.type != Reply::Type::array || exec.elements.size() != commands.size()) {

@@ -3,14 +3,13 @@
 // it to one borrower at a time.
 #pragma once
 
-#include "cache/redis_url.hpp"
-
 #include <agenthost/cache_client.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "cache/redis_url.hpp"
 
 struct redisContext;
 

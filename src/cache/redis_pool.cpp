@@ -1,9 +1,8 @@
 #include "cache/redis_pool.hpp"
 
-#include <agenthost/error.hpp>
-
 #include <fmt/format.h>
 
+#include <agenthost/error.hpp>
 #include <optional>
 
 namespace agenthost::detail {
@@ -140,10 +139,17 @@ void RedisPool::unreserve(bool connection_failed) noexcept {
 
 void RedisPool::count_error(Errc code) noexcept {
   switch (code) {
-    case Errc::timeout: errors_timeout_.fetch_add(1, std::memory_order_relaxed); break;
-    case Errc::connection: errors_connection_.fetch_add(1, std::memory_order_relaxed); break;
-    case Errc::protocol: errors_protocol_.fetch_add(1, std::memory_order_relaxed); break;
-    default: break;
+    case Errc::timeout:
+      errors_timeout_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case Errc::connection:
+      errors_connection_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case Errc::protocol:
+      errors_protocol_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    default:
+      break;
   }
 }
 

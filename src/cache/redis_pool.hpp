@@ -3,17 +3,16 @@
 // older than the last connection failure seen on any connection (its "generation").
 #pragma once
 
-#include "cache/redis_connection.hpp"
-#include "cache/redis_url.hpp"
-
 #include <agenthost/cache_client.hpp>
 #include <agenthost/config.hpp>
-
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include "cache/redis_connection.hpp"
+#include "cache/redis_url.hpp"
 
 namespace agenthost::detail {
 
@@ -76,7 +75,7 @@ class RedisPool {
   mutable std::mutex mu_;
   std::condition_variable freed_;
   std::vector<Pooled> idle_;  // most recently used last
-  std::uint64_t open_ = 0;  // idle + leased + being opened
+  std::uint64_t open_ = 0;    // idle + leased + being opened
   std::uint64_t in_use_ = 0;
   std::uint64_t created_ = 0;
   std::uint64_t waits_ = 0;

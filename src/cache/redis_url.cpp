@@ -1,15 +1,14 @@
 #include "cache/redis_url.hpp"
 
-#include "common/env.hpp"
-
-#include <agenthost/error.hpp>
-
 #include <fmt/format.h>
 
+#include <agenthost/error.hpp>
 #include <algorithm>
 #include <cctype>
 #include <limits>
 #include <optional>
+
+#include "common/env.hpp"
 
 namespace agenthost::detail {
 
@@ -67,9 +66,8 @@ std::string decode_or_fail(std::string_view url, std::string_view part, const ch
 }
 
 bool has_forbidden_char(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::iscntrl(c) != 0 || c == ' ' || c == '#';
-  });
+  return std::any_of(s.begin(), s.end(),
+                     [](unsigned char c) { return std::iscntrl(c) != 0 || c == ' ' || c == '#'; });
 }
 
 UrlParts split_url(std::string_view url) {
@@ -213,9 +211,12 @@ RedisEndpoint parse_unix(std::string_view url, const UrlParts &parts) {
 
 std::string RedisEndpoint::describe() const {
   switch (kind) {
-    case Kind::memory: return "memory://";
-    case Kind::unix_socket: return "unix:" + path;
-    case Kind::tcp: break;
+    case Kind::memory:
+      return "memory://";
+    case Kind::unix_socket:
+      return "unix:" + path;
+    case Kind::tcp:
+      break;
   }
   if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
   return fmt::format("{}:{}", host, port);

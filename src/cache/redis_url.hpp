@@ -10,9 +10,9 @@ namespace agenthost::detail {
 struct RedisEndpoint {
   enum class Kind { tcp, unix_socket, memory };
   Kind kind = Kind::tcp;
-  std::string host;  // tcp: name or address (IPv6 without brackets)
-  int port = 6379;   // tcp
-  std::string path;  // unix_socket
+  std::string host;      // tcp: name or address (IPv6 without brackets)
+  int port = 6379;       // tcp
+  std::string path;      // unix_socket
   std::string user;      // empty = default user
   std::string password;  // empty = no AUTH
   std::uint32_t db = 0;

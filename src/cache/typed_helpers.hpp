@@ -2,8 +2,6 @@
 // replies into values (error replies and unexpected reply types become Error(protocol)).
 #pragma once
 
-#include "cache/backend.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -11,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "cache/backend.hpp"
 
 namespace agenthost::detail {
 

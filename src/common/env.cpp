@@ -1,9 +1,8 @@
 #include "common/env.hpp"
 
-#include <agenthost/error.hpp>
-
 #include <fmt/format.h>
 
+#include <agenthost/error.hpp>
 #include <charconv>
 #include <cstdlib>
 

@@ -1,7 +1,6 @@
 #include "common/json_string.hpp"
 
 #include <agenthost/error.hpp>
-
 #include <cstdint>
 
 namespace agenthost::detail {
@@ -80,22 +79,36 @@ void append_escaped(std::string &out, std::string_view text, std::string_view wh
         continue;
       }
       if (n == 0) {
-        throw Error(Errc::invalid_argument,
-                    std::string(what) + " is not valid UTF-8 (bad byte at offset " +
-                        std::to_string(i) + ")");
+        throw Error(Errc::invalid_argument, std::string(what) +
+                                                " is not valid UTF-8 (bad byte at offset " +
+                                                std::to_string(i) + ")");
       }
       out.append(text.substr(i, n));
       i += n;
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (u < 0x20 || u == 0x7F) {
           out += "\\u00";

@@ -4,9 +4,9 @@
 
 #include <agenthost/error.hpp>
 
+#include "common/json_string.hpp"
 #include "hooks/event_name.hpp"
 #include "hooks/json_dom.hpp"
-#include "common/json_string.hpp"
 
 namespace agenthost::hooks {
 

@@ -1,7 +1,6 @@
 #include "sessions/cursor.hpp"
 
 #include <agenthost/error.hpp>
-
 #include <charconv>
 
 namespace agenthost::detail {

@@ -1,14 +1,13 @@
 #include "sessions/owner_key.hpp"
 
-#include "common/hex.hpp"
-
-#include <agenthost/error.hpp>
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <agenthost/error.hpp>
 #include <cstdint>
 #include <cstring>
+
+#include "common/hex.hpp"
 
 namespace agenthost::detail {
 

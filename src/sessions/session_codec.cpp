@@ -1,10 +1,6 @@
 // The only translation unit besides session_requests.cpp that includes simdjson.h.
 #include "sessions/session_codec.hpp"
 
-#include "common/time.hpp"
-#include "common/json_string.hpp"
-#include "sessions/owner_key.hpp"
-
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -13,6 +9,10 @@
 #include <cmath>
 #include <cstring>
 #include <vector>
+
+#include "common/json_string.hpp"
+#include "common/time.hpp"
+#include "sessions/owner_key.hpp"
 
 namespace agenthost::detail {
 
@@ -84,12 +84,22 @@ std::optional<std::int64_t> parse_turns_text(std::string_view text) {
 std::int64_t read_turns(std::string_view id, dom::element v) {
   std::optional<std::int64_t> turns;
   switch (v.type()) {
-    case dom::element_type::INT64: turns = v.get_int64().value_unsafe(); break;
-    case dom::element_type::UINT64: break;  // beyond int64: no session has that many turns
-    case dom::element_type::DOUBLE: turns = whole_number(v.get_double().value_unsafe()); break;
-    case dom::element_type::STRING: turns = parse_turns_text(v.get_string().value_unsafe()); break;
-    case dom::element_type::NULL_VALUE: turns = 0; break;
-    default: break;
+    case dom::element_type::INT64:
+      turns = v.get_int64().value_unsafe();
+      break;
+    case dom::element_type::UINT64:
+      break;  // beyond int64: no session has that many turns
+    case dom::element_type::DOUBLE:
+      turns = whole_number(v.get_double().value_unsafe());
+      break;
+    case dom::element_type::STRING:
+      turns = parse_turns_text(v.get_string().value_unsafe());
+      break;
+    case dom::element_type::NULL_VALUE:
+      turns = 0;
+      break;
+    default:
+      break;
   }
   if (!turns || *turns < 0) corrupt(id, "total_turns is not a whole number >= 0");
   return *turns;
@@ -97,17 +107,20 @@ std::int64_t read_turns(std::string_view id, dom::element v) {
 
 std::optional<double> read_cost(std::string_view id, dom::element v) {
   switch (v.type()) {
-    case dom::element_type::NULL_VALUE: return std::nullopt;
+    case dom::element_type::NULL_VALUE:
+      return std::nullopt;
     case dom::element_type::INT64:
     case dom::element_type::UINT64:
-    case dom::element_type::DOUBLE: return v.get_double().value_unsafe();
+    case dom::element_type::DOUBLE:
+      return v.get_double().value_unsafe();
     case dom::element_type::STRING: {
       const std::string_view s = v.get_string().value_unsafe();
       if (trim(s).empty()) return std::nullopt;
       if (auto d = parse_double_text(s)) return d;
       break;
     }
-    default: break;
+    default:
+      break;
   }
   corrupt(id, "total_cost_usd is not a number");
 }
@@ -235,11 +248,21 @@ void append_minified(std::string &out, dom::element v) {
     case dom::element_type::STRING:
       append_json_string(out, v.get_string().value_unsafe(), "metadata string");
       return;
-    case dom::element_type::INT64: out += std::to_string(v.get_int64().value_unsafe()); return;
-    case dom::element_type::UINT64: out += std::to_string(v.get_uint64().value_unsafe()); return;
-    case dom::element_type::DOUBLE: out += format_json_double(v.get_double().value_unsafe()); return;
-    case dom::element_type::BOOL: out += v.get_bool().value_unsafe() ? "true" : "false"; return;
-    case dom::element_type::NULL_VALUE: out += "null"; return;
+    case dom::element_type::INT64:
+      out += std::to_string(v.get_int64().value_unsafe());
+      return;
+    case dom::element_type::UINT64:
+      out += std::to_string(v.get_uint64().value_unsafe());
+      return;
+    case dom::element_type::DOUBLE:
+      out += format_json_double(v.get_double().value_unsafe());
+      return;
+    case dom::element_type::BOOL:
+      out += v.get_bool().value_unsafe() ? "true" : "false";
+      return;
+    case dom::element_type::NULL_VALUE:
+      out += "null";
+      return;
   }
 }
 
@@ -265,20 +288,41 @@ struct RecordFields {
 // Dispatches on the key's length first: most keys then need one comparison, not up to eleven.
 void assign_field(RecordFields &f, std::string_view k, dom::element v) {
   switch (k.size()) {
-    case 5: if (k == "model") f.model = v; break;
-    case 6: if (k == "status") f.status = v; break;
-    case 8: if (k == "metadata") f.legacy_metadata = v; break;
-    case 10:
-      if (k == "created_at") f.created_at = v;
-      else if (k == "updated_at") f.updated_at = v;
+    case 5:
+      if (k == "model") f.model = v;
       break;
-    case 11: if (k == "total_turns") f.turns = v; break;
-    case 13: if (k == "owner_api_key") f.owner_key = v; break;
-    case 14: if (k == "total_cost_usd") f.cost = v; break;
-    case 16: if (k == "session_metadata") f.metadata = v; break;
-    case 17: if (k == "parent_session_id") f.parent = v; break;
-    case 18: if (k == "owner_api_key_hash") f.owner_hash = v; break;
-    default: break;
+    case 6:
+      if (k == "status") f.status = v;
+      break;
+    case 8:
+      if (k == "metadata") f.legacy_metadata = v;
+      break;
+    case 10:
+      if (k == "created_at")
+        f.created_at = v;
+      else if (k == "updated_at")
+        f.updated_at = v;
+      break;
+    case 11:
+      if (k == "total_turns") f.turns = v;
+      break;
+    case 13:
+      if (k == "owner_api_key") f.owner_key = v;
+      break;
+    case 14:
+      if (k == "total_cost_usd") f.cost = v;
+      break;
+    case 16:
+      if (k == "session_metadata") f.metadata = v;
+      break;
+    case 17:
+      if (k == "parent_session_id") f.parent = v;
+      break;
+    case 18:
+      if (k == "owner_api_key_hash") f.owner_hash = v;
+      break;
+    default:
+      break;
   }
 }
 
@@ -294,15 +338,15 @@ Session session_from_fields(std::string_view id, const RecordFields &f) {
   if (!f.model || f.model->type() != dom::element_type::STRING) corrupt(id, "model is missing");
   s.model = std::string(f.model->get_string().value_unsafe());
   if (f.status && f.status->type() == dom::element_type::STRING) {
-    s.status = parse_session_status(f.status->get_string().value_unsafe())
-                   .value_or(SessionStatus::active);
+    s.status =
+        parse_session_status(f.status->get_string().value_unsafe()).value_or(SessionStatus::active);
   }
   if (!f.created_at) corrupt(id, "created_at is missing");
   s.created_at = read_time(id, "created_at", *f.created_at);
-  s.updated_at = f.updated_at && !f.updated_at->is_null() &&
-                         !same_string(*f.updated_at, *f.created_at)
-                     ? read_time(id, "updated_at", *f.updated_at)
-                     : s.created_at;
+  s.updated_at =
+      f.updated_at && !f.updated_at->is_null() && !same_string(*f.updated_at, *f.created_at)
+          ? read_time(id, "updated_at", *f.updated_at)
+          : s.created_at;
   if (f.turns) s.total_turns = read_turns(id, *f.turns);
   if (f.cost) s.total_cost_usd = read_cost(id, *f.cost);
   if (f.parent) s.parent_session_id = read_optional_string(id, "parent_session_id", *f.parent);
@@ -312,15 +356,19 @@ Session session_from_fields(std::string_view id, const RecordFields &f) {
       s.owner = owner_key_hash(*key);
     }
   }
-  if (f.metadata) s.metadata_json = read_metadata(id, *f.metadata);
-  else if (f.legacy_metadata) s.metadata_json = read_metadata(id, *f.legacy_metadata);
+  if (f.metadata)
+    s.metadata_json = read_metadata(id, *f.metadata);
+  else if (f.legacy_metadata)
+    s.metadata_json = read_metadata(id, *f.legacy_metadata);
   return s;
 }
 
 void append_optional_string(std::string &out, const std::optional<std::string> &v,
                             std::string_view what) {
-  if (v) append_json_string(out, *v, what);
-  else out += "null";
+  if (v)
+    append_json_string(out, *v, what);
+  else
+    out += "null";
 }
 
 // The fields shared by the record and the API shape, in the record's order.
@@ -409,8 +457,8 @@ std::string normalize_metadata(std::string_view json) {
   std::string compact = minified(doc);
   if (compact.size() > kMaxMetadataBytes) {
     throw Error(Errc::invalid_argument,
-                fmt::format("metadata is too large ({} bytes minified; at most {})",
-                            compact.size(), kMaxMetadataBytes));
+                fmt::format("metadata is too large ({} bytes minified; at most {})", compact.size(),
+                            kMaxMetadataBytes));
   }
   return compact;
 }

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <agenthost/session_store.hpp>
-
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -1,11 +1,11 @@
 #include "sessions/session_id.hpp"
 
-#include "common/hex.hpp"
+#include <fmt/format.h>
+#include <openssl/rand.h>
 
 #include <agenthost/error.hpp>
 
-#include <fmt/format.h>
-#include <openssl/rand.h>
+#include "common/hex.hpp"
 
 namespace agenthost::detail {
 

@@ -10,8 +10,8 @@ std::vector<Command> index_write_commands(const KeySchema &keys, const Session &
   for (const auto &index : keys.indexes_of(session.owner, session.status)) {
     commands.push_back({"ZADD", index, score, session.id});
   }
-  for (SessionStatus other : {SessionStatus::active, SessionStatus::completed,
-                              SessionStatus::error}) {
+  for (SessionStatus other :
+       {SessionStatus::active, SessionStatus::completed, SessionStatus::error}) {
     if (other == session.status) continue;
     commands.push_back({"ZREM", keys.index(std::nullopt, other), session.id});
     if (session.owner) commands.push_back({"ZREM", keys.index(session.owner, other), session.id});

@@ -1,11 +1,10 @@
 // The index writes that go into the same MULTI/EXEC as a record write.
 #pragma once
 
-#include "sessions/key_schema.hpp"
-
 #include <agenthost/cache_client.hpp>
-
 #include <vector>
+
+#include "sessions/key_schema.hpp"
 
 namespace agenthost::detail {
 

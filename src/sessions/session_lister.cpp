@@ -1,17 +1,16 @@
 #include "sessions/session_lister.hpp"
 
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+
+#include "cache/typed_helpers.hpp"
+#include "common/json_string.hpp"
 #include "sessions/cursor.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_index.hpp"
-
-#include <fmt/format.h>
-
-#include "cache/typed_helpers.hpp"
-#include "common/json_string.hpp"
-
-#include <cmath>
-#include <cstdint>
 
 namespace agenthost::detail {
 
@@ -20,8 +19,8 @@ std::function<void()> before_index_repair_hook;
 namespace {
 
 constexpr std::uint32_t kMaxPageSize = 100;
-constexpr int kMaxPasses = 8;             // reads of one page while stale entries are dropped
-constexpr std::int64_t kTieBatch = 256;   // members sharing the cursor's score, read per step
+constexpr int kMaxPasses = 8;              // reads of one page while stale entries are dropped
+constexpr std::int64_t kTieBatch = 256;    // members sharing the cursor's score, read per step
 constexpr std::size_t kMaxIdBytes = 1024;  // longer index members are no session's id
 constexpr double kMaxScore = 9007199254740992.0;  // 2^53: every whole number up to it is exact
 constexpr unsigned kRepairAttempts = 4;
@@ -126,8 +125,16 @@ Command range_by_rank(const std::string &index, std::int64_t start, std::int64_t
 // is "at most s - 1" and needs no exclusive bound.
 Command range_by_score(const std::string &index, std::int64_t max, std::int64_t min,
                        std::int64_t offset, std::int64_t count) {
-  return {"ZRANGE", index, std::to_string(max), min == INT64_MIN ? "-inf" : std::to_string(min),
-          "BYSCORE", "REV", "LIMIT", std::to_string(offset), std::to_string(count), "WITHSCORES"};
+  return {"ZRANGE",
+          index,
+          std::to_string(max),
+          min == INT64_MIN ? "-inf" : std::to_string(min),
+          "BYSCORE",
+          "REV",
+          "LIMIT",
+          std::to_string(offset),
+          std::to_string(count),
+          "WITHSCORES"};
 }
 
 // Members sharing the cursor's score come in descending id order; those below the cursor's id
@@ -225,7 +232,7 @@ Verdict judge(const Plan &p, const std::optional<std::string> &value, const std:
 // An index entry the listing found stale, to fix under a WATCH of its record.
 struct Repair {
   std::string id;
-  bool listable = true;   // false: the member can be no session's id; it only leaves the index
+  bool listable = true;  // false: the member can be no session's id; it only leaves the index
   bool bad_score = false;
 };
 
@@ -243,7 +250,8 @@ void plan_repair(const KeySchema &keys, const Plan &p, const Repair &r,
   Session s;
   switch (judge(p, value, r.id, s)) {
     case Verdict::ghost:
-      for (auto &cmd : index_remove_commands(keys, r.id, p.owner_hash)) out.push_back(std::move(cmd));
+      for (auto &cmd : index_remove_commands(keys, r.id, p.owner_hash))
+        out.push_back(std::move(cmd));
       return;
     case Verdict::corrupt:
       if (r.bad_score) out.push_back({"ZREM", p.index, r.id});
@@ -257,7 +265,8 @@ void plan_repair(const KeySchema &keys, const Plan &p, const Repair &r,
         for (auto &cmd : index_write_commands(keys, s)) out.push_back(std::move(cmd));
       }
       return;
-    case Verdict::bad_entry: return;
+    case Verdict::bad_entry:
+      return;
   }
 }
 
@@ -309,8 +318,8 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
     for (const auto &c : window) {
       if (is_listable_id(c.id)) record_keys.push_back(keys.record(c.id));
     }
-    const auto values = record_keys.empty() ? std::vector<std::optional<std::string>>{}
-                                            : cache.mget(record_keys);
+    const auto values =
+        record_keys.empty() ? std::vector<std::optional<std::string>>{} : cache.mget(record_keys);
     page.sessions.clear();
     page.corrupt_ids.clear();
     page.skipped_corrupt = 0;
@@ -330,11 +339,13 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
       }
       Session s;
       const Verdict v = judge(p, value, c.id, s);
-      if (v == Verdict::show) page.sessions.push_back(std::move(s));
+      if (v == Verdict::show)
+        page.sessions.push_back(std::move(s));
       else if (v == Verdict::corrupt) {
         ++page.skipped_corrupt;
         page.corrupt_ids.push_back(c.id);
-      } else repairs.push_back({c.id, true, false});
+      } else
+        repairs.push_back({c.id, true, false});
     }
     page.next_cursor.reset();
     if (has_more && !window.back().bad_score) {

@@ -1,12 +1,11 @@
 // SessionStore::list: one index range read (+ ZCARD, same pipeline) and one MGET of the page.
 #pragma once
 
-#include "sessions/key_schema.hpp"
-
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
-
 #include <functional>
+
+#include "sessions/key_schema.hpp"
 
 namespace agenthost::detail {
 

@@ -1,12 +1,12 @@
 // SessionStore::reindex: rebuilds the indexes from the records already in Redis (written by the
 // Python service, which keeps no indexes, or left behind by a crash).
+#include <fmt/format.h>
+
 #include <agenthost/session_store.hpp>
 
 #include "sessions/key_schema.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_index.hpp"
-
-#include <fmt/format.h>
 
 namespace agenthost {
 

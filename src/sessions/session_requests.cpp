@@ -1,13 +1,13 @@
 // The only translation unit besides session_codec.cpp that includes simdjson.h.
 #include "sessions/session_requests.hpp"
 
-#include "sessions/session_codec.hpp"
-
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include <cmath>
 #include <limits>
+
+#include "sessions/session_codec.hpp"
 
 namespace agenthost::detail {
 

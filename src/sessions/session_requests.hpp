@@ -3,7 +3,6 @@
 #pragma once
 
 #include <agenthost/session_store.hpp>
-
 #include <string_view>
 
 namespace agenthost::detail {

@@ -1,20 +1,19 @@
+#include <fmt/format.h>
+
 #include <agenthost/session_store.hpp>
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "common/env.hpp"
-#include "common/time.hpp"
 #include "common/json_string.hpp"
+#include "common/time.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_id.hpp"
 #include "sessions/session_index.hpp"
 #include "sessions/session_lister.hpp"
-
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <cmath>
-#include <limits>
 
 namespace agenthost {
 
@@ -61,14 +60,16 @@ void validate_patch(const SessionPatch &patch) {
     throw Error(Errc::invalid_argument,
                 fmt::format("total_turns={} is out of range (must be >= 0)", *patch.total_turns));
   }
-  if (patch.total_cost_usd && (!std::isfinite(*patch.total_cost_usd) || *patch.total_cost_usd < 0)) {
+  if (patch.total_cost_usd &&
+      (!std::isfinite(*patch.total_cost_usd) || *patch.total_cost_usd < 0)) {
     throw Error(Errc::invalid_argument, "total_cost_usd must be a finite number >= 0");
   }
 }
 
 SessionTime now() { return SessionTime(std::chrono::microseconds(detail::now_micros())); }
 
-void apply_patch(Session &s, const SessionPatch &patch, const std::optional<std::string> &metadata) {
+void apply_patch(Session &s, const SessionPatch &patch,
+                 const std::optional<std::string> &metadata) {
   if (patch.status) s.status = *patch.status;
   if (patch.total_turns) s.total_turns = *patch.total_turns;
   if (patch.increment_turns) {
@@ -86,9 +87,12 @@ void apply_patch(Session &s, const SessionPatch &patch, const std::optional<std:
 
 const char *session_status_name(SessionStatus status) noexcept {
   switch (status) {
-    case SessionStatus::active: return "active";
-    case SessionStatus::completed: return "completed";
-    case SessionStatus::error: return "error";
+    case SessionStatus::active:
+      return "active";
+    case SessionStatus::completed:
+      return "completed";
+    case SessionStatus::error:
+      return "error";
   }
   return "active";
 }
@@ -117,8 +121,8 @@ void SessionStoreOptions::validate() const {
                             key_prefix));
   }
   if (ttl.count() < kMinTtl || ttl.count() > kMaxTtl) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("session ttl={} s is out of range {}..{}", ttl.count(), kMinTtl, kMaxTtl));
+    throw Error(Errc::invalid_argument, fmt::format("session ttl={} s is out of range {}..{}",
+                                                    ttl.count(), kMinTtl, kMaxTtl));
   }
 }
 
@@ -150,12 +154,12 @@ Session SessionStore::create(const CreateRequest &request) {
   const std::string key = keys.record(s.id);
   std::vector<Command> commands{set_record(key, s, options_.ttl)};
   for (auto &c : detail::index_write_commands(keys, s)) commands.push_back(std::move(c));
-  const auto replies = cache_.transact(
-      {key}, [&](const std::vector<std::optional<std::string>> &current)
-                 -> std::optional<std::vector<Command>> {
-        if (current.at(0)) return std::nullopt;  // id in use
-        return commands;
-      });
+  const auto replies = cache_.transact({key},
+                                       [&](const std::vector<std::optional<std::string>> &current)
+                                           -> std::optional<std::vector<Command>> {
+                                         if (current.at(0)) return std::nullopt;  // id in use
+                                         return commands;
+                                       });
   if (!replies) throw Error(Errc::conflict, fmt::format("session '{}' already exists", s.id));
   detail::check_replies(*replies, "session create");
   return s;
@@ -191,8 +195,9 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
   Session updated;
   std::optional<Error> failure;
   const auto replies = cache_.transact(
-      {key}, [&](const std::vector<std::optional<std::string>> &current)
-                 -> std::optional<std::vector<Command>> {
+      {key},
+      [&](const std::vector<std::optional<std::string>> &current)
+          -> std::optional<std::vector<Command>> {
         failure.reset();
         try {
           if (!current.at(0)) throw Error(Errc::not_found, not_found_message(id));
@@ -205,7 +210,8 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
           return std::nullopt;
         }
         std::vector<Command> commands{set_record(key, updated, options_.ttl)};
-        for (auto &c : detail::index_write_commands(keys, updated)) commands.push_back(std::move(c));
+        for (auto &c : detail::index_write_commands(keys, updated))
+          commands.push_back(std::move(c));
         return commands;
       },
       kUpdateAttempts);
@@ -221,25 +227,26 @@ bool SessionStore::remove(std::string_view id, const std::optional<std::string> 
   const KeySchema keys = schema(options_);
   const std::string key = keys.record(id);
   const std::string id_text(id);
-  const auto replies = cache_.transact(
-      {key}, [&](const std::vector<std::optional<std::string>> &current)
-                 -> std::optional<std::vector<Command>> {
-        if (!current.at(0)) return std::nullopt;
-        std::optional<std::string> record_owner;
-        try {
-          const Session s = detail::decode_record(id, *current.at(0));
-          if (!visible_to(s, owner_hash)) return std::nullopt;
-          record_owner = s.owner;
-        } catch (const Error &e) {
-          // Only the admin view may delete a record whose owner cannot be read.
-          if (e.code() != Errc::corrupt || owner_hash) return std::nullopt;
-        }
-        std::vector<Command> commands{{"DEL", key}};
-        for (auto &c : detail::index_remove_commands(keys, id_text, record_owner)) {
-          commands.push_back(std::move(c));
-        }
-        return commands;
-      });
+  const auto replies =
+      cache_.transact({key},
+                      [&](const std::vector<std::optional<std::string>> &current)
+                          -> std::optional<std::vector<Command>> {
+                        if (!current.at(0)) return std::nullopt;
+                        std::optional<std::string> record_owner;
+                        try {
+                          const Session s = detail::decode_record(id, *current.at(0));
+                          if (!visible_to(s, owner_hash)) return std::nullopt;
+                          record_owner = s.owner;
+                        } catch (const Error &e) {
+                          // Only the admin view may delete a record whose owner cannot be read.
+                          if (e.code() != Errc::corrupt || owner_hash) return std::nullopt;
+                        }
+                        std::vector<Command> commands{{"DEL", key}};
+                        for (auto &c : detail::index_remove_commands(keys, id_text, record_owner)) {
+                          commands.push_back(std::move(c));
+                        }
+                        return commands;
+                      });
   if (!replies) return false;
   detail::check_replies(*replies, "session delete");
   return true;

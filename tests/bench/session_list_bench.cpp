@@ -5,16 +5,12 @@
 //               of every match + filter by owner + sort by created_at + slice
 // Then pages through 1,000 and 10,000 sessions by cursor: time per session and peak RSS.
 // Starts its own redis-server on a free loopback port; never touches another server.
-#include "support/redis_server.hpp"
+#include <fmt/format.h>
+#include <hiredis/hiredis.h>
+#include <sys/resource.h>
 
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
-
-#include <fmt/format.h>
-#include <hiredis/hiredis.h>
-
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -23,6 +19,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "support/redis_server.hpp"
 
 using namespace agenthost;
 using Clock = std::chrono::steady_clock;
@@ -108,8 +106,8 @@ void create_sessions(SessionStore &store, const char *owner, int count) {
 
 // The floor: two raw round trips and no decoding.
 std::size_t raw_floor(redisContext *c, const std::string &index) {
-  auto ids = command(c, {"ZRANGE", index, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0",
-                         std::to_string(kPage)});
+  auto ids = command(
+      c, {"ZRANGE", index, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0", std::to_string(kPage)});
   std::vector<std::string> mget{"MGET"};
   for (size_t i = 0; i < ids->elements; ++i) {
     mget.push_back("session:" + std::string(ids->element[i]->str, ids->element[i]->len));
@@ -147,7 +145,8 @@ std::size_t python_scan(redisContext *c, const std::string &owner_hash) {
     std::string created = field_after(json, "\"created_at\":\"");
     mine.emplace_back(std::move(created), std::move(json));
   }
-  std::sort(mine.begin(), mine.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+  std::sort(mine.begin(), mine.end(),
+            [](const auto &a, const auto &b) { return a.first > b.first; });
   if (mine.size() > static_cast<std::size_t>(kPage)) mine.resize(kPage);
   return mine.size();
 }
@@ -158,8 +157,8 @@ std::size_t python_scan(redisContext *c, const std::string &owner_hash) {
 std::size_t cache_only(CacheClient &cache, const std::string &index) {
   Batch b;
   b.add({"ZRANGE", index, "0", std::to_string(kPage), "REV"});
-  b.add({"ZRANGE", index, std::to_string(kPage - 1), std::to_string(kPage - 1), "REV",
-         "WITHSCORES"});
+  b.add(
+      {"ZRANGE", index, std::to_string(kPage - 1), std::to_string(kPage - 1), "REV", "WITHSCORES"});
   b.add({"ZCARD", index});
   const auto replies = cache.execute(b);
   std::vector<std::string> keys;
@@ -203,16 +202,16 @@ int main(int argc, char **argv) {
   CacheClient cache(co);
   SessionStore store(cache);
   create_sessions(store, kOwner, kOwnerSessions);
-  const std::string owner_hash = store.list({kOwner, std::nullopt, 1, 1, std::nullopt})
-                                     .sessions.at(0)
-                                     .owner.value();
+  const std::string owner_hash =
+      store.list({kOwner, std::nullopt, 1, 1, std::nullopt}).sessions.at(0).owner.value();
   const std::string index = "sessions:by_owner:" + owner_hash;
   const auto sample = command(raw.get(), {"ZRANGE", index, "0", "0"});
   const auto record =
       command(raw.get(), {"GET", "session:" + std::string(sample->element[0]->str)});
-  fmt::print("dataset: {} other keys (400-byte values) + {} sessions of one owner; "
-             "record size {} bytes; DBSIZE {}\n\n",
-             kOtherKeys, kOwnerSessions, record->len, command(raw.get(), {"DBSIZE"})->integer);
+  fmt::print(
+      "dataset: {} other keys (400-byte values) + {} sessions of one owner; "
+      "record size {} bytes; DBSIZE {}\n\n",
+      kOtherKeys, kOwnerSessions, record->len, command(raw.get(), {"DBSIZE"})->integer);
 
   ListQuery first_page{kOwner, std::nullopt, 1, kPage, std::nullopt};
   std::size_t n_agent = 0, n_floor = 0, n_scan = 0;
@@ -221,8 +220,7 @@ int main(int argc, char **argv) {
   std::size_t n_cache = 0;
   std::vector<std::function<void()>> contenders{
       [&] { n_agent = store.list(first_page).sessions.size(); },
-      [&] { n_cache = cache_only(cache, index); },
-      [&] { n_floor = raw_floor(raw.get(), index); }};
+      [&] { n_cache = cache_only(cache, index); }, [&] { n_floor = raw_floor(raw.get(), index); }};
   const std::vector<double> medians = interleaved_medians_us(runs, contenders);
   const double agent = medians[0], io = medians[1], floor = medians[2];
   const double scan = median_us(scan_runs, [&] { n_scan = python_scan(raw.get(), owner_hash); });
@@ -250,11 +248,13 @@ int main(int argc, char **argv) {
   const double per_10k = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
   const long rss_10k = peak_rss_kib();
   fmt::print("page through one owner by cursor (page_size {}):\n", kPage);
-  fmt::print("  {:>6} sessions: {:>9.0f} us total, {:.2f} us/session, peak RSS {} KiB "
-             "(before {} KiB)\n",
-             walked, per_1k, per_1k / static_cast<double>(walked), rss_1k, rss_before);
-  fmt::print("  {:>6} sessions: {:>9.0f} us total, {:.2f} us/session, peak RSS {} KiB "
-             "(before {} KiB)\n",
-             walked_big, per_10k, per_10k / static_cast<double>(walked_big), rss_10k, rss_created);
+  fmt::print(
+      "  {:>6} sessions: {:>9.0f} us total, {:.2f} us/session, peak RSS {} KiB "
+      "(before {} KiB)\n",
+      walked, per_1k, per_1k / static_cast<double>(walked), rss_1k, rss_before);
+  fmt::print(
+      "  {:>6} sessions: {:>9.0f} us total, {:.2f} us/session, peak RSS {} KiB "
+      "(before {} KiB)\n",
+      walked_big, per_10k, per_10k / static_cast<double>(walked_big), rss_10k, rss_created);
   return 0;
 }

@@ -8,9 +8,9 @@ inline char why[512];
 }  // namespace agenthost::test
 
 // Runs one C check; on failure its description is the message.
-#define C_CHECK(call)                    \
-  do {                                   \
-    bool passed = (call);                \
-    INFO(::agenthost::test::why);        \
-    CHECK(passed);                       \
+#define C_CHECK(call)             \
+  do {                            \
+    bool passed = (call);         \
+    INFO(::agenthost::test::why); \
+    CHECK(passed);                \
   } while (false)

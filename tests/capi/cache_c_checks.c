@@ -4,7 +4,6 @@
 #include "cache_c_checks.h"
 
 #include <agenthost.h>
-
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

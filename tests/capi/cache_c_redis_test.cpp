@@ -1,11 +1,10 @@
 // Runs the C99 checks of the cache C ABI (cache_c_checks.c) against the shared redis-server.
+#include <catch2/catch.hpp>
+#include <string>
+
 #include "capi/c_check.hpp"
 #include "capi/cache_c_checks.h"
 #include "support/test_env.hpp"
-
-#include <catch2/catch.hpp>
-
-#include <string>
 
 namespace {
 using agenthost::test::why;
@@ -16,7 +15,6 @@ std::string url() {
   return u;
 }
 }  // namespace
-
 
 TEST_CASE("capi cache: open_env reads REDIS_URL (Redis)") {
   C_CHECK(capi_check_open_env(url().c_str(), why, sizeof why));

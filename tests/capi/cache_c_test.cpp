@@ -1,19 +1,16 @@
 // Runs the C99 checks of the cache C ABI (cache_c_checks.c) against memory://.
+#include <agenthost/version.hpp>
+#include <catch2/catch.hpp>
+#include <string>
+
 #include "capi/c_check.hpp"
 #include "capi/cache_c_checks.h"
 #include "support/test_env.hpp"
-
-#include <agenthost/version.hpp>
-
-#include <catch2/catch.hpp>
-
-#include <string>
 
 namespace {
 using agenthost::test::why;
 std::string prefix() { return agenthost::test::unique_prefix("capi"); }
 }  // namespace
-
 
 TEST_CASE("capi cache: NULL pointer arguments are invalid_argument naming the argument") {
   C_CHECK(capi_check_null_arguments(why, sizeof why));

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <agenthost/error.hpp>
-
 #include <functional>
 #include <string>
 

@@ -1,9 +1,6 @@
 #include "support/redis_server.hpp"
 
-#include "support/test_env.hpp"
-
 #include <fmt/format.h>
-
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,6 +11,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/test_env.hpp"
+
 namespace agenthost::test {
 
 namespace {
@@ -21,8 +20,10 @@ namespace {
 std::string shell_quote(const std::string &s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <agenthost/cache_client.hpp>
-
 #include <chrono>
 #include <string>
 #include <thread>

@@ -1,5 +1,4 @@
 #include "contract.hpp"
-
 #include "support/test_env.hpp"
 
 namespace agenthost::test {

@@ -1,11 +1,10 @@
 // Contract: scan, sets, sorted sets and WRONGTYPE, on every backend.
-#include "contract.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
+
+#include "contract.hpp"
 
 using namespace agenthost;
 using namespace std::chrono_literals;

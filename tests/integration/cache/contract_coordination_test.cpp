@@ -1,10 +1,9 @@
 // Contract: locks, batches, optimistic transactions, close and move, on every backend.
-#include "contract.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
+
+#include "contract.hpp"
 
 using namespace agenthost;
 using namespace std::chrono_literals;

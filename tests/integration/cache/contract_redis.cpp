@@ -1,8 +1,7 @@
-#include "contract.hpp"
-
-#include "support/test_env.hpp"
-
 #include <stdexcept>
+
+#include "contract.hpp"
+#include "support/test_env.hpp"
 
 namespace agenthost::test {
 std::string contract_url() {

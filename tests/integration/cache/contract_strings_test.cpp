@@ -1,9 +1,9 @@
 // Contract: strings and keys (get/set/TTL/exists/incr/del), on every backend.
-#include "contract.hpp"
+#include <sys/mman.h>
 
 #include <catch2/catch.hpp>
 
-#include <sys/mman.h>
+#include "contract.hpp"
 
 using namespace agenthost;
 using namespace std::chrono_literals;

@@ -3,9 +3,7 @@
 #pragma once
 
 #include <agenthost/cache_client.hpp>
-
 #include <agenthost/error.hpp>
-
 #include <chrono>
 #include <functional>
 #include <string>
@@ -37,8 +35,8 @@ inline Outcome outcome_of(const std::function<void()> &f) {
     out.code = e.code();
     out.message = e.what();
   }
-  out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - t0);
+  out.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   return out;
 }
 

@@ -4,7 +4,6 @@
 
 #include <agenthost/cache_client.hpp>
 #include <agenthost/error.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <future>

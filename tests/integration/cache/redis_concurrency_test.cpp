@@ -1,22 +1,21 @@
 // Many threads on one client against the shared redis-server: every result correct and never
 // more than max_connections connections open.
-#include "integration/cache/redis_backend_helpers.hpp"
-#include "integration/cache/redis_busy_borrowers.hpp"
-#include "support/test_env.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "integration/cache/redis_backend_helpers.hpp"
+#include "integration/cache/redis_busy_borrowers.hpp"
+#include "support/test_env.hpp"
 
 using namespace agenthost;
 using namespace agenthost::test;
@@ -87,11 +86,17 @@ int mixed_operations(CacheClient &c, const std::string &prefix, int ops) {
         c.set(key, value);
         last[slot] = value;
         break;
-      case 1: wrong += c.get(key) != stored(last[slot]); break;
-      case 2: wrong += c.incr(prefix + "n") != ++counter; break;
+      case 1:
+        wrong += c.get(key) != stored(last[slot]);
+        break;
+      case 2:
+        wrong += c.incr(prefix + "n") != ++counter;
+        break;
       case 3: {
-        auto r = c.execute(Batch{}.add({"SET", key + ":p", value}).add({"GET", key + ":p"}).add(
-            {"DEL", key + ":p"}));
+        auto r = c.execute(Batch{}
+                               .add({"SET", key + ":p", value})
+                               .add({"GET", key + ":p"})
+                               .add({"DEL", key + ":p"}));
         wrong += r.size() != 3 || r[0].str != "OK" || r[1].str != value || r[2].integer != 1;
         break;
       }
@@ -153,7 +158,8 @@ TEST_CASE("8 threads x 2000 mixed operations on one client with max_connections 
       }
     });
   }
-  for (int i = 0; i < 1000 && c.stats().waits == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+  for (int i = 0; i < 1000 && c.stats().waits == 0; ++i)
+    std::this_thread::sleep_for(milliseconds(5));
   CHECK(c.stats().waits >= 1);
   busy->finish();
   CHECK(busy->failed() == 0);
@@ -176,7 +182,8 @@ TEST_CASE("8 threads x 2000 mixed operations on one client with max_connections 
   for (int i = 0; i < 5; ++i) cleanup.push_back(prefix + "busy:" + std::to_string(i));
   for (int t = 0; t < 8; ++t) {
     cleanup.push_back(prefix + std::to_string(t) + ":n");
-    for (int k = 0; k < 16; ++k) cleanup.push_back(prefix + std::to_string(t) + ":k" + std::to_string(k));
+    for (int k = 0; k < 16; ++k)
+      cleanup.push_back(prefix + std::to_string(t) + ":k" + std::to_string(k));
   }
   c.del(cleanup);
 }

@@ -1,14 +1,13 @@
 // What the URL says is what the connection does: AUTH (password, ACL user), SELECT, unix sockets
 // and IPv6, against private redis-servers.
-#include "integration/cache/redis_backend_helpers.hpp"
-#include "support/redis_server.hpp"
-#include "support/test_env.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
+
+#include "integration/cache/redis_backend_helpers.hpp"
+#include "support/redis_server.hpp"
+#include "support/test_env.hpp"
 
 using namespace agenthost;
 using namespace agenthost::test;

@@ -1,19 +1,18 @@
 // Timeouts, lost connections and server restarts against private redis-servers.
-#include "integration/cache/redis_backend_helpers.hpp"
-#include "integration/cache/redis_busy_borrowers.hpp"
-#include "support/redis_server.hpp"
-#include "support/test_env.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
+
+#include "integration/cache/redis_backend_helpers.hpp"
+#include "integration/cache/redis_busy_borrowers.hpp"
+#include "support/redis_server.hpp"
+#include "support/test_env.hpp"
 
 using namespace agenthost;
 using namespace agenthost::test;

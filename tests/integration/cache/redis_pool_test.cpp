@@ -1,14 +1,14 @@
 // The bounded pool: borrowers beyond max_connections wait at most pool_wait_timeout.
 #include "cache/redis_pool.hpp"
-#include "integration/cache/redis_backend_helpers.hpp"
-#include "integration/cache/redis_busy_borrowers.hpp"
-#include "support/redis_server.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <future>
 #include <thread>
 #include <vector>
+
+#include "integration/cache/redis_backend_helpers.hpp"
+#include "integration/cache/redis_busy_borrowers.hpp"
+#include "support/redis_server.hpp"
 
 using namespace agenthost;
 using namespace agenthost::test;
@@ -64,7 +64,8 @@ TEST_CASE("a waiting borrower gets the connection another one returns", "[redis]
   auto busy = std::make_unique<BusyBorrowers>(c, 1);
   REQUIRE(busy->holding() == 1);
   auto waiter = std::async(std::launch::async, [&] { return c.get("busy:0"); });
-  for (int i = 0; i < 500 && c.stats().waits == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
+  for (int i = 0; i < 500 && c.stats().waits == 0; ++i)
+    std::this_thread::sleep_for(milliseconds(5));
   REQUIRE(c.stats().waits == 1);
   busy.reset();  // the transaction commits and returns its connection
   CHECK(waiter.get() == std::optional<std::string>("done"));

@@ -1,14 +1,13 @@
 // The SessionStore C ABI. Compiled twice from this one source: against memory:// and (with
 // AGENTHOST_SESSIONS_ON_REDIS) against the shared redis-server fixture.
-#include "support/test_env.hpp"
-
 #include <agenthost.h>
+
+#include "support/test_env.hpp"
 #ifdef AGENTHOST_SESSIONS_ON_REDIS
 #include <agenthost/cache_client.hpp>
 #endif
 
 #include <catch2/catch.hpp>
-
 #include <cstring>
 #include <set>
 #include <string>
@@ -94,7 +93,8 @@ TEST_CASE("capi sessions: NULL arguments are invalid_argument naming the argumen
   CHECK(std::string(agenthost_last_error()).find("request_json is NULL") != std::string::npos);
   CHECK(agenthost_session_store_create(h.store, "{\"model\":\"m\"}", nullptr) ==
         AGENTHOST_INVALID_ARGUMENT);
-  CHECK(agenthost_session_store_get(h.store, nullptr, nullptr, &json) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_store_get(h.store, nullptr, nullptr, &json) ==
+        AGENTHOST_INVALID_ARGUMENT);
   CHECK(std::string(agenthost_last_error()).find("id is NULL") != std::string::npos);
   CHECK(agenthost_session_store_get(h.store, "x", nullptr, nullptr) == AGENTHOST_INVALID_ARGUMENT);
   CHECK(agenthost_session_store_update(h.store, nullptr, nullptr, "{}", &json) ==
@@ -174,7 +174,8 @@ TEST_CASE("capi sessions: create / get / update / delete round trip without the 
 TEST_CASE("capi sessions: a foreign session is NOT_FOUND with the message of an absent one") {
   Handles h;
   const std::string id = field(create(h, std::string("{\"model\":\"m\",\"id\":\"same-id\","
-                                                     "\"owner_api_key\":\"") + kOwner + "\"}"),
+                                                     "\"owner_api_key\":\"") +
+                                             kOwner + "\"}"),
                                "id");
   char *json = nullptr;
   CHECK(agenthost_session_store_get(h.store, id.c_str(), "sk-intruder", &json) ==
@@ -199,8 +200,8 @@ TEST_CASE("capi sessions: create with an id in use is CONFLICT") {
 TEST_CASE("capi sessions: bad requests are INVALID_ARGUMENT and write nothing") {
   Handles h;
   char *json = nullptr;
-  const std::string huge = "{\"model\":\"m\",\"metadata\":{\"blob\":\"" + std::string(1 << 20, 'x') +
-                           "\"}}";
+  const std::string huge =
+      "{\"model\":\"m\",\"metadata\":{\"blob\":\"" + std::string(1 << 20, 'x') + "\"}}";
   for (const std::string &bad :
        {std::string("not json"), std::string("{\"model\":\"m\""), std::string("{}"),
         std::string("{\"model\":5}"), std::string("{\"model\":\"m\",\"id\":\"\"}"),
@@ -237,12 +238,13 @@ TEST_CASE("capi sessions: list pages carry the documented JSON and cursors walk 
   Handles h;
   std::set<std::string> ids;
   for (int i = 0; i < 12; ++i) {
-    ids.insert(field(create(h, std::string("{\"model\":\"m\",\"owner_api_key\":\"") + kOwner + "\"}"),
-                     "id"));
+    ids.insert(field(
+        create(h, std::string("{\"model\":\"m\",\"owner_api_key\":\"") + kOwner + "\"}"), "id"));
   }
   create(h, "{\"model\":\"other\"}");
   agenthost_session_page *page = nullptr;
-  const std::string first_query = std::string("{\"owner_api_key\":\"") + kOwner + "\",\"page_size\":5}";
+  const std::string first_query =
+      std::string("{\"owner_api_key\":\"") + kOwner + "\",\"page_size\":5}";
   REQUIRE(agenthost_session_store_list(h.store, first_query.c_str(), &page) == AGENTHOST_OK);
   CHECK(agenthost_session_page_count(page) == 5);
   CHECK(agenthost_session_page_total(page) == 12);
@@ -255,7 +257,8 @@ TEST_CASE("capi sessions: list pages carry the documented JSON and cursors walk 
   CHECK(json.size() == len);
   CHECK(json.rfind("{\"sessions\":[{", 0) == 0);
   CHECK(json.find(std::string(item)) != std::string::npos);
-  CHECK(json.find("],\"total\":12,\"page\":1,\"page_size\":5,\"next_cursor\":\"") != std::string::npos);
+  CHECK(json.find("],\"total\":12,\"page\":1,\"page_size\":5,\"next_cursor\":\"") !=
+        std::string::npos);
   CHECK(json.find("\"skipped_corrupt\":0") != std::string::npos);
   CHECK(json.find("owner") == std::string::npos);
   std::string cursor = field(json, "next_cursor");

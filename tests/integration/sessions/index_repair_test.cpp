@@ -1,18 +1,15 @@
 // Listing repairs of stale index entries: never undo a concurrent writer, never UB on a foreign
 // score, never fail on a member that is no id. Compiled twice: memory:// and (with
 // AGENTHOST_SESSIONS_ON_REDIS) the shared redis-server fixture.
-#include "sessions/session_lister.hpp"
-#include "support/test_env.hpp"
-
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
-
-#include "integration/sessions/session_test_cache.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
+
+#include "integration/sessions/session_test_cache.hpp"
+#include "sessions/session_lister.hpp"
+#include "support/test_env.hpp"
 
 using namespace agenthost;
 using namespace std::chrono_literals;
@@ -123,8 +120,11 @@ TEST_CASE("index repair: non-finite and huge scores are skipped and counted, nev
   Env env;
   const Session live = env.create();
   const double inf = std::numeric_limits<double>::infinity();
-  env.cache.zadd(env.all_index(), {{"ghost-inf", inf}, {"ghost-ninf", -inf}, {"ghost-huge", 1e300},
-                                   {"ghost-big", 1e17}, {live.id, inf}});
+  env.cache.zadd(env.all_index(), {{"ghost-inf", inf},
+                                   {"ghost-ninf", -inf},
+                                   {"ghost-huge", 1e300},
+                                   {"ghost-big", 1e17},
+                                   {live.id, inf}});
   ListQuery all;
   all.page_size = 1;  // the last member's score is read for the cursor
   const SessionPage first = env.store.list(all);

@@ -3,12 +3,11 @@
 // options whose keys live under a test's unique prefix.
 #pragma once
 
-#include "support/test_env.hpp"
-
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
-
 #include <catch2/catch.hpp>
+
+#include "support/test_env.hpp"
 
 namespace agenthost::test {
 

@@ -1,20 +1,17 @@
 // The SessionStore contract. Compiled twice from this one source: against memory:// and (with
 // AGENTHOST_SESSIONS_ON_REDIS) against the shared redis-server fixture.
-#include "support/errc_of.hpp"
-#include "support/test_env.hpp"
-
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
-
-#include "integration/sessions/session_test_cache.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <functional>
-#include <utility>
 #include <set>
 #include <thread>
+#include <utility>
+
+#include "integration/sessions/session_test_cache.hpp"
+#include "support/errc_of.hpp"
+#include "support/test_env.hpp"
 
 using namespace agenthost;
 using namespace std::chrono_literals;
@@ -111,10 +108,10 @@ TEST_CASE("create then get returns the session - the record has the stored forma
 
   const auto raw = env.cache.get(env.record_key(s.id));
   REQUIRE(raw);
-  for (const char *field : {"\"id\":", "\"model\":", "\"status\":", "\"created_at\":",
-                            "\"updated_at\":", "\"total_turns\":", "\"total_cost_usd\":",
-                            "\"parent_session_id\":", "\"owner_api_key_hash\":",
-                            "\"session_metadata\":"}) {
+  for (const char *field :
+       {"\"id\":", "\"model\":", "\"status\":", "\"created_at\":", "\"updated_at\":",
+        "\"total_turns\":", "\"total_cost_usd\":", "\"parent_session_id\":",
+        "\"owner_api_key_hash\":", "\"session_metadata\":"}) {
     CHECK(raw->find(field) != std::string::npos);
   }
   CHECK(raw->find(kOwnerKey) == std::string::npos);  // the plaintext key is never stored
@@ -354,7 +351,7 @@ TEST_CASE("list: cursor pages neither skip nor repeat while sessions are being c
   stop = true;
   writer.join();
   const std::set<std::string> unique(seen.begin(), seen.end());
-  CHECK(unique.size() == seen.size());  // no session twice
+  CHECK(unique.size() == seen.size());                         // no session twice
   for (const auto &id : before) CHECK(unique.count(id) == 1);  // none created before skipped
 }
 
@@ -365,11 +362,12 @@ TEST_CASE("list: sessions sharing one created_at page by id without skips (reind
   for (int i = 0; i < kCount; ++i) {
     const std::string id = "tie-" + std::to_string(1000 + i);
     ids.insert(id);
-    env.cache.set(env.record_key(id),
-                  R"({"id": ")" + id +
-                      R"(", "model": "m", "status": "active", "created_at": "2026-01-09T17:00:00.123456+00:00", "updated_at": "2026-01-09T17:00:00.123456+00:00", "total_turns": 0, "total_cost_usd": null, "parent_session_id": null, "owner_api_key_hash": ")" +
-                      kOwnerHash + R"(", "session_metadata": null})",
-                  3600s);
+    env.cache.set(
+        env.record_key(id),
+        R"({"id": ")" + id +
+            R"(", "model": "m", "status": "active", "created_at": "2026-01-09T17:00:00.123456+00:00", "updated_at": "2026-01-09T17:00:00.123456+00:00", "total_turns": 0, "total_cost_usd": null, "parent_session_id": null, "owner_api_key_hash": ")" +
+            kOwnerHash + R"(", "session_metadata": null})",
+        3600s);
   }
   CHECK(env.store.reindex() == kCount);
   for (std::uint32_t size : {7u, 100u}) {
@@ -433,7 +431,7 @@ TEST_CASE("corrupt records are counted and skipped in listings / corrupt on get"
   CHECK(page.corrupt_ids == std::vector<std::string>{bad.id});
   CHECK(code_of([&] { env.store.get(bad.id); }) == Errc::corrupt);
   CHECK_FALSE(env.store.get(bad.id, std::string(kOwnerKey)));  // cannot prove ownership
-  CHECK(env.store.remove(bad.id));                               // the admin may clean it up
+  CHECK(env.store.remove(bad.id));                             // the admin may clean it up
   CHECK(env.store.list(q).skipped_corrupt == 0);
 }
 
@@ -590,8 +588,10 @@ TEST_CASE("reindex racing deletes leaves no ghost in listings") {
   std::set<std::string> kept;
   for (int i = 0; i < 100; ++i) {
     const std::string id = env.create().id;
-    if (i % 2 == 0) doomed.push_back(id);
-    else kept.insert(id);
+    if (i % 2 == 0)
+      doomed.push_back(id);
+    else
+      kept.insert(id);
   }
   std::atomic<bool> deleted{false};
   std::thread deleter([&] {

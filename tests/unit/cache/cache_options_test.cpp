@@ -1,8 +1,6 @@
 #include <agenthost/config.hpp>
 #include <agenthost/error.hpp>
-
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <functional>
@@ -92,8 +90,7 @@ TEST_CASE("from_env accepts every numeric variable at both bounds and inside", "
   }
 }
 
-TEST_CASE("from_env rejects out-of-range values naming the variable and range",
-          "[cache_options]") {
+TEST_CASE("from_env rejects out-of-range values naming the variable and range", "[cache_options]") {
   for (const auto &var : kNumeric) {
     std::string range = std::to_string(var.lo) + ".." + std::to_string(var.hi);
     std::vector<std::uint64_t> bad{var.hi + 1, 1000000};
@@ -104,8 +101,8 @@ TEST_CASE("from_env rejects out-of-range values naming the variable and range",
       ::setenv(var.name, std::to_string(value).c_str(), 1);
       auto [code, message] = failure([] { CacheOptions::from_env(); });
       CHECK(code == Errc::invalid_argument);
-      CHECK(message == std::string(var.name) + "=" + std::to_string(value) +
-                           " is out of range " + range);
+      CHECK(message ==
+            std::string(var.name) + "=" + std::to_string(value) + " is out of range " + range);
     }
   }
 }
@@ -184,7 +181,8 @@ TEST_CASE("validate rejects each field just outside its range and names it", "[c
        [](CacheOptions &o) { o.connect_timeout = milliseconds(0); }},
       {"CacheOptions.connect_timeout=300001 ms",
        [](CacheOptions &o) { o.connect_timeout = milliseconds(300001); }},
-      {"CacheOptions.socket_timeout=0 ms", [](CacheOptions &o) { o.socket_timeout = milliseconds(0); }},
+      {"CacheOptions.socket_timeout=0 ms",
+       [](CacheOptions &o) { o.socket_timeout = milliseconds(0); }},
       {"CacheOptions.socket_timeout=300001 ms",
        [](CacheOptions &o) { o.socket_timeout = milliseconds(300001); }},
       {"CacheOptions.pool_wait_timeout=-1 ms is out of range 0..300000 ms",

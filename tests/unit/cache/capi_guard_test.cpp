@@ -1,13 +1,12 @@
 // The C ABI's exception guard and error helpers never let an exception (bad_alloc included)
 // cross the C boundary: allocations are made to fail on demand by replacing operator new.
-#include "guard.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
 #include <string>
+
+#include "guard.hpp"
 
 namespace {
 thread_local bool t_fail_allocations = false;

@@ -2,7 +2,6 @@
 #include "cache/glob_match.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using agenthost::detail::glob_match;

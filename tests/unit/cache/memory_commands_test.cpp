@@ -1,11 +1,11 @@
 // The memory:// interpreter on a virtual clock: expiry exactly at its deadline, reclaim of keys
 // nobody reads, SCAN cursors under concurrent changes, write versions for WATCH.
 #include "cache/memory_commands.hpp"
-#include "cache/memory_store.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <set>
+
+#include "cache/memory_store.hpp"
 
 using namespace agenthost;
 using namespace agenthost::detail;
@@ -169,8 +169,10 @@ TEST_CASE("memory: an unknown command echoes its name and arguments capped like 
   const std::string big(200, 'a');
   CHECK(s({"NOSUCH", big, "x"}).str ==
         "ERR unknown command 'NOSUCH', with args beginning with: '" + std::string(128, 'a') + "' ");
-  CHECK(s({"NOSUCH", "ab", big}).str == "ERR unknown command 'NOSUCH', with args beginning with: "
-                                        "'ab' '" + std::string(123, 'a') + "' ");
+  CHECK(s({"NOSUCH", "ab", big}).str ==
+        "ERR unknown command 'NOSUCH', with args beginning with: "
+        "'ab' '" +
+            std::string(123, 'a') + "' ");
 
   const std::string huge(1 << 20, 'z');
   auto reply = s({huge, huge, huge});

@@ -1,9 +1,7 @@
 #include "cache/redis_url.hpp"
 
 #include <agenthost/error.hpp>
-
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using agenthost::Errc;
@@ -171,14 +169,22 @@ TEST_CASE("malformed URLs are invalid_argument naming the problem", "[redis_url]
 
 TEST_CASE("errors for URLs with a password never contain the password", "[redis_url]") {
   const char *urls[] = {
-      "redis://:hunter2@h:99999/0",       "redis://bob:hunter2@h:6379/x",
-      "redis://:hunter2@",                "http://:hunter2@h",
-      "redis://:hunter2%zz@h",            "redis://:hun?ter2@h#x",
-      "rediss://bob:hunter2@h",           "unix://:hunter2@relative",
-      "hunter2@h",                        "redis://:hunter2@h?opt=1",
-      "redis://localhost:6379/0?password=hunter2", "redis://h?db=1&password=hunter2",
-      "redis://h?hunter2",                "redis://h?x=1#hunter2",
-      "rediss://h?password=hunter2",      "unix:///tmp/r.sock?password=hunter2",
+      "redis://:hunter2@h:99999/0",
+      "redis://bob:hunter2@h:6379/x",
+      "redis://:hunter2@",
+      "http://:hunter2@h",
+      "redis://:hunter2%zz@h",
+      "redis://:hun?ter2@h#x",
+      "rediss://bob:hunter2@h",
+      "unix://:hunter2@relative",
+      "hunter2@h",
+      "redis://:hunter2@h?opt=1",
+      "redis://localhost:6379/0?password=hunter2",
+      "redis://h?db=1&password=hunter2",
+      "redis://h?hunter2",
+      "redis://h?x=1#hunter2",
+      "rediss://h?password=hunter2",
+      "unix:///tmp/r.sock?password=hunter2",
   };
   for (const char *url : urls) {
     INFO("url: " << url);

@@ -1,11 +1,10 @@
 #include "common/env.hpp"
-#include "support/errc_of.hpp"
 
 #include <agenthost/error.hpp>
-
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
+
+#include "support/errc_of.hpp"
 
 using agenthost::Errc;
 using agenthost::detail::env_ranged_uint;
@@ -49,6 +48,7 @@ TEST_CASE("env_ranged_uint: unset or empty takes the fallback", "[env]") {
   ::setenv("AGENTHOST_TEST_ENV_X", "3", 1);
   CHECK(env_ranged_uint("AGENTHOST_TEST_ENV_X", 7, 1, 10) == 3);
   ::setenv("AGENTHOST_TEST_ENV_X", "11", 1);
-  CHECK(code_of([] { env_ranged_uint("AGENTHOST_TEST_ENV_X", 7, 1, 10); }) == Errc::invalid_argument);
+  CHECK(code_of([] { env_ranged_uint("AGENTHOST_TEST_ENV_X", 7, 1, 10); }) ==
+        Errc::invalid_argument);
   ::unsetenv("AGENTHOST_TEST_ENV_X");
 }

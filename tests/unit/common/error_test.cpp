@@ -1,8 +1,6 @@
 #include <agenthost/error.hpp>
 #include <agenthost/version.hpp>
-
 #include <catch2/catch.hpp>
-
 #include <cstring>
 
 using agenthost::Errc;

@@ -2,8 +2,8 @@
 #include <agenthost/error.hpp>
 #include <catch2/catch.hpp>
 
-#include "hooks/hook_input.hpp"
 #include "common/json_string.hpp"
+#include "hooks/hook_input.hpp"
 #include "hooks/reply_parser.hpp"
 
 using agenthost::Decision;
@@ -58,13 +58,14 @@ TEST_CASE("replies: invalid ones are never a decision", "[hooks][reply]") {
 }
 
 TEST_CASE("replies: duplicate keys, trailing junk and two objects are invalid", "[hooks][reply]") {
-  for (const char *body :
-       {R"({"decision":"allow","decision":"deny"})", R"({"decision":"deny","decision":"allow"})",
-        R"({"decision":"allow","reason":"a","reason":"b"})",
-        R"({"hookSpecificOutput":{"permissionDecision":"allow"},"hookSpecificOutput":{"permissionDecision":"deny"}})",
-        R"({"hookSpecificOutput":{"permissionDecision":"allow","permissionDecision":"deny"}})",
-        R"({"decision":"allow"} x)", R"({"decision":"allow"}{"decision":"deny"})",
-        R"({"decision":"allow"},)"}) {
+  for (
+      const char *body :
+      {R"({"decision":"allow","decision":"deny"})", R"({"decision":"deny","decision":"allow"})",
+       R"({"decision":"allow","reason":"a","reason":"b"})",
+       R"({"hookSpecificOutput":{"permissionDecision":"allow"},"hookSpecificOutput":{"permissionDecision":"deny"}})",
+       R"({"hookSpecificOutput":{"permissionDecision":"allow","permissionDecision":"deny"}})",
+       R"({"decision":"allow"} x)", R"({"decision":"allow"}{"decision":"deny"})",
+       R"({"decision":"allow"},)"}) {
     INFO(body);
     for (bool required : {true, false}) {
       const auto r = parse_reply(body, required);

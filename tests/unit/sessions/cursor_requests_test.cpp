@@ -1,26 +1,23 @@
 // Cursors, owner hashes, ids, key names and the strict parsing of C ABI requests.
+#include <agenthost/error.hpp>
+#include <catch2/catch.hpp>
+#include <set>
+
 #include "common/hex.hpp"
 #include "sessions/cursor.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_id.hpp"
 #include "sessions/session_requests.hpp"
-
 #include "support/errc_of.hpp"
-
-#include <agenthost/error.hpp>
-
-#include <catch2/catch.hpp>
-
-#include <set>
 
 using namespace agenthost;
 using namespace agenthost::detail;
 using agenthost::test::code_of;
 
 TEST_CASE("cursor: round-trips (score / id) and is URL-safe") {
-  for (const CursorPosition &p : {CursorPosition{1767978000123, "abc"},
-                                  CursorPosition{0, "a|b:c"}, CursorPosition{-5, "x"}}) {
+  for (const CursorPosition &p : {CursorPosition{1767978000123, "abc"}, CursorPosition{0, "a|b:c"},
+                                  CursorPosition{-5, "x"}}) {
     const std::string c = encode_cursor(p);
     CHECK(c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
           std::string::npos);
@@ -35,9 +32,9 @@ TEST_CASE("cursor: tampered cursors are invalid_argument") {
   std::string flipped = good;
   flipped[2] = flipped[2] == 'A' ? 'B' : 'A';
   for (const std::string &bad :
-       {std::string(""), std::string("!!!!"), std::string("a"), good + "=", good.substr(1),
-        flipped, encode_cursor({1, ""}), std::string(2000, 'A'),
-        std::string("YzF8MTIzYXw")  /* "c1|123a|" */}) {
+       {std::string(""), std::string("!!!!"), std::string("a"), good + "=", good.substr(1), flipped,
+        encode_cursor({1, ""}), std::string(2000, 'A'),
+        std::string("YzF8MTIzYXw") /* "c1|123a|" */}) {
     INFO(bad);
     CHECK(code_of([&] { decode_cursor(bad); }) == Errc::invalid_argument);
   }
@@ -123,14 +120,16 @@ TEST_CASE("requests: create / patch and list queries parse strictly") {
 }
 
 TEST_CASE("requests: bad input is invalid_argument") {
-  for (const char *bad : {"", "{", "[]", "{\"id\":\"x\"}", "{\"model\":5}", "{\"model\":\"m\",\"x\":1}",
-                          "{\"model\":\"m\",\"metadata\":[1]}", "{\"model\":\"m\",\"metadata\":\"{}\"}"}) {
+  for (const char *bad :
+       {"", "{", "[]", "{\"id\":\"x\"}", "{\"model\":5}", "{\"model\":\"m\",\"x\":1}",
+        "{\"model\":\"m\",\"metadata\":[1]}", "{\"model\":\"m\",\"metadata\":\"{}\"}"}) {
     INFO(bad);
     CHECK(code_of([&] { parse_create_request(bad); }) == Errc::invalid_argument);
   }
-  for (const char *bad : {"{\"total_turns\":\"x\"}", "{\"total_turns\":-1}", "{\"total_turns\":1.5}",
-                          "{\"status\":\"paused\"}", "{\"status\":1}", "{\"increment_turns\":1}",
-                          "{\"total_cost_usd\":\"1\"}", "{\"total_cost_usd\":-1}", "{\"bogus\":1}"}) {
+  for (const char *bad :
+       {"{\"total_turns\":\"x\"}", "{\"total_turns\":-1}", "{\"total_turns\":1.5}",
+        "{\"status\":\"paused\"}", "{\"status\":1}", "{\"increment_turns\":1}",
+        "{\"total_cost_usd\":\"1\"}", "{\"total_cost_usd\":-1}", "{\"bogus\":1}"}) {
     INFO(bad);
     CHECK(code_of([&] { parse_session_patch(bad); }) == Errc::invalid_argument);
   }

@@ -1,14 +1,12 @@
 // The stored format: timestamps, the record codec and the JSON string escaper.
-#include "common/time.hpp"
+#include <agenthost/error.hpp>
+#include <catch2/catch.hpp>
+
 #include "common/json_string.hpp"
+#include "common/time.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
-
 #include "support/errc_of.hpp"
-
-#include <agenthost/error.hpp>
-
-#include <catch2/catch.hpp>
 
 using namespace agenthost;
 using namespace agenthost::detail;
@@ -42,12 +40,11 @@ TEST_CASE("iso8601: parses every variant the Python service wrote") {
 }
 
 TEST_CASE("iso8601: rejects malformed and out-of-range times") {
-  for (const char *bad : {"", "2026-01-09", "2026-01-09T17:00", "2026-13-09T17:00:00",
-                          "2026-02-30T17:00:00", "2025-02-29T00:00:00", "2026-01-09T24:00:00",
-                          "2026-01-09T17:60:00", "2026-01-09T17:00:00.", "2026-01-09T17:00:00+",
-                          "2026-01-09T17:00:00+25:00", "2026-01-09T17:00:00 junk",
-                          "2026-01-09T17:00:00.1234567890", "x026-01-09T17:00:00",
-                          "2026-01-09T17:00:00ZZ"}) {
+  for (const char *bad :
+       {"", "2026-01-09", "2026-01-09T17:00", "2026-13-09T17:00:00", "2026-02-30T17:00:00",
+        "2025-02-29T00:00:00", "2026-01-09T24:00:00", "2026-01-09T17:60:00", "2026-01-09T17:00:00.",
+        "2026-01-09T17:00:00+", "2026-01-09T17:00:00+25:00", "2026-01-09T17:00:00 junk",
+        "2026-01-09T17:00:00.1234567890", "x026-01-09T17:00:00", "2026-01-09T17:00:00ZZ"}) {
     INFO(bad);
     CHECK_FALSE(parse_iso8601(bad).has_value());
   }
@@ -57,8 +54,9 @@ TEST_CASE("iso8601: rejects malformed and out-of-range times") {
 // The stored shape (32 characters, +00:00): every formatted time reads back; a bad field in it
 // is rejected.
 TEST_CASE("iso8601: the stored shape reads back every formatted time, and rejects bad fields") {
-  for (MicrosSinceEpoch t : {kT, MicrosSinceEpoch{0}, MicrosSinceEpoch{-1},
-                             MicrosSinceEpoch{951782400000000}, MicrosSinceEpoch{253402300799999999}}) {
+  for (MicrosSinceEpoch t :
+       {kT, MicrosSinceEpoch{0}, MicrosSinceEpoch{-1}, MicrosSinceEpoch{951782400000000},
+        MicrosSinceEpoch{253402300799999999}}) {
     INFO(t);
     CHECK(parse_iso8601(format_iso8601_utc(t)) == t);
   }
@@ -79,9 +77,9 @@ TEST_CASE("json escaper: quotes / backslashes / control characters / UTF-8 passe
 }
 
 TEST_CASE("json escaper: invalid UTF-8 is invalid_argument naming the field") {
-  for (const std::string &bad : {std::string("\xc3"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
-                          std::string("\xf5\x80\x80\x80"), std::string("\xe0\x80\xaf"),
-                          std::string("ok\xff")}) {
+  for (const std::string &bad :
+       {std::string("\xc3"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+        std::string("\xf5\x80\x80\x80"), std::string("\xe0\x80\xaf"), std::string("ok\xff")}) {
     std::string out;
     try {
       append_json_string(out, bad, "model");
@@ -161,7 +159,8 @@ TEST_CASE("codec: reads the later shape / numbers as strings / unknown status an
   CHECK_FALSE(z.owner);
   CHECK(z.updated_at.time_since_epoch().count() == kT - 123456 + 2000000);
   const Session ints = decode_record(
-      "i", R"({"model": "m", "created_at": "2026-01-09T17:00:00", "total_turns": 5.0, "total_cost_usd": 0, "status": null})");
+      "i",
+      R"({"model": "m", "created_at": "2026-01-09T17:00:00", "total_turns": 5.0, "total_cost_usd": 0, "status": null})");
   CHECK(ints.total_turns == 5);
   CHECK(ints.total_cost_usd == 0.0);
   CHECK(ints.status == SessionStatus::active);
@@ -218,9 +217,15 @@ TEST_CASE("codec: mutated records decode or are corrupt - never another outcome"
     for (int edits = 1 + static_cast<int>(next() % 4); edits > 0; --edits) {
       const std::size_t at = next() % s.size();
       switch (next() % 3) {
-        case 0: s[at] = alphabet[next() % (sizeof alphabet - 1)]; break;
-        case 1: s.erase(at, 1 + next() % 8); break;
-        default: s.insert(at, 1, alphabet[next() % (sizeof alphabet - 1)]); break;
+        case 0:
+          s[at] = alphabet[next() % (sizeof alphabet - 1)];
+          break;
+        case 1:
+          s.erase(at, 1 + next() % 8);
+          break;
+        default:
+          s.insert(at, 1, alphabet[next() % (sizeof alphabet - 1)]);
+          break;
       }
     }
     const Errc code = code_of([&] {
@@ -231,9 +236,12 @@ TEST_CASE("codec: mutated records decode or are corrupt - never another outcome"
       CHECK(again.metadata_json == d.metadata_json);
       CHECK(again.created_at == d.created_at);
     });
-    if (code == Errc::ok) ++decoded;
-    else if (code == Errc::corrupt) ++corrupt_count;
-    else FAIL("unexpected error code " << errc_name(code) << " for " << s);
+    if (code == Errc::ok)
+      ++decoded;
+    else if (code == Errc::corrupt)
+      ++corrupt_count;
+    else
+      FAIL("unexpected error code " << errc_name(code) << " for " << s);
   }
   CHECK(decoded > 0);
   CHECK(corrupt_count > 0);
