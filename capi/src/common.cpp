@@ -1,13 +1,29 @@
 #include <agenthost/version.hpp>
 #include <cstdlib>
 
+#include "common/json_string.hpp"
 #include "guard.hpp"
 
 namespace agenthost::capi {
 
 namespace {
 thread_local std::string t_last_error;  // the one piece of global state the C ABI needs
+
+// The ABI promises UTF-8 strings, but a message may quote caller bytes that are not (a URL, an
+// environment value): each malformed byte becomes U+FFFD, so hosts can always decode it.
+void append_utf8_lossy(std::string &out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = detail::utf8_sequence_length(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
 }
+}  // namespace
 
 void set_last_error(std::string message) noexcept { t_last_error = std::move(message); }
 void clear_last_error() noexcept { t_last_error.clear(); }
@@ -23,7 +39,9 @@ agenthost_status fail_in(agenthost_status status, const char *function, std::str
   try {
     std::string message;
     message.reserve(name.size() + 2 + what.size() + detail.size());
-    message.append(name).append(": ").append(what).append(detail);
+    message.append(name).append(": ");
+    append_utf8_lossy(message, what);
+    append_utf8_lossy(message, detail);
     set_last_error(std::move(message));
   } catch (...) {
     // "out of memory" fits std::string's inline buffer, so this assignment does not allocate.

@@ -171,6 +171,8 @@ void parse_tcp_location(std::string_view url, std::string_view loc, RedisEndpoin
     if (colon != std::string_view::npos && port_text.empty()) fail(url, "empty port");
   }
   if (ep->host.empty()) fail(url, "missing host");
+  // No resolvable name is longer (RFC 1035); rejecting here beats a DNS failure on first use.
+  if (ep->host.size() > 253) fail(url, "host is longer than 253 characters");
   if (has_forbidden_char(ep->host)) fail(url, "invalid character in host");
   if (!port_text.empty()) ep->port = parse_port(url, port_text);
   if (path.size() > 1) ep->db = parse_db(url, path.substr(1));

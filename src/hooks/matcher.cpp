@@ -11,8 +11,11 @@ Matcher::Matcher(std::string_view pattern, std::string_view where) {
   re2::RE2::Options options(re2::RE2::Quiet);  // errors go into the exception, not stderr
   auto re = std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (!re->ok()) {
-    throw Error(Errc::invalid_argument, std::string(where) + ": invalid regex \"" +
-                                            std::string(pattern) + "\": " + re->error());
+    // A pattern can be huge (RE2's own limit is what rejects it): show only its start.
+    const std::string shown =
+        pattern.size() > 64 ? std::string(pattern.substr(0, 64)) + "..." : std::string(pattern);
+    throw Error(Errc::invalid_argument,
+                std::string(where) + ": invalid regex \"" + shown + "\": " + re->error());
   }
   re_ = std::move(re);
 }

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <agenthost/error.hpp>
+#include <cstring>
 #include <memory>
 
 namespace agenthost::hooks {
@@ -47,6 +48,8 @@ WebhookUrl parse_webhook_url(std::string_view url, std::string_view where) {
     reject(where, "the URL scheme \"" + s + "\" is not http or https");
   }
   if (!host || *host.get() == '\0') reject(where, "the URL has no host");
+  // No resolvable name is longer (RFC 1035): reject at creation, not at every evaluation.
+  if (std::strlen(host.get()) > 253) reject(where, "the URL host is longer than 253 characters");
   Part port = get_part(u.get(), CURLUPART_PORT);
   Part path = get_part(u.get(), CURLUPART_PATH);
   WebhookUrl out;
