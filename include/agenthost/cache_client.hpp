@@ -102,6 +102,9 @@ class CacheClient {
 
   const CacheOptions &options() const noexcept;
   bool is_memory() const noexcept;
+  // True for a redis+cluster:// URL: batches with `transaction` and transact() may then only
+  // touch keys of one hash slot (else Error(invalid_argument)); everything else is unchanged.
+  bool is_cluster() const noexcept;
 
   void ping();
   std::optional<std::string> get(std::string_view key);

@@ -26,11 +26,16 @@ class CacheBackend {
       const std::vector<std::string> &watch_keys, const CacheClient::TransactionBuilder &build,
       bool *aborted) = 0;
 
+  // True on Redis Cluster: a transaction (and transact) may only touch keys of one hash slot.
+  virtual bool single_slot_transactions_only() const { return false; }
+
   virtual PoolStats stats() const = 0;
   virtual void close() = 0;
 };
 
 std::unique_ptr<CacheBackend> make_memory_backend(const CacheOptions &options);
+// Chooses the cluster backend for redis+cluster:// URLs.
 std::unique_ptr<CacheBackend> make_redis_backend(const CacheOptions &options);
+std::unique_ptr<CacheBackend> make_cluster_backend(const CacheOptions &options);
 
 }  // namespace agenthost::detail

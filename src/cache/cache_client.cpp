@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "cache/backend.hpp"
+#include "cache/redis_url.hpp"
 #include "cache/typed_helpers.hpp"
 
 namespace agenthost {
@@ -83,6 +84,8 @@ CacheClient &CacheClient::operator=(CacheClient &&) noexcept = default;
 const CacheOptions &CacheClient::options() const noexcept { return options_; }
 
 bool CacheClient::is_memory() const noexcept { return has_memory_scheme(options_.url); }
+
+bool CacheClient::is_cluster() const noexcept { return detail::is_cluster_url(options_.url); }
 
 void CacheClient::ping() {
   detail::expect_status(run_one(live(backend_), {"PING"}, true), "PING", "PONG");

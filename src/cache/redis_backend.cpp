@@ -143,6 +143,7 @@ std::optional<std::vector<Reply>> RedisBackend::transact_once(
 
 std::unique_ptr<CacheBackend> make_redis_backend(const CacheOptions &options) {
   options.validate();
+  if (is_cluster_url(options.url)) return make_cluster_backend(options);
   auto endpoint = parse_redis_url(options.url);
   if (endpoint.kind == RedisEndpoint::Kind::memory) {
     throw Error(Errc::invalid_argument, "make_redis_backend called with a memory:// URL");

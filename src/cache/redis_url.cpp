@@ -244,9 +244,48 @@ RedisEndpoint parse_redis_url(std::string_view url) {
                             redact_redis_url(url)));
   }
   if (scheme == "redis") return parse_tcp(url, parts);
+  if (scheme == "redis+cluster") return parse_cluster_url(url).front();
   if (scheme == "unix") return parse_unix(url, parts);
-  fail(url, fmt::format("unknown scheme '{}' (expected redis://, unix:// or memory://)",
+  fail(url, fmt::format("unknown scheme '{}' (expected redis://, redis+cluster://, unix:// or memory://)",
                         parts.scheme.substr(0, 32)));
+}
+
+bool is_cluster_url(std::string_view url) {
+  const auto sep = url.find("://");
+  return sep != std::string_view::npos && lower(url.substr(0, sep)) == "redis+cluster";
+}
+
+std::vector<RedisEndpoint> parse_cluster_url(std::string_view url) {
+  UrlParts parts = split_url(url);
+  if (lower(parts.scheme) != "redis+cluster") fail(url, "expected redis+cluster://");
+  if (parts.location.find('#') != std::string_view::npos ||
+      parts.query.find('#') != std::string_view::npos) {
+    fail(url, "URL fragments ('#') are not allowed");
+  }
+  if (!parts.query.empty()) fail(url, "a Redis Cluster URL takes no parameters");
+  std::string_view hosts = parts.location;
+  if (auto slash = hosts.find('/'); slash != std::string_view::npos) {
+    std::string_view db = hosts.substr(slash + 1);
+    if (!db.empty() && db != "0") fail(url, "a Redis Cluster has only database 0 (drop the /db)");
+    hosts = hosts.substr(0, slash);
+  }
+  if (hosts.empty()) fail(url, "no seed node (expected host:port[,host:port...])");
+  RedisEndpoint base;
+  base.kind = RedisEndpoint::Kind::tcp;
+  apply_userinfo(url, parts, &base);
+  std::vector<RedisEndpoint> seeds;
+  for (std::size_t start = 0, n = 1;; ++n) {
+    const auto comma = hosts.find(',', start);
+    std::string_view seed = hosts.substr(start, comma == std::string_view::npos ? hosts.npos
+                                                                                 : comma - start);
+    if (seed.empty()) fail(url, fmt::format("seed node {} is empty", n));
+    RedisEndpoint ep = base;
+    parse_tcp_location(url, seed, &ep);
+    seeds.push_back(std::move(ep));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return seeds;
 }
 
 // The query and fragment may carry secrets too (?password=...): everything after the first '?'

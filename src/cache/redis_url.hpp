@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace agenthost::detail {
 
@@ -25,6 +26,12 @@ struct RedisEndpoint {
 // and memory://. User and password are percent-decoded. Throws Error(unsupported) for rediss://
 // and Error(invalid_argument) for anything else; messages show the URL with its password redacted.
 RedisEndpoint parse_redis_url(std::string_view url);
+
+// redis+cluster://[[user]:password@]host:port[,host:port...]: the seed nodes of a Redis Cluster
+// (port default 6379; no database other than 0, no query). parse_redis_url accepts such a URL
+// too and returns its first seed. Throws Error(invalid_argument) naming the offending part.
+bool is_cluster_url(std::string_view url);
+std::vector<RedisEndpoint> parse_cluster_url(std::string_view url);
 
 // The URL with the password (or a user-info part without ':') and everything after the first
 // '?' or '#' (query and fragment) replaced by "***".

@@ -11,7 +11,7 @@ namespace agenthost::test {
 
 // The URL the suite runs against (defined once per program).
 std::string contract_url();
-// "memory" or "redis", for messages.
+// "memory", "redis" or "cluster", for messages and the cases a cluster refuses.
 const char *contract_backend();
 
 // A fresh client for contract_url() and a key prefix unique to this call.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "cache/cluster_slot.hpp"
 #include "contract.hpp"
 
 using namespace agenthost;
@@ -29,6 +30,34 @@ Errc error_code_of(F &&f) {
 // The JSON-ish counter the concurrency test increments: {"n":<count>}.
 std::string counter_json(long n) { return "{\"n\":" + std::to_string(n) + "}"; }
 long counter_value(const std::string &json) { return std::stol(json.substr(5)); }
+
+bool on_cluster() { return std::string(test::contract_backend()) == "cluster"; }
+
+// A key next to `key` in another hash slot (bounded search; 1 in 16384 names share a slot).
+std::string other_slot_key(const std::string &key) {
+  std::string other = key + ":other";
+  while (detail::cluster_key_slot(other) == detail::cluster_key_slot(key)) other += "x";
+  return other;
+}
+
+// A prefix whose keys share one hash slot on Redis Cluster ({hash tag}), where a transaction
+// may only touch one slot; elsewhere the plain prefix.
+std::string one_slot_prefix(const std::string &what) {
+  std::string p = contract_prefix(what);
+  return on_cluster() ? "{" + p + "}" : p;
+}
+
+// On a cluster, the same transaction over untagged keys (in different slots) is refused whole.
+void check_cross_slot_refused(const std::string &what, bool transaction) {
+  if (!on_cluster() || !transaction) return;
+  CacheClient c = contract_client();
+  std::string k = contract_prefix(what) + "k";
+  Batch batch;
+  batch.transaction = true;
+  batch.add({"SET", k, "1"}).add({"SET", other_slot_key(k), "2"});
+  CHECK(error_code_of([&] { c.execute(batch); }) == Errc::invalid_argument);
+  CHECK_FALSE(c.exists(k));
+}
 
 }  // namespace
 
@@ -120,8 +149,9 @@ TEST_CASE("contract: invalid lock arguments") {
 TEST_CASE("contract: a pipelined batch returns one reply per command") {
   for (bool transaction : {false, true}) {
     CAPTURE(transaction);
+    check_cross_slot_refused("batchx", transaction);
     CacheClient c = contract_client();
-    std::string k = contract_prefix("batch") + "k";
+    std::string k = one_slot_prefix("batch") + "k";
     Batch batch;
     batch.transaction = transaction;
     batch.add({"SET", k, "5"}).add({"INCRBY", k, "2"}).add({"GET", k}).add({"GET", k + ":absent"});
@@ -140,8 +170,9 @@ TEST_CASE("contract: a pipelined batch returns one reply per command") {
 TEST_CASE("contract: an error reply inside a batch is returned, the rest still runs") {
   for (bool transaction : {false, true}) {
     CAPTURE(transaction);
+    check_cross_slot_refused("batcherrx", transaction);
     CacheClient c = contract_client();
-    std::string k = contract_prefix("batcherr") + "k";
+    std::string k = one_slot_prefix("batcherr") + "k";
     Batch batch;
     batch.transaction = transaction;
     batch.add({"SET", k, "abc"}).add({"INCR", k}).add({"SET", k + ":after", "x"});
@@ -192,7 +223,14 @@ TEST_CASE("contract: empty batches and empty commands") {
 
 TEST_CASE("contract: transact passes the watched values and commits the built commands") {
   CacheClient c = contract_client();
-  std::string p = contract_prefix("transact");
+  if (on_cluster()) {  // watched keys in different slots: refused before anything runs
+    std::string x = contract_prefix("transactx");
+    auto build = [](const auto &) { return std::optional<std::vector<Command>>(); };
+    CHECK(error_code_of([&] {
+            c.transact({x + "a", other_slot_key(x + "a")}, build);
+          }) == Errc::invalid_argument);
+  }
+  std::string p = one_slot_prefix("transact");
   c.set(p + "a", "1");
   std::vector<std::optional<std::string>> seen;
   auto replies = c.transact({p + "a", p + "b"}, [&](const auto &values) {

@@ -1,0 +1,482 @@
+// The Redis Cluster implementation of CacheBackend: commands routed by hash slot to one pool per
+// master, split per slot and sent to the masters in parallel, redirects (MOVED, ASK, TRYAGAIN)
+// followed a bounded number of times, transactions confined to one slot, SCAN across masters.
+#include <fmt/format.h>
+
+#include <agenthost/error.hpp>
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <exception>
+#include <map>
+#include <thread>
+
+#include "cache/backend.hpp"
+#include "cache/cluster_commands.hpp"
+#include "cache/cluster_topology.hpp"
+#include "cache/cluster_workers.hpp"
+#include "cache/redis_url.hpp"
+
+namespace agenthost::detail {
+
+namespace {
+
+constexpr int kMaxRedirects = 16;          // per call: a slot moves at most a few times meanwhile
+constexpr std::size_t kWorkerThreads = 4;  // shared by all callers of one client
+constexpr std::chrono::milliseconds kTryAgainPause{10};
+
+struct Sent {
+  std::size_t part = 0;
+  std::string command_cursor;  // SCAN only: the cursor of this node, sent instead of the caller's
+};
+
+// The parts routed to one node in one round, and what came back.
+struct Group {
+  std::string address;
+  std::vector<std::size_t> parts;
+  std::vector<bool> asking;
+  std::vector<Reply> replies;
+  std::exception_ptr failure;
+};
+
+// SCAN cursors across masters: "<first slot of the master>:<that master's cursor>"; "0" starts
+// at the master serving the lowest slots and is returned after the last master.
+struct ScanPosition {
+  std::string address;
+  std::string cursor;
+};
+
+std::optional<ScanPosition> scan_position(const SlotMap &map, const std::string &cursor) {
+  if (cursor == "0") {
+    auto first = map.next_master("");
+    if (!first) return std::nullopt;
+    return ScanPosition{*first, "0"};
+  }
+  const auto colon = cursor.find(':');
+  int slot = -1;
+  if (colon == std::string::npos ||
+      std::from_chars(cursor.data(), cursor.data() + colon, slot).ec != std::errc() || slot < 0 ||
+      slot >= static_cast<int>(map.owner.size()) || colon + 1 == cursor.size()) {
+    return std::nullopt;
+  }
+  return ScanPosition{map.master_of(slot), cursor.substr(colon + 1)};
+}
+
+int first_slot_of(const SlotMap &map, const std::string &address) {
+  auto it = std::find(map.masters.begin(), map.masters.end(), address);
+  return it == map.masters.end()
+             ? 0
+             : map.first_slot[static_cast<std::size_t>(it - map.masters.begin())];
+}
+
+void rewrite_scan_reply(const SlotMap &map, const std::string &address, Reply &reply) {
+  if (reply.type != Reply::Type::array || reply.elements.size() != 2) return;
+  std::string &cursor = reply.elements[0].str;
+  if (cursor != "0") {
+    cursor = fmt::format("{}:{}", first_slot_of(map, address), cursor);
+    return;
+  }
+  auto next = map.next_master(address);
+  cursor = next ? fmt::format("{}:0", first_slot_of(map, *next)) : "0";
+}
+
+Reply error_reply(std::string text) {
+  Reply r;
+  r.type = Reply::Type::error;
+  r.str = std::move(text);
+  return r;
+}
+
+std::string host_of_address(const std::string &address) {
+  std::string host = address.substr(0, address.rfind(':'));
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return host;
+}
+
+// Stops a WATCH from leaking to the connection's next borrower when no EXEC follows.
+class UnwatchGuard {
+ public:
+  explicit UnwatchGuard(RedisConnection &conn) : conn_(conn) {}
+  ~UnwatchGuard() {
+    if (!active_ || conn_.broken()) return;
+    try {
+      conn_.pipeline({{"UNWATCH"}});
+    } catch (...) {  // the connection is now broken and will be discarded
+    }
+  }
+  UnwatchGuard(const UnwatchGuard &) = delete;
+  UnwatchGuard &operator=(const UnwatchGuard &) = delete;
+  void dismiss() { active_ = false; }
+
+ private:
+  RedisConnection &conn_;
+  bool active_ = true;
+};
+
+// Sends `commands` with ASKING before each one when `asking` (a pipeline) or only before the
+// first (a MULTI block keeps the flag until EXEC), and drops the ASKING replies.
+std::vector<Reply> send(RedisConnection &conn, const std::vector<Command> &commands, bool asking,
+                        bool once) {
+  if (!asking) return conn.pipeline(commands);
+  std::vector<Command> wire;
+  wire.reserve(commands.size() * 2);
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    if (i == 0 || !once) wire.push_back({"ASKING"});
+    wire.push_back(commands[i]);
+  }
+  std::vector<Reply> replies = conn.pipeline(wire);
+  std::vector<Reply> out;
+  out.reserve(commands.size());
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    if (i == 0 || !once) ++next;  // the ASKING reply
+    out.push_back(std::move(replies[next++]));
+  }
+  return out;
+}
+
+class ClusterBackend final : public CacheBackend {
+ public:
+  ClusterBackend(std::vector<RedisEndpoint> seeds, const CacheOptions &options)
+      : options_(options), topology_(std::move(seeds), options), workers_(kWorkerThreads) {}
+
+  std::vector<Reply> run(const std::vector<Command> &commands, bool transaction,
+                         bool idempotent) override;
+  std::optional<std::vector<Reply>> transact_once(const std::vector<std::string> &watch_keys,
+                                                  const CacheClient::TransactionBuilder &build,
+                                                  bool *aborted) override;
+  bool single_slot_transactions_only() const override { return true; }
+  PoolStats stats() const override {
+    PoolStats s = topology_.stats();
+    s.retries += retries_.load(std::memory_order_relaxed);
+    return s;
+  }
+  void close() override { topology_.close(); }
+
+ private:
+  std::vector<Reply> run_pipeline(const std::vector<Command> &commands);
+  std::vector<Reply> run_transaction(const std::vector<Command> &commands);
+  void send_group(const ClusterSplit &split, const SlotMap &map, Group &group);
+  void run_groups(const ClusterSplit &split, const SlotMap &map, std::vector<Group> &groups);
+  std::string route(const ClusterPart &part, const SlotMap &map, std::string *scan_cursor) const;
+  std::optional<std::vector<Reply>> transact_on(const std::string &address, int slot, bool asking,
+                                                const std::vector<std::string> &watch_keys,
+                                                const CacheClient::TransactionBuilder &build,
+                                                bool *aborted, std::optional<Redirect> *redirect);
+  void follow(const Redirect &r, const std::string &from, std::string *ask, int round);
+  void failed(const Error &e) noexcept;
+  void backoff(std::uint32_t failed_attempts) const;
+
+  CacheOptions options_;
+  ClusterTopology topology_;
+  ClusterWorkers workers_;
+  std::atomic<std::uint64_t> retries_{0};
+};
+
+void ClusterBackend::failed(const Error &e) noexcept {
+  if (e.code() == Errc::connection || e.code() == Errc::timeout) topology_.suspect();
+}
+
+void ClusterBackend::backoff(std::uint32_t failed_attempts) const {
+  constexpr std::chrono::milliseconds kMaxBackoff{2000};
+  const auto base = options_.retry_backoff_base;
+  const std::chrono::milliseconds exponential =
+      base * (1LL << std::min<std::uint32_t>(failed_attempts - 1, 20));
+  std::this_thread::sleep_for(std::max(base, std::min(exponential, kMaxBackoff)));
+}
+
+// Only connection-class errors are retried, as on one node: after a timeout the command may
+// still run. Redirects are not failures: they are followed inside one attempt.
+std::vector<Reply> ClusterBackend::run(const std::vector<Command> &commands, bool transaction,
+                                       bool idempotent) {
+  for (std::uint32_t attempt = 1;; ++attempt) {
+    try {
+      return transaction ? run_transaction(commands) : run_pipeline(commands);
+    } catch (const Error &e) {
+      failed(e);
+      if (!idempotent || e.code() != Errc::connection || attempt >= options_.retry_max_attempts) {
+        throw;
+      }
+    }
+    retries_.fetch_add(1, std::memory_order_relaxed);
+    backoff(attempt);
+  }
+}
+
+// The node a part goes to now; for SCAN also the node's own cursor.
+std::string ClusterBackend::route(const ClusterPart &part, const SlotMap &map,
+                                  std::string *scan_cursor) const {
+  if (is_scan(part.command) && part.command.size() >= 2) {
+    if (auto pos = scan_position(map, part.command[1])) {
+      *scan_cursor = pos->cursor;
+      return pos->address;
+    }
+    return {};
+  }
+  if (part.slot >= 0) return map.master_of(part.slot);
+  auto first = map.next_master("");
+  if (!first) throw Error(Errc::connection, "Redis Cluster: the slot map lists no master");
+  return *first;
+}
+
+void ClusterBackend::send_group(const ClusterSplit &split, const SlotMap &map, Group &group) {
+  try {
+    std::vector<Command> commands;
+    commands.reserve(group.parts.size());
+    bool any_asking = false;
+    for (std::size_t i = 0; i < group.parts.size(); ++i) {
+      const ClusterPart &part = split.parts[group.parts[i]];
+      commands.push_back(part.command);
+      std::string cursor;
+      if (is_scan(part.command) && route(part, map, &cursor) == group.address) {
+        commands.back()[1] = cursor;
+      }
+      any_asking = any_asking || group.asking[i];
+    }
+    auto &pool = topology_.pool(group.address);
+    try {
+      auto lease = pool.acquire();
+      if (!any_asking) {
+        group.replies = lease->pipeline(commands);
+      } else {  // every part of an ASK group was asked for (they are grouped apart)
+        group.replies = send(*lease, commands, true, false);
+      }
+    } catch (const Error &e) {
+      pool.count_error(e.code());
+      throw;
+    }
+  } catch (...) {
+    group.failure = std::current_exception();
+  }
+}
+
+void ClusterBackend::run_groups(const ClusterSplit &split, const SlotMap &map,
+                                std::vector<Group> &groups) {
+  if (groups.size() == 1) {
+    send_group(split, map, groups.front());
+  } else {
+    std::vector<std::function<void()>> tasks;
+    tasks.reserve(groups.size());
+    for (auto &g : groups) tasks.push_back([&, gp = &g] { send_group(split, map, *gp); });
+    workers_.run_all(tasks);
+  }
+  for (auto &g : groups) {
+    if (g.failure) std::rethrow_exception(g.failure);
+  }
+}
+
+void ClusterBackend::follow(const Redirect &r, const std::string &from, std::string *ask,
+                            int round) {
+  const std::string host = r.host.empty() ? host_of_address(from) : r.host;
+  switch (r.kind) {
+    case Redirect::Kind::moved:
+      topology_.moved(r.slot, node_address(host, r.port));
+      ask->clear();
+      break;
+    case Redirect::Kind::ask:
+      *ask = node_address(host, r.port);
+      break;
+    case Redirect::Kind::tryagain:  // a multi-key command in a slot being migrated
+      ask->clear();
+      std::this_thread::sleep_for(kTryAgainPause * (round + 1));
+      break;
+  }
+}
+
+std::vector<Reply> ClusterBackend::run_pipeline(const std::vector<Command> &commands) {
+  const ClusterSplit split = split_by_slot(commands);
+  std::vector<Reply> replies(split.parts.size());
+  std::vector<std::string> ask(split.parts.size());
+  std::vector<std::size_t> pending(split.parts.size());
+  for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+  for (int round = 0;; ++round) {
+    const auto map = topology_.map();
+    std::map<std::pair<std::string, bool>, std::size_t> group_of;
+    std::vector<Group> groups;
+    for (std::size_t p : pending) {
+      std::string cursor;
+      const std::string address = ask[p].empty() ? route(split.parts[p], *map, &cursor) : ask[p];
+      if (address.empty()) {
+        replies[p] = error_reply("ERR invalid cursor");
+        continue;
+      }
+      auto [it, added] = group_of.emplace(std::make_pair(address, !ask[p].empty()), groups.size());
+      if (added) groups.push_back({address, {}, {}, {}, nullptr});
+      groups[it->second].parts.push_back(p);
+      groups[it->second].asking.push_back(!ask[p].empty());
+    }
+    run_groups(split, *map, groups);
+    std::vector<std::size_t> again;
+    for (auto &g : groups) {
+      for (std::size_t i = 0; i < g.parts.size(); ++i) {
+        const std::size_t p = g.parts[i];
+        replies[p] = std::move(g.replies.at(i));
+        if (auto r = parse_redirect(replies[p])) {
+          if (round + 1 >= kMaxRedirects) {
+            throw Error(Errc::protocol,
+                        fmt::format("Redis Cluster: still redirected after {} attempts: {}",
+                                    kMaxRedirects, replies[p].str));
+          }
+          follow(*r, g.address, &ask[p], round);
+          again.push_back(p);
+        } else if (is_scan(split.parts[p].command)) {
+          rewrite_scan_reply(*map, g.address, replies[p]);
+        }
+      }
+    }
+    if (again.empty()) break;
+    std::sort(again.begin(), again.end());  // keep the caller's order within each node
+    pending = std::move(again);
+  }
+  return merge_parts(split, std::move(replies));
+}
+
+std::vector<Reply> ClusterBackend::run_transaction(const std::vector<Command> &commands) {
+  const auto slot = single_slot_of(commands, "a transaction");
+  std::vector<Command> wrapped;
+  wrapped.reserve(commands.size() + 2);
+  wrapped.push_back({"MULTI"});
+  wrapped.insert(wrapped.end(), commands.begin(), commands.end());
+  wrapped.push_back({"EXEC"});
+  std::string ask;
+  for (int round = 0; round < kMaxRedirects; ++round) {
+    const auto map = topology_.map();
+    std::string unused;
+    const std::string address =
+        !ask.empty() ? ask : route({{"MULTI"}, slot.value_or(-1), 0, {}}, *map, &unused);
+    auto &pool = topology_.pool(address);
+    std::vector<Reply> replies;
+    try {
+      auto lease = pool.acquire();
+      replies = send(*lease, wrapped, !ask.empty(), true);
+    } catch (const Error &e) {
+      pool.count_error(e.code());
+      throw;
+    }
+    std::optional<Redirect> redirect;
+    std::string cause;
+    for (std::size_t i = 1; i + 1 < replies.size() && !redirect; ++i) {
+      redirect = parse_redirect(replies[i]);
+      if (cause.empty() && replies[i].is_error()) cause = replies[i].str;
+    }
+    if (redirect) {
+      follow(*redirect, address, &ask, round);
+      continue;
+    }
+    Reply &exec = replies.back();
+    if (exec.is_error()) {
+      throw Error(Errc::protocol,
+                  cause.empty()
+                      ? fmt::format("Redis transaction failed: {}", exec.str)
+                      : fmt::format("Redis transaction aborted: {} ({})", exec.str, cause));
+    }
+    if (exec.type != Reply::Type::array || exec.elements.size() != commands.size()) {
+      throw Error(Errc::protocol, "Redis EXEC returned an unexpected reply");
+    }
+    return std::move(exec.elements);
+  }
+  throw Error(
+      Errc::protocol,
+      fmt::format("Redis Cluster: transaction still redirected after {} attempts", kMaxRedirects));
+}
+
+std::optional<std::vector<Reply>> ClusterBackend::transact_once(
+    const std::vector<std::string> &watch_keys, const CacheClient::TransactionBuilder &build,
+    bool *aborted) {
+  *aborted = false;
+  Command watch{"WATCH"};
+  watch.insert(watch.end(), watch_keys.begin(), watch_keys.end());
+  const int slot = single_slot_of({watch}, "transact").value_or(-1);
+  std::string ask;
+  for (int round = 0; round < kMaxRedirects; ++round) {
+    const auto map = topology_.map();
+    std::string unused;
+    const std::string address = !ask.empty() ? ask : route({watch, slot, 0, {}}, *map, &unused);
+    std::optional<Redirect> redirect;
+    auto replies = transact_on(address, slot, !ask.empty(), watch_keys, build, aborted, &redirect);
+    if (!redirect) return replies;
+    follow(*redirect, address, &ask, round);
+    if (*aborted) return std::nullopt;  // the EXEC was refused: CacheClient starts over
+  }
+  throw Error(Errc::protocol,
+              fmt::format("Redis Cluster: transaction on {} still redirected after {} attempts",
+                          watch_keys.front(), kMaxRedirects));
+}
+
+// One WATCH / read / build / MULTI..EXEC on `address`. A redirect before the build is returned
+// in *redirect (nothing was written); one refused at EXEC also sets *aborted.
+std::optional<std::vector<Reply>> ClusterBackend::transact_on(
+    const std::string &address, int slot, bool asking, const std::vector<std::string> &watch_keys,
+    const CacheClient::TransactionBuilder &build, bool *aborted,
+    std::optional<Redirect> *redirect) {
+  auto &pool = topology_.pool(address);
+  try {
+    auto lease = pool.acquire();
+    UnwatchGuard unwatch(*lease);
+    std::vector<Command> reads{Command{"WATCH"}};
+    reads[0].insert(reads[0].end(), watch_keys.begin(), watch_keys.end());
+    for (const auto &key : watch_keys) reads.push_back({"GET", key});
+    auto replies = send(*lease, reads, asking, false);
+    std::vector<std::optional<std::string>> values;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      if ((*redirect = parse_redirect(replies[i]))) return std::nullopt;
+      if (replies[i].is_error()) {
+        throw Error(Errc::protocol, fmt::format("Redis {} failed in a transaction: {}",
+                                                i == 0 ? "WATCH" : "GET", replies[i].str));
+      }
+      if (i > 0)
+        values.push_back(replies[i].is_nil() ? std::nullopt
+                                             : std::optional<std::string>(replies[i].str));
+    }
+    auto commands = build(values);
+    if (!commands) return std::nullopt;
+    const auto written = single_slot_of(*commands, "a transaction");
+    if (written && slot >= 0 && *written != slot) {
+      throw Error(Errc::invalid_argument,
+                  fmt::format("transact on Redis Cluster: the built commands write slot {} but the "
+                              "watched key '{}' is in slot {} (use a {{hash tag}})",
+                              *written, watch_keys.front(), slot));
+    }
+    std::vector<Command> wrapped{{"MULTI"}};
+    wrapped.insert(wrapped.end(), commands->begin(), commands->end());
+    wrapped.push_back({"EXEC"});
+    unwatch.dismiss();  // EXEC (or its failure) ends the WATCH
+    auto results = send(*lease, wrapped, asking, true);
+    std::string cause;
+    for (std::size_t i = 1; i + 1 < results.size(); ++i) {
+      if ((*redirect = parse_redirect(results[i]))) {
+        *aborted = true;
+        return std::nullopt;
+      }
+      if (cause.empty() && results[i].is_error()) cause = results[i].str;
+    }
+    Reply &exec = results.back();
+    if (exec.is_error()) {
+      throw Error(Errc::protocol,
+                  cause.empty()
+                      ? fmt::format("Redis transaction failed: {}", exec.str)
+                      : fmt::format("Redis transaction aborted: {} ({})", exec.str, cause));
+    }
+    if (exec.is_nil()) {
+      *aborted = true;
+      return std::nullopt;
+    }
+    if (exec.type != Reply::Type::array || exec.elements.size() != commands->size()) {
+      throw Error(Errc::protocol, "Redis EXEC returned an unexpected reply");
+    }
+    return std::move(exec.elements);
+  } catch (const Error &e) {
+    pool.count_error(e.code());
+    failed(e);
+    throw;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<CacheBackend> make_cluster_backend(const CacheOptions &options) {
+  options.validate();
+  return std::make_unique<ClusterBackend>(parse_cluster_url(options.url), options);
+}
+
+}  // namespace agenthost::detail

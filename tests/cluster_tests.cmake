@@ -1,0 +1,48 @@
+# Redis Cluster: a shared 3-master cluster started once per ctest run (fixture `redis_cluster`,
+# stopped by PID), the CacheClient and SessionStore contract suites run against it, and tests
+# that move slots or stop masters on private clusters of their own. Every test is labelled
+# `cluster`; the multi-threaded ones also `concurrency`.
+set(AGENTHOST_CLUSTER_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/cluster-fixture)
+set(AGENTHOST_CLUSTER_SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/support/cluster_fixture.sh)
+add_test(NAME redis_cluster_start
+         COMMAND bash ${AGENTHOST_CLUSTER_SCRIPT} start ${AGENTHOST_CLUSTER_FIXTURE_DIR})
+add_test(NAME redis_cluster_stop
+         COMMAND bash ${AGENTHOST_CLUSTER_SCRIPT} stop ${AGENTHOST_CLUSTER_FIXTURE_DIR})
+set_tests_properties(redis_cluster_start PROPERTIES FIXTURES_SETUP redis_cluster LABELS cluster)
+set_tests_properties(redis_cluster_stop PROPERTIES FIXTURES_CLEANUP redis_cluster LABELS cluster)
+
+add_library(agenthost_cluster_support STATIC support/redis_cluster.cpp)
+target_include_directories(agenthost_cluster_support PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_compile_definitions(agenthost_cluster_support PRIVATE
+  AGENTHOST_CLUSTER_SCRIPT="${AGENTHOST_CLUSTER_SCRIPT}")
+target_link_libraries(agenthost_cluster_support PUBLIC agenthost fmt::fmt)
+agenthost_set_warnings(agenthost_cluster_support)
+
+# agenthost_add_cluster_test(<name> SOURCES <files...> [SHARED] [LABELS <labels...>])
+# SHARED: every case requires the shared cluster (its URL file is in the environment).
+function(agenthost_add_cluster_test name)
+  cmake_parse_arguments(ARG "SHARED" "" "SOURCES;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES} $<TARGET_OBJECTS:agenthost_catch_main>)
+  target_link_libraries(${name} PRIVATE agenthost agenthost_test_support
+                        agenthost_cluster_support Catch2::Catch2 Threads::Threads)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
+  agenthost_set_warnings(${name})
+  set(props ENVIRONMENT "AGENTHOST_TEST_CLUSTER_URL_FILE=${AGENTHOST_CLUSTER_FIXTURE_DIR}/url"
+            LABELS "cluster;${ARG_LABELS}")
+  if(ARG_SHARED)
+    list(APPEND props FIXTURES_REQUIRED redis_cluster)
+  endif()
+  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES ${props})
+endfunction()
+
+# URL parsing, slot hashing, command splitting: no server.
+agenthost_add_cluster_test(unit_cluster SOURCES unit/cache/cluster_unit_test.cpp)
+
+# The CacheClient contract bodies (compiled once for memory:// and Redis) on the cluster.
+agenthost_add_cluster_test(cache_contract_cluster SHARED LABELS concurrency
+  SOURCES integration/cluster/contract_cluster.cpp $<TARGET_OBJECTS:cache_contract_cases>)
+
+# Cross-slot MGET order and transactions on the shared cluster; slot migration and a stopped
+# master on private clusters.
+agenthost_add_cluster_test(integration_cluster SHARED LABELS concurrency
+  SOURCES integration/cluster/cluster_routing_test.cpp)

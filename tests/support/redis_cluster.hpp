@@ -1,0 +1,38 @@
+// Redis Clusters for tests: the shared one started by the CTest fixture `redis_cluster`, and
+// private ones (started and stopped by a test that stops masters or moves slots) made by the
+// same script, tests/support/cluster_fixture.sh.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace agenthost::test {
+
+// URL of the shared cluster (the file named by AGENTHOST_TEST_CLUSTER_URL_FILE, or
+// AGENTHOST_TEST_CLUSTER_URL). Empty when neither is available.
+std::string shared_cluster_url();
+
+// A private 3-master cluster in its own temporary directory; stopped (by PID) on destruction.
+class RedisCluster {
+ public:
+  RedisCluster();
+  ~RedisCluster();
+  RedisCluster(const RedisCluster &) = delete;
+  RedisCluster &operator=(const RedisCluster &) = delete;
+
+  const std::string &url() const { return url_; }
+  const std::vector<int> &ports() const { return ports_; }
+  // Runs redis-cli -p PORT args... and returns its output (trailing newline removed).
+  std::string cli(int port, const std::vector<std::string> &args) const;
+  // The port of the master serving `slot`.
+  int master_of_slot(int slot) const;
+  // SIGTERM to one master by its PID, waiting until it is gone.
+  void stop_master(int port);
+
+ private:
+  std::string dir_;
+  std::string url_;
+  std::vector<int> ports_;
+};
+
+}  // namespace agenthost::test
