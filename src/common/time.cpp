@@ -140,6 +140,11 @@ std::optional<MicrosSinceEpoch> parse_iso8601(std::string_view s) {
     return std::nullopt;
   }
   const std::int64_t secs = days_from_civil(y, mo, d) * kSecondsPerDay + h * 3600 + mi * 60 + se;
+  // Python's datetime range in UTC (years 1..9999): outside it format_iso8601_utc() would write a
+  // year this parser rejects ("-001", "10000"), and a session would read back as corrupt.
+  static const std::int64_t kFirstSecond = days_from_civil(1, 1, 1) * kSecondsPerDay;
+  static const std::int64_t kEndSecond = days_from_civil(10000, 1, 1) * kSecondsPerDay;
+  if (secs - offset < kFirstSecond || secs - offset >= kEndSecond) return std::nullopt;
   return (secs - offset) * kMicrosPerSecond + micros;
 }
 
