@@ -42,7 +42,14 @@ agenthost_add_cluster_test(unit_cluster SOURCES unit/cache/cluster_unit_test.cpp
 agenthost_add_cluster_test(cache_contract_cluster SHARED LABELS concurrency
   SOURCES integration/cluster/contract_cluster.cpp $<TARGET_OBJECTS:cache_contract_cases>)
 
+# The SessionStore contract on the cluster (records and indexes in different slots).
+agenthost_add_cluster_test(integration_sessions_cluster SHARED LABELS concurrency
+  SOURCES integration/sessions/store_contract_test.cpp)
+target_compile_definitions(integration_sessions_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
+
 # Cross-slot MGET order and transactions on the shared cluster; slot migration and a stopped
 # master on private clusters.
 agenthost_add_cluster_test(integration_cluster SHARED LABELS concurrency
   SOURCES integration/cluster/cluster_routing_test.cpp)
+agenthost_add_cluster_test(integration_cluster_faults LABELS concurrency
+  SOURCES integration/cluster/cluster_faults_test.cpp)

@@ -11,6 +11,7 @@
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_index.hpp"
+#include "sessions/session_writes_cluster.hpp"
 
 namespace agenthost::detail {
 
@@ -270,10 +271,33 @@ void plan_repair(const KeySchema &keys, const Plan &p, const Repair &r,
   }
 }
 
+// Redis Cluster: records and index entries are in different slots, so no transaction covers
+// both. Entries are fixed from a fresh read of their records, then every record that exists is
+// read again and its entries written back, so a write racing the repair is never undone.
+void apply_repairs_unguarded(CacheClient &cache, const KeySchema &keys, const Plan &p,
+                             const std::vector<Repair> &repairs) {
+  std::vector<std::string> ids;
+  std::vector<std::string> records;
+  for (const auto &r : repairs) {
+    if (!r.listable) continue;
+    ids.push_back(r.id);
+    records.push_back(keys.record(r.id));
+  }
+  const auto values =
+      records.empty() ? std::vector<std::optional<std::string>>{} : cache.mget(records);
+  std::vector<Command> fixes;
+  std::size_t next = 0;
+  for (const auto &r : repairs) {
+    plan_repair(keys, p, r, r.listable ? values.at(next++) : std::nullopt, fixes);
+  }
+  remove_then_recheck(cache, keys, std::move(fixes), ids);
+}
+
 // One optimistic transaction over the records of every repair (rare: only when stale entries
 // were met). Lost races are not errors: the next read judges the entries again.
 void apply_repairs(CacheClient &cache, const KeySchema &keys, const Plan &p,
                    const std::vector<Repair> &repairs) {
+  if (cache.is_cluster()) return apply_repairs_unguarded(cache, keys, p, repairs);
   std::vector<std::string> watched;
   watched.reserve(repairs.size());
   for (const auto &r : repairs) watched.push_back(keys.record(r.listable ? r.id : std::string()));

@@ -14,6 +14,7 @@
 #include "sessions/session_id.hpp"
 #include "sessions/session_index.hpp"
 #include "sessions/session_lister.hpp"
+#include "sessions/session_writes_cluster.hpp"
 
 namespace agenthost {
 
@@ -153,15 +154,23 @@ Session SessionStore::create(const CreateRequest &request) {
   const KeySchema keys = schema(options_);
   const std::string key = keys.record(s.id);
   std::vector<Command> commands{set_record(key, s, options_.ttl)};
-  for (auto &c : detail::index_write_commands(keys, s)) commands.push_back(std::move(c));
+  // On Redis Cluster the indexes are in other slots: written before and after the record.
+  const bool cluster = cache_.is_cluster();
+  std::vector<std::string> added;
+  if (cluster) added = detail::cluster_before_create(cache_, keys, s);
+  if (!cluster) {
+    for (auto &c : detail::index_write_commands(keys, s)) commands.push_back(std::move(c));
+  }
   const auto replies = cache_.transact({key},
                                        [&](const std::vector<std::optional<std::string>> &current)
                                            -> std::optional<std::vector<Command>> {
                                          if (current.at(0)) return std::nullopt;  // id in use
                                          return commands;
                                        });
+  if (!replies && cluster) detail::cluster_undo_create(cache_, keys, s.id, added);
   if (!replies) throw Error(Errc::conflict, fmt::format("session '{}' already exists", s.id));
   detail::check_replies(*replies, "session create");
+  if (cluster) detail::cluster_after_write(cache_, keys, s);
   return s;
 }
 
@@ -192,6 +201,9 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
 
   const KeySchema keys = schema(options_);
   const std::string key = keys.record(id);
+  const bool cluster = cache_.is_cluster();
+  if (cluster && patch.status)
+    detail::cluster_before_status_change(cache_, keys, id, *patch.status);
   Session updated;
   std::optional<Error> failure;
   const auto replies = cache_.transact(
@@ -210,6 +222,7 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
           return std::nullopt;
         }
         std::vector<Command> commands{set_record(key, updated, options_.ttl)};
+        if (cluster) return commands;
         for (auto &c : detail::index_write_commands(keys, updated))
           commands.push_back(std::move(c));
         return commands;
@@ -218,6 +231,7 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
   if (failure) throw *failure;
   if (!replies) throw Error(Errc::internal, "session update: transaction stopped without a reason");
   detail::check_replies(*replies, "session update");
+  if (cluster && patch.status) detail::cluster_after_write(cache_, keys, updated);
   return updated;
 }
 
@@ -227,6 +241,8 @@ bool SessionStore::remove(std::string_view id, const std::optional<std::string> 
   const KeySchema keys = schema(options_);
   const std::string key = keys.record(id);
   const std::string id_text(id);
+  const bool cluster = cache_.is_cluster();
+  std::optional<std::string> deleted_owner;
   const auto replies =
       cache_.transact({key},
                       [&](const std::vector<std::optional<std::string>> &current)
@@ -242,6 +258,8 @@ bool SessionStore::remove(std::string_view id, const std::optional<std::string> 
                           if (e.code() != Errc::corrupt || owner_hash) return std::nullopt;
                         }
                         std::vector<Command> commands{{"DEL", key}};
+                        deleted_owner = record_owner;
+                        if (cluster) return commands;
                         for (auto &c : detail::index_remove_commands(keys, id_text, record_owner)) {
                           commands.push_back(std::move(c));
                         }
@@ -249,6 +267,7 @@ bool SessionStore::remove(std::string_view id, const std::optional<std::string> 
                       });
   if (!replies) return false;
   detail::check_replies(*replies, "session delete");
+  if (cluster) detail::cluster_after_delete(cache_, keys, id_text, deleted_owner);
   return true;
 }
 

@@ -1,5 +1,6 @@
 // What a session integration test runs on: the shared Redis fixture when compiled with
-// AGENTHOST_SESSIONS_ON_REDIS, memory:// otherwise (one test source, two programs), and store
+// AGENTHOST_SESSIONS_ON_REDIS, the shared Redis Cluster with AGENTHOST_SESSIONS_ON_CLUSTER,
+// memory:// otherwise (one test source, two programs), and store
 // options whose keys live under a test's unique prefix.
 #pragma once
 
@@ -8,13 +9,19 @@
 #include <catch2/catch.hpp>
 
 #include "support/test_env.hpp"
+#ifdef AGENTHOST_SESSIONS_ON_CLUSTER
+#include "support/redis_cluster.hpp"
+#endif
 
 namespace agenthost::test {
 
 inline CacheClient make_session_test_cache() {
   CacheOptions o;
-#ifdef AGENTHOST_SESSIONS_ON_REDIS
+#if defined(AGENTHOST_SESSIONS_ON_REDIS)
   o.url = shared_redis_url();
+  REQUIRE_FALSE(o.url.empty());
+#elif defined(AGENTHOST_SESSIONS_ON_CLUSTER)
+  o.url = shared_cluster_url();
   REQUIRE_FALSE(o.url.empty());
 #else
   o.url = "memory://";
