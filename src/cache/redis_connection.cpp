@@ -288,7 +288,23 @@ std::vector<Reply> RedisConnection::pipeline(const std::vector<Command> &command
   SigpipeBlock no_sigpipe;  // the first read flushes all buffered commands
   for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(read_reply());
   touch();
+  throw_if_loading(replies);
   return replies;
+}
+
+// After a restart Redis answers every command with "-LOADING ..." until its dataset is loaded:
+// the server is not available yet, as if still starting, so this is Errc::connection (redis-py
+// also makes BusyLoadingError a ConnectionError), which idempotent reads retry, and not a
+// protocol error a caller would take for a bug. The connection is replaced, so no state a
+// half-refused pipeline (MULTI, WATCH) may have left behind is ever reused.
+void RedisConnection::throw_if_loading(const std::vector<Reply> &replies) {
+  for (const auto &r : replies) {
+    if (r.is_error() && r.str.compare(0, 8, "LOADING ") == 0) {
+      broken_ = true;
+      throw Error(Errc::connection, fmt::format("Redis at {} is still loading its dataset: {}",
+                                                endpoint_.describe(), r.str));
+    }
+  }
 }
 
 std::optional<std::vector<Reply>> RedisConnection::transaction(

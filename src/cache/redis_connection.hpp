@@ -45,6 +45,7 @@ class RedisConnection {
   void handshake();
   Reply read_reply();
   [[noreturn]] void fail_io(const char *during);
+  void throw_if_loading(const std::vector<Reply> &replies);
 
   RedisEndpoint endpoint_;
   std::chrono::milliseconds socket_timeout_;

@@ -77,13 +77,17 @@ void RedisServer::start() {
   throw std::runtime_error(fmt::format("redis-server on port {} did not answer PING", port_));
 }
 
-void RedisServer::stop() {
+void RedisServer::stop() { signal_and_wait(SIGTERM); }
+
+void RedisServer::kill() { signal_and_wait(SIGKILL); }
+
+void RedisServer::signal_and_wait(int signal) {
   if (!running_) return;
   running_ = false;
   std::ifstream in(dir_ + "/redis.pid");
   pid_t pid = 0;
   if (!(in >> pid) || pid <= 0) return;
-  ::kill(pid, SIGTERM);
+  ::kill(pid, signal);
   for (int i = 0; i < 200 && ::kill(pid, 0) == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
@@ -91,6 +95,8 @@ void RedisServer::stop() {
   for (int i = 0; i < 200 && ::kill(pid, 0) == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  // A killed server leaves its pidfile behind; a restart must not read the stale PID.
+  std::remove((dir_ + "/redis.pid").c_str());
 }
 
 std::string RedisServer::cli(const std::vector<std::string> &args) const {

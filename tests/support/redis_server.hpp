@@ -22,11 +22,14 @@ class RedisServer {
   const std::string &dir() const { return dir_; }
 
   void stop();   // SIGTERM by PID, waits until the process is gone
+  void kill();   // SIGKILL by PID (no shutdown, no final AOF rewrite), waits until it is gone
   void start();  // (re)starts on the same port with the same arguments, waits for PING
   // Runs redis-cli against this server and returns its output (e.g. {"CLIENT", "PAUSE", "2000"}).
   std::string cli(const std::vector<std::string> &args) const;
 
  private:
+  void signal_and_wait(int signal);
+
   int port_;
   std::string dir_;
   std::vector<std::string> extra_args_;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -30,6 +32,14 @@ bool accepts_connections(int port) {
   return ok;
 }
 
+// State 'T' (stopped) in /proc/PID/stat; the state follows the parenthesised command name.
+bool is_stopped(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'T';
+}
+
 std::size_t collect(char *data, std::size_t size, std::size_t n, void *out) {
   static_cast<std::string *>(out)->append(data, size * n);
   return size * n;
@@ -37,13 +47,18 @@ std::size_t collect(char *data, std::size_t size, std::size_t n, void *out) {
 
 }  // namespace
 
-WebhookServer::WebhookServer(std::string secret, int port) : port_(port > 0 ? port : free_port()) {
+WebhookServer::WebhookServer(std::string secret, int port)
+    : secret_(std::move(secret)), port_(port > 0 ? port : free_port()) {
+  spawn();
+}
+
+void WebhookServer::spawn() {
   const std::string port_text = std::to_string(port_);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     ::execl("/usr/bin/python3", "python3", AGENTHOST_WEBHOOK_SERVER_SCRIPT, port_text.c_str(),
-            secret.c_str(), static_cast<char *>(nullptr));
+            secret_.c_str(), static_cast<char *>(nullptr));
     ::_exit(127);
   }
   for (int i = 0; i < 200; ++i) {  // at most 10 s
@@ -52,6 +67,29 @@ WebhookServer::WebhookServer(std::string secret, int port) : port_(port > 0 ? po
   }
   kill();
   throw std::runtime_error("webhook_server.py did not start on port " + port_text);
+}
+
+void WebhookServer::pause() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGSTOP);
+  // The signal is asynchronous: return only once the process is stopped, so callers know that
+  // every later request meets a hung server.
+  for (int i = 0; i < 200 && !is_stopped(pid_); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+void WebhookServer::resume() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGCONT);
+  for (int i = 0; i < 200 && is_stopped(pid_); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+void WebhookServer::restart() {
+  kill();
+  spawn();
 }
 
 WebhookServer::~WebhookServer() { kill(); }

@@ -21,12 +21,21 @@ class WebhookServer {
   std::string url(const std::string &path) const;
   // SIGKILL and reap: the server vanishes mid-conversation.
   void kill();
+  // SIGSTOP / SIGCONT: the server hangs. Connections still complete (the kernel accepts them
+  // into the backlog) but nothing is ever answered until resume().
+  void pause();
+  void resume();
+  // Starts a fresh server on the same port (after kill()); waits until it accepts connections.
+  void restart();
 
   // Control endpoints (plain-text replies).
   int request_count() const;
   std::string get(const std::string &path) const;
 
  private:
+  void spawn();
+
+  std::string secret_;
   int port_;
   pid_t pid_ = -1;
 };

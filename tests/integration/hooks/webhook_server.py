@@ -18,7 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 SECRET = sys.argv[2] if len(sys.argv) > 2 else ""
 LOCK = threading.Lock()
 RECORDS = []          # (path, headers dict, body bytes)
-DYNAMIC = {"mode": "allow"}
+DYNAMIC = {"mode": "allow", "record": True}
+COUNTS = {"posts": 0}  # POSTs received while recording is off
 
 
 def decision(d, reason=None):
@@ -58,7 +59,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             records = list(RECORDS)
         if self.path == "/_count":
-            self.reply(200, str(len(records)), "text/plain")
+            self.reply(200, str(len(records) + COUNTS["posts"]), "text/plain")
         elif self.path == "/_ids":
             self.reply(200, "\n".join(r[1].get("webhook-id", "") for r in records), "text/plain")
         elif self.path == "/_last_body":
@@ -66,6 +67,10 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/_last_headers":
             text = "\n".join(f"{k.lower()}: {v}" for k, v in records[-1][1].items()) if records else ""
             self.reply(200, text, "text/plain")
+        elif self.path == "/_record/off":
+            # Long runs (the soak) only count requests, so the server's memory stays flat.
+            DYNAMIC["record"] = False
+            self.reply(200, "ok", "text/plain")
         elif self.path.startswith("/_mode/"):
             DYNAMIC["mode"] = self.path[len("/_mode/"):]
             self.reply(200, "ok", "text/plain")
@@ -76,7 +81,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.read_body()
         with LOCK:
-            RECORDS.append((self.path, dict(self.headers.items()), body))
+            if DYNAMIC["record"]:
+                RECORDS.append((self.path, dict(self.headers.items()), body))
+            else:
+                COUNTS["posts"] += 1
         path, _, query = self.path.partition("?")
         params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
         handler = HANDLERS.get(path)
