@@ -19,7 +19,10 @@ target_link_libraries(agenthost_cluster_support PUBLIC agenthost fmt::fmt)
 agenthost_set_warnings(agenthost_cluster_support)
 
 # agenthost_add_cluster_test(<name> SOURCES <files...> [SHARED] [LABELS <labels...>])
-# SHARED: every case requires the shared cluster (its URL file is in the environment).
+# SHARED: every case requires the shared cluster. catch_discover_tests splits list-valued
+# properties apart, so the labels (a list) and the fixture are set at ctest time by a small
+# include file that runs after the discovered tests are defined (Catch lists them in
+# <name>_TESTS).
 function(agenthost_add_cluster_test name)
   cmake_parse_arguments(ARG "SHARED" "" "SOURCES;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES} $<TARGET_OBJECTS:agenthost_catch_main>)
@@ -27,12 +30,18 @@ function(agenthost_add_cluster_test name)
                         agenthost_cluster_support Catch2::Catch2 Threads::Threads)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
   agenthost_set_warnings(${name})
-  set(props ENVIRONMENT "AGENTHOST_TEST_CLUSTER_URL_FILE=${AGENTHOST_CLUSTER_FIXTURE_DIR}/url"
-            LABELS "cluster;${ARG_LABELS}")
+  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES
+    ENVIRONMENT "AGENTHOST_TEST_CLUSTER_URL_FILE=${AGENTHOST_CLUSTER_FIXTURE_DIR}/url")
+  set(props "LABELS \"cluster;${ARG_LABELS}\"")
   if(ARG_SHARED)
-    list(APPEND props FIXTURES_REQUIRED redis_cluster)
+    string(APPEND props " FIXTURES_REQUIRED redis_cluster")
   endif()
-  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES ${props})
+  set(file ${CMAKE_CURRENT_BINARY_DIR}/${name}_cluster_properties.cmake)
+  file(WRITE ${file}
+    "if(DEFINED ${name}_TESTS)\n"
+    "  set_tests_properties(\${${name}_TESTS} PROPERTIES ${props})\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${file})
 endfunction()
 
 # URL parsing, slot hashing, command splitting: no server.
