@@ -8,7 +8,25 @@
  *  - pointers returned by accessors (agenthost_session_page_item, agenthost_verdict_json, ...)
  *    stay valid until their handle is freed;
  *  - no exception crosses this boundary; agenthost_last_error() gives the calling thread's
- *    message of its last failed call.
+ *    message of its last failed call;
+ *  - on failure, pointer out-parameters are set to NULL (and lengths/counts to 0) whenever the
+ *    out-parameter itself is not NULL, so a host never frees garbage (the one exception,
+ *    agenthost_hook_policy_evaluate, hands out a DENY verdict instead); a NULL argument that is
+ *    not documented as optional is AGENTHOST_INVALID_ARGUMENT;
+ *  - the *_close / *_free functions accept NULL; freeing a handle twice, or while another thread
+ *    still uses it, is undefined behaviour (as with free());
+ *  - threads: a cache client, session store and hook policy may be used from many threads at
+ *    once; a session page and a verdict are immutable and may be read from any thread.
+ *
+ * Errors every call that talks to Redis can return (besides those listed per function):
+ * AGENTHOST_TIMEOUT, AGENTHOST_CONNECTION, AGENTHOST_POOL_EXHAUSTED, AGENTHOST_PROTOCOL (an error
+ * reply; Redis' text is in the last error), AGENTHOST_INTERNAL (a bug, or out of memory).
+ *
+ * Option structs (agenthost_cache_options, agenthost_hook_options) start with struct_size: set
+ * it with the *_init function, which also fills the defaults. Fields are only ever appended, so
+ * a host built against an older header passes a smaller struct_size and the newer fields keep
+ * their defaults; a struct_size of 0 or too small to hold the first field is
+ * AGENTHOST_INVALID_ARGUMENT.
  */
 #ifndef AGENTHOST_H
 #define AGENTHOST_H
@@ -45,46 +63,58 @@ typedef enum agenthost_status {
 AGENTHOST_API const char *agenthost_version(void);
 /* "ok", "invalid_argument", ...; "unknown" for other values. Static storage. */
 AGENTHOST_API const char *agenthost_status_name(agenthost_status status);
-/* The calling thread's message of its last failed call ("" if none). Valid until the thread's
- * next agenthost call. */
+/* The calling thread's message of its last failed call ("" after a successful call that can
+ * fail). Owned by the library, UTF-8; valid until the thread's next agenthost call. Never NULL.
+ * Never contains a password, API key or webhook secret. */
 AGENTHOST_API const char *agenthost_last_error(void);
-/* Frees memory the library returned through a char ** out-parameter. NULL is ignored. */
+/* Frees memory the library returned through a char ** out-parameter. NULL is ignored. Never
+ * pass it a handle (they have their own free functions) or a pointer from an accessor. */
 AGENTHOST_API void agenthost_free(void *p);
 
 /* ---- CacheClient ------------------------------------------------------------------------- */
 typedef struct agenthost_cache_client agenthost_cache_client;
 
+/* Out-of-range values are AGENTHOST_INVALID_ARGUMENT naming the field, never clamped. */
 typedef struct agenthost_cache_options {
   uint32_t struct_size; /* sizeof(agenthost_cache_options), set by agenthost_cache_options_init */
-  uint32_t max_connections;
-  uint32_t connect_timeout_ms;
-  uint32_t socket_timeout_ms;
-  uint32_t pool_wait_timeout_ms;
+  uint32_t max_connections;      /* 1..1000 */
+  uint32_t connect_timeout_ms;   /* 1..300000 */
+  uint32_t socket_timeout_ms;    /* 1..300000 */
+  uint32_t pool_wait_timeout_ms; /* 0..300000; how long a call waits for a free connection */
 } agenthost_cache_options;
 
-/* Fills *opts with the defaults (50 connections, 5000 ms timeouts). */
+/* Fills *opts with the defaults (50 connections, 5000 ms timeouts) and sets struct_size. NULL is
+ * ignored. */
 AGENTHOST_API void agenthost_cache_options_init(agenthost_cache_options *opts);
 /* Opens a client for url (redis://, unix://, memory://). Connections are made lazily, so a
  * server that is down shows up on the first call, not here. opts NULL = defaults. Thread-safe
- * handle: share one per process. */
+ * handle: share one per process; free it with agenthost_cache_client_close.
+ * Errors: AGENTHOST_INVALID_ARGUMENT (malformed URL, option out of range, bad struct_size),
+ * AGENTHOST_UNSUPPORTED (rediss://: no TLS with hiredis 0.14). */
 AGENTHOST_API agenthost_status agenthost_cache_client_open(const char *url,
                                                            const agenthost_cache_options *opts,
                                                            agenthost_cache_client **out);
-/* Opens a client configured from REDIS_URL and the REDIS_* variables. */
+/* Opens a client configured from REDIS_URL and the REDIS_* variables (see the README's table).
+ * Errors: as agenthost_cache_client_open; AGENTHOST_INVALID_ARGUMENT names the variable whose
+ * value is out of range or not a whole number. */
 AGENTHOST_API agenthost_status agenthost_cache_client_open_env(agenthost_cache_client **out);
-/* Closes and frees the client. NULL is ignored. */
+/* Closes its connections and frees the client. NULL is ignored. Close the session stores that
+ * borrow it first, and only once no other thread is using it. */
 AGENTHOST_API void agenthost_cache_client_close(agenthost_cache_client *c);
+/* PING: AGENTHOST_OK when the server answers (always, for memory://). */
 AGENTHOST_API agenthost_status agenthost_cache_client_ping(agenthost_cache_client *c);
-/* Binary-safe value of len bytes; ttl_s 0 = no expiry. */
+/* Stores a binary-safe value of len bytes (value may contain NULs; it is copied); ttl_s 0 = no
+ * expiry. An empty key is AGENTHOST_INVALID_ARGUMENT. */
 AGENTHOST_API agenthost_status agenthost_cache_client_set(agenthost_cache_client *c,
                                                           const char *key, const char *value,
                                                           size_t len, uint32_t ttl_s);
-/* *value is a NUL-terminated copy (also binary-safe through *len), freed with agenthost_free.
- * AGENTHOST_NOT_FOUND when absent. */
+/* *value is a NUL-terminated copy (also binary-safe through *len), owned by the caller and freed
+ * with agenthost_free. AGENTHOST_NOT_FOUND when absent (*value NULL, *len 0). */
 AGENTHOST_API agenthost_status agenthost_cache_client_get(agenthost_cache_client *c,
                                                           const char *key, char **value,
                                                           size_t *len);
-/* *removed = 1 when the key existed, else 0. removed may be NULL. */
+/* Deletes key. *removed = 1 when the key existed, else 0 (deleting an absent key is not an
+ * error). removed may be NULL. */
 AGENTHOST_API agenthost_status agenthost_cache_client_del(agenthost_cache_client *c,
                                                           const char *key, int *removed);
 
@@ -92,28 +122,46 @@ AGENTHOST_API agenthost_status agenthost_cache_client_del(agenthost_cache_client
 typedef struct agenthost_session_store agenthost_session_store;
 typedef struct agenthost_session_page agenthost_session_page;
 
-/* Borrows the cache client, which must outlive the store. options_json NULL = defaults:
- * {"key_prefix": "session:", "ttl_s": 3600}. */
+/* Opens a store on the cache client, which it borrows: the client must outlive the store.
+ * options_json: {"key_prefix"?: "session:", "index_prefix"?: "sessions:", "ttl_s"?: 60..86400};
+ * an absent ttl_s (or options_json NULL) takes REDIS_SESSION_TTL, else 3600. Thread-safe handle;
+ * free it with agenthost_session_store_close. No call to Redis is made here.
+ * Errors: AGENTHOST_INVALID_ARGUMENT (malformed JSON, unknown field, value out of range, an
+ * index prefix inside the record keyspace). */
 AGENTHOST_API agenthost_status agenthost_session_store_open(agenthost_cache_client *c,
                                                             const char *options_json,
                                                             agenthost_session_store **out);
+/* Frees the store (not the cache client it borrows). NULL is ignored. */
 AGENTHOST_API void agenthost_session_store_close(agenthost_session_store *s);
 /* request_json: {"model": str, "id"?: str, "parent_session_id"?: str, "owner_api_key"?: str,
- * "metadata"?: object}. *session_json freed with agenthost_free. */
+ * "metadata"?: object}. *session_json is the new session (without the owner's key or its hash),
+ * owned by the caller and freed with agenthost_free.
+ * Errors: AGENTHOST_INVALID_ARGUMENT (malformed JSON, unknown field, missing model, bad id or
+ * metadata), AGENTHOST_CONFLICT (the id is in use). */
 AGENTHOST_API agenthost_status agenthost_session_store_create(agenthost_session_store *s,
                                                               const char *request_json,
                                                               char **session_json);
+/* owner_api_key NULL = any owner. *session_json is owned by the caller (agenthost_free).
+ * Errors: AGENTHOST_NOT_FOUND (absent, expired, or another owner's: indistinguishable),
+ * AGENTHOST_CORRUPT (the record cannot be decoded; with an owner key it reads as absent). */
 AGENTHOST_API agenthost_status agenthost_session_store_get(agenthost_session_store *s,
                                                            const char *id,
                                                            const char *owner_api_key,
                                                            char **session_json);
-/* patch_json: {"status"?, "total_turns"?, "increment_turns"?: bool, "total_cost_usd"?,
- * "metadata"?}. */
+/* Atomic partial update; refreshes updated_at and the TTL. patch_json: {"status"?,
+ * "total_turns"?, "increment_turns"?: bool, "total_cost_usd"?, "metadata"?} (total_turns and
+ * increment_turns exclude each other). owner_api_key NULL = any owner. *session_json is the
+ * updated session, owned by the caller (agenthost_free).
+ * Errors: AGENTHOST_INVALID_ARGUMENT (bad patch), AGENTHOST_NOT_FOUND (as for get),
+ * AGENTHOST_CORRUPT, AGENTHOST_CONFLICT (too many concurrent writers to the same session). */
 AGENTHOST_API agenthost_status agenthost_session_store_update(agenthost_session_store *s,
                                                               const char *id,
                                                               const char *owner_api_key,
                                                               const char *patch_json,
                                                               char **session_json);
+/* Removes the record and its index entries together. owner_api_key NULL = any owner.
+ * Errors: AGENTHOST_NOT_FOUND (as for get; an undecodable record can only be deleted without an
+ * owner key). */
 AGENTHOST_API agenthost_status agenthost_session_store_delete(agenthost_session_store *s,
                                                               const char *id,
                                                               const char *owner_api_key);
@@ -121,37 +169,62 @@ AGENTHOST_API agenthost_status agenthost_session_store_delete(agenthost_session_
  * by the listings that meet them); *indexed = number of sessions indexed. */
 AGENTHOST_API agenthost_status agenthost_session_store_reindex(agenthost_session_store *s,
                                                                uint64_t *indexed);
-/* query_json: {"owner_api_key"?, "status"?, "page"?, "page_size"?, "cursor"?}; NULL = defaults. */
+/* One page of sessions, newest first. query_json: {"owner_api_key"?, "status"?, "page"? (>= 1),
+ * "page_size"? (1..100, default 20), "cursor"?}; NULL = defaults (every owner, page 1). *out is
+ * freed with agenthost_session_page_free. Undecodable records are skipped and counted, not
+ * errors.
+ * Errors: AGENTHOST_INVALID_ARGUMENT (malformed query, value out of range, page > 1 with a
+ * cursor, a cursor that is not a next_cursor passed back unchanged). */
 AGENTHOST_API agenthost_status agenthost_session_store_list(agenthost_session_store *s,
                                                             const char *query_json,
                                                             agenthost_session_page **out);
+/* Sessions on this page (0 for NULL). */
 AGENTHOST_API size_t agenthost_session_page_count(const agenthost_session_page *p);
+/* Sessions matching the query across all pages (0 for NULL). */
 AGENTHOST_API uint64_t agenthost_session_page_total(const agenthost_session_page *p);
-/* One session's JSON; NULL when i is out of range. */
+/* One session's JSON, NUL-terminated, owned by the page (valid until it is freed); *len (len may
+ * be NULL) is its length. NULL (and *len 0) when p is NULL or i is out of range. */
 AGENTHOST_API const char *agenthost_session_page_item(const agenthost_session_page *p, size_t i,
                                                       size_t *len);
-/* {"sessions":[...],"total":N,"page":P,"page_size":S,"next_cursor":str|null,"skipped_corrupt":K} */
+/* The whole page, owned by the page (valid until it is freed); NULL for NULL:
+ * {"sessions":[...],"total":N,"page":P,"page_size":S,"next_cursor":str|null,"skipped_corrupt":K,
+ *  "corrupt_ids":[...]} */
 AGENTHOST_API const char *agenthost_session_page_json(const agenthost_session_page *p, size_t *len);
+/* Frees the page and every string its accessors returned. NULL is ignored. */
 AGENTHOST_API void agenthost_session_page_free(agenthost_session_page *p);
 
 /* ---- HookPolicy -------------------------------------------------------------------------- */
 typedef struct agenthost_hook_policy agenthost_hook_policy;
 typedef struct agenthost_verdict agenthost_verdict;
 
+/* Out-of-range values are AGENTHOST_INVALID_ARGUMENT naming the field, never clamped. */
 typedef struct agenthost_hook_options {
   uint32_t struct_size; /* sizeof(agenthost_hook_options), set by agenthost_hook_options_init */
+  /* 0 (default): connections to loopback, private and link-local addresses are refused */
   int allow_private_networks;
-  uint32_t max_response_bytes;
-  uint32_t breaker_failure_threshold;
-  uint32_t breaker_cooldown_ms;
+  uint32_t max_response_bytes;        /* 1..67108864, default 65536 */
+  uint32_t breaker_failure_threshold; /* 1..1000000 consecutive failures, default 5 */
+  uint32_t breaker_cooldown_ms;       /* 1..86400000, default 10000 */
 } agenthost_hook_options;
 
+/* Fills *opts with the defaults and sets struct_size. NULL is ignored. */
 AGENTHOST_API void agenthost_hook_options_init(agenthost_hook_options *opts);
+/* Parses and checks config_json (see the README: event -> hook | [hook...]); opts NULL =
+ * defaults. Nothing is sent here. Thread-safe handle, freed with agenthost_hook_policy_free.
+ * Errors: AGENTHOST_INVALID_ARGUMENT naming the event, the hook index and the field (malformed
+ * JSON, bad URL, invalid matcher regex, timeout out of range, ...), or a bad option. */
 AGENTHOST_API agenthost_status agenthost_hook_policy_create(const char *config_json,
                                                             const agenthost_hook_options *opts,
                                                             agenthost_hook_policy **out);
+/* Frees the policy. NULL is ignored; no evaluation may be running on it. */
 AGENTHOST_API void agenthost_hook_policy_free(agenthost_hook_policy *p);
-/* On any non-OK status, *out (when out is not NULL) is still a DENY verdict: a host that
+/* Evaluates the hook input (len bytes of JSON; no NUL needed) against the matching hooks,
+ * concurrently, blocking at most the longest matching hook's timeout. Safe to call from many
+ * threads at once. Hook failures (timeout, refused, non-2xx, bad reply, open circuit) are not
+ * errors: they return AGENTHOST_OK with the hook's on_failure decision and "failed": true.
+ * *out is freed with agenthost_verdict_free.
+ * Errors: AGENTHOST_INVALID_ARGUMENT (input not a JSON object, too large or deep, no event name).
+ * On any non-OK status, *out (when out is not NULL) is still a DENY verdict: a host that
  * ignores the status fails closed. */
 AGENTHOST_API agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p,
                                                               const char *input_json, size_t len,
@@ -163,12 +236,17 @@ typedef enum agenthost_decision {
   AGENTHOST_ASK = 2
 } agenthost_decision;
 
-/* NULL verdict = AGENTHOST_DENY. */
+/* The combined decision (deny > ask > allow). NULL verdict = AGENTHOST_DENY. */
 AGENTHOST_API agenthost_decision agenthost_verdict_decision(const agenthost_verdict *v);
+/* The reasons of the deciding hooks, joined by "; " (or why nothing was called). Owned by the
+ * verdict (valid until it is freed). Never NULL: for a NULL verdict, "no verdict". */
 AGENTHOST_API const char *agenthost_verdict_reason(const agenthost_verdict *v);
-/* {"decision","reason","failed":bool,"error":str|null,"updated_input":obj|null,
+/* The whole verdict, owned by the verdict (valid until it is freed); *len (len may be NULL) is
+ * its length. Never NULL: a NULL verdict reads as a failed deny.
+ * {"decision","reason","failed":bool,"error":str|null,"updated_input":obj|null,
  *  "hooks":[{"url","status","latency_ms","error"}]} */
 AGENTHOST_API const char *agenthost_verdict_json(const agenthost_verdict *v, size_t *len);
+/* Frees the verdict and the strings its accessors returned. NULL is ignored. */
 AGENTHOST_API void agenthost_verdict_free(agenthost_verdict *v);
 
 #ifdef __cplusplus
