@@ -90,11 +90,17 @@ class CacheBackend;
 // Thread-safe: one client per process, shared by all threads. Connections are opened lazily.
 // Every operation throws Error on failure: timeout, connection, pool_exhausted, protocol (an error
 // reply; Redis' text is kept in the message) or invalid_argument (e.g. an empty key).
+// Results are returned by value (owned by the caller); arguments are copied before the call
+// returns, so string_views need only live for the call. Destroying, moving or assigning a client
+// while another thread uses it is undefined behaviour; a moved-from client throws
+// Error(invalid_argument) from every operation.
 class CacheClient {
  public:
+  // Validates the options (Error(invalid_argument) / Error(unsupported), see
+  // CacheOptions::validate); makes no connection.
   explicit CacheClient(CacheOptions options = {});
   static CacheClient from_env();  // CacheClient(CacheOptions::from_env())
-  ~CacheClient();
+  ~CacheClient();                 // closes the connections
   CacheClient(CacheClient &&) noexcept;
   CacheClient &operator=(CacheClient &&) noexcept;
   CacheClient(const CacheClient &) = delete;
@@ -106,13 +112,16 @@ class CacheClient {
   // touch keys of one hash slot (else Error(invalid_argument)); everything else is unchanged.
   bool is_cluster() const noexcept;
 
+  // PING; returns when the server answered (at once for memory://).
   void ping();
+  // nullopt when the key does not exist (or has expired).
   std::optional<std::string> get(std::string_view key);
   // ttl 0 = no expiry.
   void set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl = {});
   // true when the key was absent and is now set.
   bool set_if_absent(std::string_view key, std::string_view value,
                      std::chrono::milliseconds ttl = {});
+  // The number of keys that existed and were removed.
   std::uint64_t del(std::string_view key);
   std::uint64_t del(const std::vector<std::string> &keys);
   bool exists(std::string_view key);
@@ -120,6 +129,8 @@ class CacheClient {
   bool expire(std::string_view key, std::chrono::milliseconds ttl);
   // Remaining time to live: nullopt for an absent key, -1 ms for a key without expiry.
   std::optional<std::chrono::milliseconds> ttl(std::string_view key);
+  // INCRBY: the new value (an absent key counts as 0). Error(protocol) when the value is not an
+  // integer or the result would overflow.
   std::int64_t incr(std::string_view key, std::int64_t by = 1);
   // Any number of keys; sent in bounded chunks, in one pipeline. Result in the keys' order.
   std::vector<std::optional<std::string>> mget(const std::vector<std::string> &keys);
@@ -128,6 +139,10 @@ class CacheClient {
   std::vector<std::string> scan(std::string_view pattern,
                                 std::size_t cap = std::numeric_limits<std::size_t>::max());
 
+  // Sets and sorted sets, as in Redis: sadd/zadd return the number of members added (a zadd of
+  // an existing member updates its score and does not count), srem/zrem the number removed,
+  // zcard the size (0 for an absent key); smembers is unordered. A key holding another type is
+  // Error(protocol) (WRONGTYPE).
   std::uint64_t sadd(std::string_view key, const std::vector<std::string> &members);
   std::uint64_t srem(std::string_view key, const std::vector<std::string> &members);
   std::vector<std::string> smembers(std::string_view key);
@@ -135,6 +150,7 @@ class CacheClient {
   std::uint64_t zadd(std::string_view key, const std::vector<ScoredMember> &members);
   std::uint64_t zrem(std::string_view key, const std::vector<std::string> &members);
   std::uint64_t zcard(std::string_view key);
+  // Members in the query's order (ascending, or descending with `reverse`), with their scores.
   std::vector<ScoredMember> zrange(std::string_view key, const ZRangeQuery &query);
 
   // A lock: SET key token NX PX ttl with a random token. Returns the token, or nullopt when the
@@ -166,6 +182,7 @@ class CacheClient {
                                              const TransactionBuilder &build,
                                              unsigned max_attempts = 100);
 
+  // A snapshot of the pool's counters; cheap, never touches the network.
   PoolStats stats() const;
   // Closes all connections; later calls throw Error(connection). Idempotent.
   void close();
