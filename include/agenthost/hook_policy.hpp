@@ -87,9 +87,12 @@ class HookPolicy {
  public:
   // `config_json`: {"<Event>": hook | [hook...], ...} as described in DESIGN.md. Throws
   // Error(invalid_argument) naming the event, the hook index and the field for any error.
+  // Also Error(invalid_argument) from options.validate(). Nothing is sent before evaluate().
   HookPolicy(std::string_view config_json, HookPolicyOptions options = {});
+  // The same, on the heap (the C ABI keeps policies this way).
   static std::unique_ptr<HookPolicy> create(std::string_view config_json,
                                             HookPolicyOptions options = {});
+  // No evaluation may be running on the policy when it is destroyed.
   ~HookPolicy();
   HookPolicy(const HookPolicy &) = delete;
   HookPolicy &operator=(const HookPolicy &) = delete;
@@ -99,8 +102,10 @@ class HookPolicy {
   // timeout among them). Safe to call from many threads at once. Hook failures never throw: they
   // become the hook's on_failure decision with failed = true. Throws Error(invalid_argument) for
   // input that is not a JSON object, too large, too deeply nested, or without an event name.
+  // The verdict is the caller's; the input is not retained.
   Verdict evaluate(std::string_view input_json) const;
 
+  // A snapshot of the per-event counters; safe to call while evaluations run.
   HookPolicyStats stats() const;
 
  private:

@@ -86,9 +86,12 @@ struct SessionStoreOptions {
 
 // Thread-safe (as thread-safe as the CacheClient it borrows, which must outlive it).
 // Methods taking `owner_api_key` act only on that owner's sessions when it is given; a session of
-// another owner is reported exactly like an absent one.
+// another owner is reported exactly like an absent one. Results are returned by value. Besides
+// the errors listed per method, every method that reads or writes throws the CacheClient's
+// (timeout, connection, pool_exhausted, protocol), and Error(invalid_argument) for a malformed id.
 class SessionStore {
  public:
+  // Validates the options (Error(invalid_argument)); makes no call to the cache.
   explicit SessionStore(CacheClient &cache, SessionStoreOptions options = {});
 
   const SessionStoreOptions &options() const noexcept { return options_; }
@@ -100,13 +103,17 @@ class SessionStore {
   std::optional<Session> get(std::string_view id,
                              const std::optional<std::string> &owner_api_key = std::nullopt);
   // Atomic read-modify-write; refreshes updated_at and the TTL. Error(not_found) when absent
-  // or owned by someone else.
+  // or owned by someone else, Error(invalid_argument) for a bad patch, Error(corrupt) for an
+  // undecodable record (not_found with an owner key), Error(conflict) if concurrent writers to
+  // this session won every one of its bounded retries.
   Session update(std::string_view id, const SessionPatch &patch,
                  const std::optional<std::string> &owner_api_key = std::nullopt);
   // Removes the record and its index entries together. false when absent (or not the owner's;
   // an undecodable record can be removed only without an owner key).
   bool remove(std::string_view id, const std::optional<std::string> &owner_api_key = std::nullopt);
   // One index range read plus one MGET of the page (more only to drop stale index entries).
+  // Error(invalid_argument) for a page or page_size out of range, or an invalid cursor (one that
+  // is not a next_cursor passed back unchanged, or combined with page != 1).
   SessionPage list(const ListQuery &query);
   // Adds every {key_prefix}* record to the indexes it belongs in (SCAN in bounded batches);
   // idempotent. Add-only: stale entries are not removed here but by the listings that meet them.
