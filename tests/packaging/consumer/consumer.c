@@ -28,8 +28,8 @@ int main(int argc, char **argv) {
     rc = fail("open session store", st);
     goto done;
   }
-  st = agenthost_session_store_create(store, "{\"model\":\"claude-sonnet\",\"owner_api_key\":\"k\"}",
-                                      &session);
+  st = agenthost_session_store_create(
+      store, "{\"model\":\"claude-sonnet\",\"owner_api_key\":\"k\"}", &session);
   if (st != AGENTHOST_OK) {
     rc = fail("create session", st);
     goto done;
