@@ -9,12 +9,18 @@ set(AGENTHOST_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/agenthost"
 set(AGENTHOST_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     CACHE STRING "Where agenthost.pc and agenthost_c.pc are installed, relative to the prefix")
 
+# The targets already carry $<INSTALL_INTERFACE:include>; name the include directory only when
+# GNUInstallDirs says otherwise, so the exported targets do not list it twice.
+set(agenthost_install_includes)
+if(NOT CMAKE_INSTALL_INCLUDEDIR STREQUAL "include")
+  set(agenthost_install_includes INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 install(TARGETS agenthost agenthost_c
   EXPORT agenthostTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  ${agenthost_install_includes})
 
 # version.hpp.in is a template; the generated version.hpp comes from the build tree.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/agenthost
