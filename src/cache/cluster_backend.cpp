@@ -9,26 +9,20 @@
 #include <charconv>
 #include <exception>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "cache/backend.hpp"
 #include "cache/cluster_commands.hpp"
 #include "cache/cluster_topology.hpp"
-#include "cache/cluster_workers.hpp"
 #include "cache/redis_url.hpp"
 
 namespace agenthost::detail {
 
 namespace {
 
-constexpr int kMaxRedirects = 16;          // per call: a slot moves at most a few times meanwhile
-constexpr std::size_t kWorkerThreads = 4;  // shared by all callers of one client
+constexpr int kMaxRedirects = 16;  // per call: a slot moves at most a few times meanwhile
 constexpr std::chrono::milliseconds kTryAgainPause{10};
-
-struct Sent {
-  std::size_t part = 0;
-  std::string command_cursor;  // SCAN only: the cursor of this node, sent instead of the caller's
-};
 
 // The parts routed to one node in one round, and what came back.
 struct Group {
@@ -138,7 +132,7 @@ std::vector<Reply> send(RedisConnection &conn, const std::vector<Command> &comma
 class ClusterBackend final : public CacheBackend {
  public:
   ClusterBackend(std::vector<RedisEndpoint> seeds, const CacheOptions &options)
-      : options_(options), topology_(std::move(seeds), options), workers_(kWorkerThreads) {}
+      : options_(options), topology_(std::move(seeds), options) {}
 
   std::vector<Reply> run(const std::vector<Command> &commands, bool transaction,
                          bool idempotent) override;
@@ -156,7 +150,8 @@ class ClusterBackend final : public CacheBackend {
  private:
   std::vector<Reply> run_pipeline(const std::vector<Command> &commands);
   std::vector<Reply> run_transaction(const std::vector<Command> &commands);
-  void send_group(const ClusterSplit &split, const SlotMap &map, Group &group);
+  std::vector<Command> wire_of(const ClusterSplit &split, const SlotMap &map, const Group &group,
+                               std::vector<std::size_t> *reply_at) const;
   void run_groups(const ClusterSplit &split, const SlotMap &map, std::vector<Group> &groups);
   std::string route(const ClusterPart &part, const SlotMap &map, std::string *scan_cursor) const;
   std::optional<std::vector<Reply>> transact_on(const std::string &address, int slot, bool asking,
@@ -169,7 +164,6 @@ class ClusterBackend final : public CacheBackend {
 
   CacheOptions options_;
   ClusterTopology topology_;
-  ClusterWorkers workers_;
   std::atomic<std::uint64_t> retries_{0};
 };
 
@@ -219,46 +213,65 @@ std::string ClusterBackend::route(const ClusterPart &part, const SlotMap &map,
   return *first;
 }
 
-void ClusterBackend::send_group(const ClusterSplit &split, const SlotMap &map, Group &group) {
-  try {
-    std::vector<Command> commands;
-    commands.reserve(group.parts.size());
-    bool any_asking = false;
-    for (std::size_t i = 0; i < group.parts.size(); ++i) {
-      const ClusterPart &part = split.parts[group.parts[i]];
-      commands.push_back(part.command);
-      std::string cursor;
-      if (is_scan(part.command) && route(part, map, &cursor) == group.address) {
-        commands.back()[1] = cursor;
-      }
-      any_asking = any_asking || group.asking[i];
+// The commands of one group as sent: a SCAN gets its node's own cursor, an asked-for part is
+// preceded by ASKING. Returns where each part's reply is among the replies.
+std::vector<Command> ClusterBackend::wire_of(const ClusterSplit &split, const SlotMap &map,
+                                             const Group &group,
+                                             std::vector<std::size_t> *reply_at) const {
+  std::vector<Command> wire;
+  wire.reserve(group.parts.size());
+  for (std::size_t i = 0; i < group.parts.size(); ++i) {
+    const ClusterPart &part = split.parts[group.parts[i]];
+    if (group.asking[i]) wire.push_back({"ASKING"});
+    reply_at->push_back(wire.size());
+    wire.push_back(part.command);
+    std::string cursor;
+    if (is_scan(part.command) && !group.asking[i] && route(part, map, &cursor) == group.address) {
+      wire.back()[1] = cursor;
     }
-    auto &pool = topology_.pool(group.address);
-    try {
-      auto lease = pool.acquire();
-      if (!any_asking) {
-        group.replies = lease->pipeline(commands);
-      } else {  // every part of an ASK group was asked for (they are grouped apart)
-        group.replies = send(*lease, commands, true, false);
-      }
-    } catch (const Error &e) {
-      pool.count_error(e.code());
-      throw;
-    }
-  } catch (...) {
-    group.failure = std::current_exception();
   }
+  return wire;
 }
 
+// Every group's pipeline is sent before any reply is read, so the masters work on their parts
+// at the same time while this thread waits: one round trip for the whole call, with no thread
+// hand-off. Then each group's replies are read. A connection that sent is always read (or
+// discarded as broken), so none is left out of step; a failed group keeps its error and the
+// first one is thrown once every group is done.
 void ClusterBackend::run_groups(const ClusterSplit &split, const SlotMap &map,
                                 std::vector<Group> &groups) {
-  if (groups.size() == 1) {
-    send_group(split, map, groups.front());
-  } else {
-    std::vector<std::function<void()>> tasks;
-    tasks.reserve(groups.size());
-    for (auto &g : groups) tasks.push_back([&, gp = &g] { send_group(split, map, *gp); });
-    workers_.run_all(tasks);
+  std::vector<std::optional<RedisPool::Lease>> leases(groups.size());
+  std::vector<std::vector<std::size_t>> reply_at(groups.size());
+  std::vector<std::size_t> sent(groups.size(), 0);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    RedisPool *pool = nullptr;
+    try {
+      const auto wire = wire_of(split, map, groups[g], &reply_at[g]);
+      pool = &topology_.pool(groups[g].address);
+      leases[g].emplace(pool->acquire());
+      (*leases[g])->send(wire);
+      sent[g] = wire.size();
+    } catch (const Error &e) {
+      if (pool) pool->count_error(e.code());
+      groups[g].failure = std::current_exception();
+      leases[g].reset();
+    } catch (...) {
+      groups[g].failure = std::current_exception();
+      leases[g].reset();
+    }
+  }
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!leases[g]) continue;
+    try {
+      auto replies = (*leases[g])->receive(sent[g]);
+      for (std::size_t at : reply_at[g]) groups[g].replies.push_back(std::move(replies[at]));
+    } catch (const Error &e) {
+      topology_.pool(groups[g].address).count_error(e.code());
+      groups[g].failure = std::current_exception();
+    } catch (...) {
+      groups[g].failure = std::current_exception();
+    }
+    leases[g].reset();
   }
   for (auto &g : groups) {
     if (g.failure) std::rethrow_exception(g.failure);
@@ -291,7 +304,7 @@ std::vector<Reply> ClusterBackend::run_pipeline(const std::vector<Command> &comm
   for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
   for (int round = 0;; ++round) {
     const auto map = topology_.map();
-    std::map<std::pair<std::string, bool>, std::size_t> group_of;
+    std::map<std::string, std::size_t> group_of;
     std::vector<Group> groups;
     for (std::size_t p : pending) {
       std::string cursor;
@@ -300,7 +313,7 @@ std::vector<Reply> ClusterBackend::run_pipeline(const std::vector<Command> &comm
         replies[p] = error_reply("ERR invalid cursor");
         continue;
       }
-      auto [it, added] = group_of.emplace(std::make_pair(address, !ask[p].empty()), groups.size());
+      auto [it, added] = group_of.emplace(address, groups.size());
       if (added) groups.push_back({address, {}, {}, {}, nullptr});
       groups[it->second].parts.push_back(p);
       groups[it->second].asking.push_back(!ask[p].empty());

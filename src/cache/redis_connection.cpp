@@ -292,6 +292,29 @@ std::vector<Reply> RedisConnection::pipeline(const std::vector<Command> &command
   return replies;
 }
 
+void RedisConnection::send(const std::vector<Command> &commands) {
+  if (broken_) throw Error(Errc::connection, "Redis connection is broken");
+  out_.clear();
+  for (const auto &c : commands) append_resp(out_, c);
+  if (redisAppendFormattedCommand(ctx_, out_.data(), out_.size()) != REDIS_OK) {
+    fail_io("buffering commands");
+  }
+  if (out_.capacity() > kMaxKeptBuffer) std::string().swap(out_);
+  SigpipeBlock no_sigpipe;
+  for (int done = 0; !done;) {
+    if (redisBufferWrite(ctx_, &done) != REDIS_OK) fail_io("sending commands");
+  }
+}
+
+std::vector<Reply> RedisConnection::receive(std::size_t count) {
+  std::vector<Reply> replies;
+  replies.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) replies.push_back(read_reply());
+  touch();
+  throw_if_loading(replies);
+  return replies;
+}
+
 // After a restart Redis answers every command with "-LOADING ..." until its dataset is loaded:
 // the server is not available yet, as if still starting, so this is Errc::connection (redis-py
 // also makes BusyLoadingError a ConnectionError), which idempotent reads retry, and not a

@@ -29,6 +29,11 @@ class RedisConnection {
 
   // Sends all commands in one write and reads one reply per command (error replies included).
   std::vector<Reply> pipeline(const std::vector<Command> &commands);
+  // pipeline() in two halves, so that one thread can keep several servers busy at once: send()
+  // writes every command, receive() then reads `count` replies. A connection that sent must
+  // receive before any other use.
+  void send(const std::vector<Command> &commands);
+  std::vector<Reply> receive(std::size_t count);
 
   // MULTI, commands, EXEC in one round trip. nullopt when EXEC returned nil (a WATCHed key
   // changed); Error(protocol) with Redis' text when the transaction was aborted (EXECABORT).
