@@ -46,19 +46,21 @@ for t in $targets; do
   # The fuzzer adds inputs to its corpus directory: give it a copy, never the repository's.
   cp -R "tests/fuzz/corpus/$t/." "$work/corpus/"
   log="$work/fuzz.log"
+  dict=()
+  if [ -f "tests/fuzz/$t.dict" ]; then dict=(-dict="$PWD/tests/fuzz/$t.dict"); fi
   status=0
   (cd "$work" && "$build/tests/fuzz/fuzz_$t" corpus \
     -max_total_time="$seconds" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout=10 \
-    -detect_leaks=1 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+    -detect_leaks=1 -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" \
     >"$log" 2>&1) || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1 || true)
   corpus=$(find "$work/corpus" -type f | wc -l)
-  if [ "$status" -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|==fuzz==' "$log"; then
+  if [ "$status" -ne 0 ] || grep -aqE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|==fuzz==' "$log"; then
     failed+=("$t")
     printf 'fuzz %-17s FAILED (exit %s) execs=%s %s; log: %s\n' "$t" "$status" "${execs:-?}" \
       "${cov:-}" "$log"
-    grep -E '==fuzz==|ERROR:|runtime error:|SUMMARY|Test unit written' "$log" | head -n 20 || true
+    grep -aE '==fuzz==|ERROR:|runtime error:|SUMMARY|Test unit written' "$log" | head -n 20 || true
   else
     printf 'fuzz %-17s ok execs=%s %s corpus=%s\n' "$t" "${execs:-?}" "${cov:-}" "$corpus"
   fi

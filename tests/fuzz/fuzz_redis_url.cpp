@@ -1,4 +1,4 @@
-// Fuzzes the Redis URL parser and its redaction.
+// Fuzzes the Redis URL parsers (single node and redis+cluster://) and their redaction.
 // Properties: failures are Errc::invalid_argument or Errc::unsupported; an accepted endpoint is
 // well formed (port 1..65535, a host without control characters, an absolute socket path); and
 // neither redact_redis_url() nor an error message contains the password.
@@ -28,6 +28,22 @@ void check_endpoint(const agenthost::detail::RedisEndpoint &ep, std::string_view
   FUZZ_CHECK(password.empty() || shown.find(password) == std::string::npos, shown);
 }
 
+// Runs `parse` and checks what it returns or the error it throws.
+template <typename Parse>
+void check_parse(std::string_view url, std::string_view password, Parse &&parse) {
+  using namespace agenthost;
+  // A percent-decoded socket path may spell the password's text legitimately.
+  const bool decoded = url.find('%') != std::string_view::npos;
+  try {
+    parse(decoded ? std::string_view{} : password);
+  } catch (const Error &e) {
+    FUZZ_EXPECT_CODE(e, Errc::invalid_argument, Errc::unsupported);
+    const std::string_view message = e.what();
+    FUZZ_CHECK(password.empty() || message.find(password) == message.npos,
+               "the password in a message: " + std::string(message));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
@@ -37,15 +53,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   const std::string redacted = detail::redact_redis_url(url);
   FUZZ_CHECK(password.empty() || redacted.find(password) == std::string::npos,
              "the password survives redaction: " + redacted);
-  try {
-    // A percent-decoded socket path may spell the password's text legitimately.
-    const bool decoded = url.find('%') != std::string_view::npos;
-    check_endpoint(detail::parse_redis_url(url), decoded ? std::string_view{} : password);
-  } catch (const Error &e) {
-    FUZZ_EXPECT_CODE(e, Errc::invalid_argument, Errc::unsupported);
-    const std::string_view message = e.what();
-    FUZZ_CHECK(password.empty() || message.find(password) == message.npos,
-               "the password in a message: " + std::string(message));
-  }
+  check_parse(url, password, [&](std::string_view shown_password) {
+    check_endpoint(detail::parse_redis_url(url), shown_password);
+  });
+  if (!detail::is_cluster_url(url)) return 0;
+  check_parse(url, password, [&](std::string_view shown_password) {
+    const auto seeds = detail::parse_cluster_url(url);
+    FUZZ_CHECK(!seeds.empty(), "a cluster URL without seeds was accepted");
+    for (const auto &seed : seeds) {
+      FUZZ_CHECK(seed.kind == detail::RedisEndpoint::Kind::tcp && seed.db == 0, seed.describe());
+      check_endpoint(seed, shown_password);
+    }
+  });
   return 0;
 }
