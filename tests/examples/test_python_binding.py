@@ -1,0 +1,363 @@
+#!/usr/bin/python3
+"""Tests of examples/python/agenthost.py (the ctypes binding) against the built libagenthost_c.
+
+Environment: AGENTHOST_C_LIBRARY (the library under test), AGENTHOST_TEST_BACKEND (memory or
+redis; redis reads the shared fixture's URL from the file in AGENTHOST_TEST_REDIS_URL_FILE).
+Keys go under a unique prefix per test, so runs in parallel on one Redis do not meet.
+"""
+
+import base64
+import http.server
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import unittest
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", "python"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", "policy_server"))
+import agenthost  # noqa: E402
+import policy_server  # noqa: E402
+
+BACKEND = os.environ.get("AGENTHOST_TEST_BACKEND", "memory")
+
+
+def backend_url():
+    if BACKEND == "memory":
+        return "memory://"
+    with open(os.environ["AGENTHOST_TEST_REDIS_URL_FILE"]) as f:
+        return f.read().strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unique_prefix():
+    return "pybind-%s:" % uuid.uuid4().hex[:12]
+
+
+class FreeCounter:
+    """Counts agenthost_free calls, to prove every returned buffer is released."""
+
+    def __init__(self):
+        self.lib = agenthost.load()
+        self.real = self.lib.agenthost_free
+        self.count = 0
+
+    def __enter__(self):
+        def counting(ptr):
+            self.count += 1
+            self.real(ptr)
+        self.lib.agenthost_free = counting
+        return self
+
+    def __exit__(self, *exc):
+        self.lib.agenthost_free = self.real
+
+
+class BindingTest(unittest.TestCase):
+    def setUp(self):
+        self.prefix = unique_prefix()
+        self.cache = agenthost.Cache(backend_url())
+        self.addCleanup(self.cache.close)
+
+
+class CacheTest(BindingTest):
+    def test_version_is_the_libraries(self):
+        self.assertRegex(agenthost.version(), r"^\d+\.\d+\.\d+$")
+
+    def test_set_get_delete_binary_values(self):
+        key = self.prefix + "k"
+        self.cache.ping()
+        self.assertIsNone(self.cache.get(key))
+        self.cache.set(key, b"a\x00b\xff", ttl=60)
+        self.assertEqual(self.cache.get(key), b"a\x00b\xff")
+        self.cache.set(key, "h\u00e9llo")
+        self.assertEqual(self.cache.get(key), "h\u00e9llo".encode())
+        self.assertTrue(self.cache.delete(key))
+        self.assertFalse(self.cache.delete(key))
+        self.assertIsNone(self.cache.get(key))
+
+    def test_get_frees_the_returned_buffer(self):
+        key = self.prefix + "k"
+        self.cache.set(key, b"v")
+        with FreeCounter() as frees:
+            for _ in range(3):
+                self.cache.get(key)
+            self.cache.get(self.prefix + "absent")  # nothing returned, nothing to free
+        self.assertEqual(frees.count, 3)
+
+    def test_errors_carry_the_status(self):
+        with self.assertRaises(agenthost.InvalidArgument) as ctx:
+            self.cache.set("", b"v")
+        self.assertEqual(ctx.exception.code, 1)
+        self.assertEqual(ctx.exception.status, "invalid_argument")
+        self.assertIsInstance(ctx.exception, ValueError)
+        self.assertIn("key", str(ctx.exception))
+        with self.assertRaises(agenthost.InvalidArgument):
+            agenthost.Cache("bogus://host")
+        with self.assertRaises(agenthost.Unsupported) as ctx:
+            agenthost.Cache("rediss://127.0.0.1:6379/0")
+        self.assertEqual(ctx.exception.code, 9)
+        with self.assertRaises(agenthost.InvalidArgument):
+            agenthost.Cache("memory://", max_connections=0)
+        with self.assertRaises(agenthost.InvalidArgument):
+            self.cache.set(self.prefix + "k", b"v", ttl=-1)
+
+    def test_an_unreachable_redis_is_a_connection_error(self):
+        cache = agenthost.Cache("redis://127.0.0.1:%d/0" % free_port(), connect_timeout_ms=2000,
+                                socket_timeout_ms=2000)
+        with cache, self.assertRaises(agenthost.ConnectionError) as ctx:
+            cache.ping()
+        self.assertEqual(ctx.exception.code, 5)
+        self.assertIsInstance(ctx.exception, agenthost.AgenthostError)
+
+    def test_a_closed_cache_refuses_calls(self):
+        with agenthost.Cache("memory://") as cache:
+            cache.ping()
+        with self.assertRaises(agenthost.InvalidArgument):
+            cache.ping()
+        cache.close()  # idempotent
+
+
+class SessionTest(BindingTest):
+    def setUp(self):
+        super().setUp()
+        self.store = agenthost.SessionStore(self.cache, key_prefix=self.prefix + "session:",
+                                            index_prefix=self.prefix + "sessions:", ttl_s=600)
+        self.addCleanup(self.store.close)
+
+    def test_create_get_update_delete(self):
+        s = self.store.create("claude-sonnet-4", owner_api_key="sk-a", metadata={"n": 1})
+        self.assertEqual(s["model"], "claude-sonnet-4")
+        self.assertEqual(s["status"], "active")
+        self.assertEqual(s["metadata"], {"n": 1})
+        self.assertNotIn("owner_api_key", s)
+        self.assertEqual(self.store.get(s["id"], "sk-a")["id"], s["id"])
+        self.assertEqual(self.store.get(s["id"])["id"], s["id"])
+        u = self.store.update(s["id"], "sk-a", status="completed", increment_turns=True,
+                              total_cost_usd=0.25)
+        self.assertEqual((u["status"], u["total_turns"], u["total_cost_usd"]),
+                         ("completed", 1, 0.25))
+        self.assertEqual(self.store.update(s["id"], total_turns=7)["total_turns"], 7)
+        self.store.delete(s["id"], "sk-a")
+        with self.assertRaises(agenthost.NotFound):
+            self.store.get(s["id"])
+        with self.assertRaises(agenthost.NotFound):
+            self.store.delete(s["id"])
+
+    def test_another_owners_session_reads_as_absent(self):
+        s = self.store.create("m", owner_api_key="sk-a")
+        for call in (lambda: self.store.get(s["id"], "sk-b"),
+                     lambda: self.store.update(s["id"], "sk-b", increment_turns=True),
+                     lambda: self.store.delete(s["id"], "sk-b")):
+            with self.assertRaises(agenthost.NotFound) as ctx:
+                call()
+            self.assertEqual(ctx.exception.code, 2)
+            self.assertIsInstance(ctx.exception, LookupError)
+            self.assertNotIn("sk-a", str(ctx.exception))
+        self.assertEqual(self.store.get(s["id"], "sk-a")["total_turns"], 0)
+
+    def test_conflict_and_invalid_input(self):
+        sid = str(uuid.uuid4())
+        self.store.create("m", id=sid)
+        with self.assertRaises(agenthost.Conflict) as ctx:
+            self.store.create("m", id=sid)
+        self.assertEqual(ctx.exception.code, 3)
+        with self.assertRaises(agenthost.InvalidArgument):
+            self.store.create("")
+        with self.assertRaises(agenthost.InvalidArgument):
+            self.store.update(sid, status="paused")
+        with self.assertRaises(agenthost.InvalidArgument):
+            self.store.list(page_size=0)
+        with self.assertRaises(agenthost.InvalidArgument):
+            agenthost.SessionStore(self.cache, ttl_s=5)
+
+    def test_lists_one_owner_page_by_page_newest_first(self):
+        created = [self.store.create("m", owner_api_key="sk-a")["id"] for _ in range(7)]
+        self.store.create("m", owner_api_key="sk-b")
+        pages = list(self.store.pages("sk-a", page_size=3))
+        self.assertEqual([len(p["sessions"]) for p in pages], [3, 3, 1])
+        self.assertTrue(all(p["total"] == 7 for p in pages))
+        listed = [s["id"] for p in pages for s in p["sessions"]]
+        self.assertEqual(sorted(listed), sorted(created))
+        times = [s["created_at"] for p in pages for s in p["sessions"]]
+        # The index orders by milliseconds: newest first at that resolution.
+        self.assertEqual([t[:23] for t in times], sorted((t[:23] for t in times), reverse=True))
+        self.assertIsNone(pages[-1]["next_cursor"])
+        second = self.store.list("sk-a", page=2, page_size=3)
+        self.assertEqual([s["id"] for s in second["sessions"]], listed[3:6])
+        self.store.update(created[0], status="completed")
+        done = self.store.list("sk-a", status="completed")
+        self.assertEqual([s["id"] for s in done["sessions"]], [created[0]])
+
+    def test_reindex_counts_the_records(self):
+        for _ in range(3):
+            self.store.create("m", owner_api_key="sk-a")
+        self.assertEqual(self.store.reindex(), 3)
+
+    def test_every_returned_session_is_freed(self):
+        with FreeCounter() as frees:
+            s = self.store.create("m")
+            self.store.get(s["id"])
+            self.store.update(s["id"], increment_turns=True)
+            with self.assertRaises(agenthost.NotFound):
+                self.store.get(str(uuid.uuid4()))
+        self.assertEqual(frees.count, 3)
+
+    def test_closing_the_cache_closes_its_stores_first(self):
+        cache = agenthost.Cache("memory://")
+        store = agenthost.SessionStore(cache)
+        store.create("m")
+        cache.close()
+        with self.assertRaises(agenthost.InvalidArgument):
+            store.create("m")
+
+
+class PolicyServerThread:
+    """The sample policy server, in-process, on a free 127.0.0.1 port."""
+
+    def __init__(self, secret):
+        self.server = policy_server.PolicyServer(("127.0.0.1", 0),
+                                                 policy_server.secret_key(secret), 300, True)
+        self.url = "http://127.0.0.1:%d/hook" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+def pre_tool_use(tool, **tool_input):
+    return {"hook_event_name": "PreToolUse", "session_id": "s1", "tool_name": tool,
+            "tool_input": tool_input}
+
+
+class HookTest(unittest.TestCase):
+    SECRET = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+
+    def policy(self, url, secret=None, **options):
+        hook = {"url": url, "timeout_ms": 5000}
+        if secret:
+            hook["secret"] = secret
+        policy = agenthost.HookPolicy({"PreToolUse": hook}, **options)
+        self.addCleanup(policy.close)
+        return policy
+
+    def test_signed_requests_get_the_policy_servers_decisions(self):
+        with PolicyServerThread(self.SECRET) as server:
+            policy = self.policy(server.url, self.SECRET, allow_private_networks=True)
+            deny = policy.evaluate(pre_tool_use("Bash", command="rm -rf /"))
+            allow = policy.evaluate(json.dumps(pre_tool_use("Read", file_path="README.md")))
+        self.assertEqual((deny.decision, deny.failed), ("deny", False))
+        self.assertIn("filesystem", deny.reason)
+        self.assertEqual((allow.decision, allow.failed, allow.allowed), ("allow", False, True))
+        self.assertEqual(allow.hooks[0]["status"], 200)
+        self.assertEqual(allow.hooks[0]["url"], server.url)
+
+    def test_a_wrong_secret_is_refused_and_fails_closed(self):
+        other = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+        with PolicyServerThread(self.SECRET) as server:
+            policy = self.policy(server.url, other, allow_private_networks=True)
+            v = policy.evaluate(pre_tool_use("Read", file_path="README.md"))
+        self.assertEqual((v.decision, v.failed, v.error), ("deny", True, "http_status"))
+        self.assertEqual(v.hooks[0]["status"], 401)
+        self.assertNotIn(other, repr(v.__dict__))
+
+    def test_loopback_is_refused_unless_allowed(self):
+        with PolicyServerThread(self.SECRET) as server:
+            v = self.policy(server.url, self.SECRET).evaluate(pre_tool_use("Bash", command="ls"))
+        self.assertEqual((v.decision, v.failed, v.error), ("deny", True, "blocked_address"))
+
+    def test_a_server_that_is_down_fails_closed(self):
+        url = "http://127.0.0.1:%d/hook" % free_port()
+        v = self.policy(url, allow_private_networks=True).evaluate(
+            pre_tool_use("Bash", command="ls"))
+        self.assertEqual((v.decision, v.failed), ("deny", True))
+        self.assertIn(url, v.reason)
+
+    def test_updated_input_and_no_matching_hook(self):
+        reply = {"decision": "allow", "reason": "rewritten",
+                 "modified_input": {"command": "ls -la"}}
+        with ReplyServer(reply) as url:
+            policy = agenthost.HookPolicy(
+                {"PreToolUse": {"url": url, "matcher": "Bash"}}, allow_private_networks=True)
+            with policy:
+                v = policy.evaluate(pre_tool_use("Bash", command="ls"))
+                none = policy.evaluate(pre_tool_use("Read", file_path="x"))
+        self.assertEqual((v.decision, v.reason, v.updated_input),
+                         ("allow", "rewritten", {"command": "ls -la"}))
+        self.assertEqual((none.decision, none.reason, none.hooks), ("allow", "no hook matched", []))
+
+    def test_bad_config_and_bad_input(self):
+        with self.assertRaises(agenthost.InvalidArgument) as ctx:
+            agenthost.HookPolicy({"PreToolUse": {"url": "http://x/h", "matcher": "("}})
+        self.assertIn("matcher", str(ctx.exception))
+        with self.assertRaises(agenthost.InvalidArgument):
+            agenthost.HookPolicy("{not json")
+        with self.assertRaises(agenthost.InvalidArgument):
+            agenthost.HookPolicy({}, breaker_cooldown_ms=0)
+        policy = self.policy("http://127.0.0.1:9/hook")
+        for bad in ("[1]", {"tool_name": "Bash"}, b"\xff"):
+            with self.assertRaises(agenthost.InvalidArgument) as ctx:
+                policy.evaluate(bad)
+            self.assertEqual(ctx.exception.verdict.decision, "deny")
+
+
+class ReplyServer:
+    """A webhook that answers every POST with one fixed JSON reply."""
+
+    def __init__(self, reply):
+        body = json.dumps(reply).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return "http://127.0.0.1:%d/hook" % self.server.server_address[1]
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+class LoadTest(unittest.TestCase):
+    def test_a_missing_library_names_the_path(self):
+        with self.assertRaises(OSError) as ctx:
+            agenthost.load("/nonexistent/libagenthost_c.so")
+        self.assertIn("AGENTHOST_C_LIBRARY", str(ctx.exception))
+        self.assertTrue(re.search(r"/nonexistent/libagenthost_c\.so", str(ctx.exception)))
+        agenthost.version()  # the loaded library is still in use
+
+
+if __name__ == "__main__":
+    unittest.main()
