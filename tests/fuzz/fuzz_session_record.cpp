@@ -1,5 +1,6 @@
 // Fuzzes the stored-record decoder (every variant the Python service wrote).
-// Properties: decoding fails only with Errc::corrupt; a decoded session re-encodes without error;
+// Properties: decoding fails only with Errc::corrupt; a decoded session has turns >= 0 and an
+// owner (if any) of 64 lower-case hex digits, and re-encodes without error;
 // decode -> encode -> decode yields the same Session and the same bytes; the API shape is JSON.
 #include <simdjson.h>
 
@@ -24,6 +25,11 @@ bool same_session(const Session &a, const Session &b) {
          a.metadata_json == b.metadata_json;
 }
 
+// What every comparison of owners expects: 64 lower-case hex digits.
+bool is_owner_hash(const std::string &owner) {
+  return owner.size() == 64 && owner.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 bool is_json_object(const std::string &json) {
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
@@ -43,6 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     return 0;
   }
   FUZZ_CHECK(first.id == kId, "the key's id wins over the record's");
+  FUZZ_CHECK(first.total_turns >= 0, describe(first));
+  FUZZ_CHECK(!first.owner || is_owner_hash(*first.owner), "owner " + *first.owner);
   std::string encoded;
   try {
     encoded = detail::encode_record(first);
