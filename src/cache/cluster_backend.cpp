@@ -10,6 +10,7 @@
 #include <exception>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "cache/backend.hpp"
@@ -150,10 +151,11 @@ class ClusterBackend final : public CacheBackend {
  private:
   std::vector<Reply> run_pipeline(const std::vector<Command> &commands);
   std::vector<Reply> run_transaction(const std::vector<Command> &commands);
-  std::vector<Command> wire_of(const ClusterSplit &split, const SlotMap &map, const Group &group,
+  std::vector<Command> wire_of(ClusterSplit &split, const SlotMap &map, const Group &group,
                                std::vector<std::size_t> *reply_at) const;
-  void run_groups(const ClusterSplit &split, const SlotMap &map, std::vector<Group> &groups);
-  std::string route(const ClusterPart &part, const SlotMap &map, std::string *scan_cursor) const;
+  void run_groups(ClusterSplit &split, const SlotMap &map, std::vector<Group> &groups);
+  const std::string &route(const ClusterPart &part, const SlotMap &map,
+                           std::string *scan_cursor) const;
   std::optional<std::vector<Reply>> transact_on(const std::string &address, int slot, bool asking,
                                                 const std::vector<std::string> &watch_keys,
                                                 const CacheClient::TransactionBuilder &build,
@@ -198,37 +200,39 @@ std::vector<Reply> ClusterBackend::run(const std::vector<Command> &commands, boo
 }
 
 // The node a part goes to now; for SCAN also the node's own cursor.
-std::string ClusterBackend::route(const ClusterPart &part, const SlotMap &map,
-                                  std::string *scan_cursor) const {
-  if (is_scan(part.command) && part.command.size() >= 2) {
-    if (auto pos = scan_position(map, part.command[1])) {
-      *scan_cursor = pos->cursor;
-      return pos->address;
-    }
-    return {};
+const std::string &ClusterBackend::route(const ClusterPart &part, const SlotMap &map,
+                                         std::string *scan_cursor) const {
+  static const std::string kNowhere;
+  if (part.scan && part.command.size() >= 2) {
+    auto pos = scan_position(map, part.command[1]);
+    if (!pos) return kNowhere;
+    *scan_cursor = pos->cursor;
+    return *std::find(map.masters.begin(), map.masters.end(), pos->address);
   }
   if (part.slot >= 0) return map.master_of(part.slot);
   auto first = map.next_master("");
   if (!first) throw Error(Errc::connection, "Redis Cluster: the slot map lists no master");
-  return *first;
+  return *std::find(map.masters.begin(), map.masters.end(), *first);
 }
 
 // The commands of one group as sent: a SCAN gets its node's own cursor, an asked-for part is
 // preceded by ASKING. Returns where each part's reply is among the replies.
-std::vector<Command> ClusterBackend::wire_of(const ClusterSplit &split, const SlotMap &map,
+std::vector<Command> ClusterBackend::wire_of(ClusterSplit &split, const SlotMap &map,
                                              const Group &group,
                                              std::vector<std::size_t> *reply_at) const {
   std::vector<Command> wire;
   wire.reserve(group.parts.size());
   for (std::size_t i = 0; i < group.parts.size(); ++i) {
-    const ClusterPart &part = split.parts[group.parts[i]];
+    ClusterPart &part = split.parts[group.parts[i]];
     if (group.asking[i]) wire.push_back({"ASKING"});
     reply_at->push_back(wire.size());
+    if (!part.scan) {
+      wire.push_back(std::move(part.command));  // given back once sent (see run_groups)
+      continue;
+    }
     wire.push_back(part.command);
     std::string cursor;
-    if (is_scan(part.command) && !group.asking[i] && route(part, map, &cursor) == group.address) {
-      wire.back()[1] = cursor;
-    }
+    if (!group.asking[i] && route(part, map, &cursor) == group.address) wire.back()[1] = cursor;
   }
   return wire;
 }
@@ -238,26 +242,45 @@ std::vector<Command> ClusterBackend::wire_of(const ClusterSplit &split, const Sl
 // hand-off. Then each group's replies are read. A connection that sent is always read (or
 // discarded as broken), so none is left out of step; a failed group keeps its error and the
 // first one is thrown once every group is done.
-void ClusterBackend::run_groups(const ClusterSplit &split, const SlotMap &map,
+void ClusterBackend::run_groups(ClusterSplit &split, const SlotMap &map,
                                 std::vector<Group> &groups) {
   std::vector<std::optional<RedisPool::Lease>> leases(groups.size());
   std::vector<std::vector<std::size_t>> reply_at(groups.size());
   std::vector<std::size_t> sent(groups.size(), 0);
+  // Wires and connections are prepared first, so the writes leave back to back and the
+  // masters start at the same time.
+  std::vector<std::vector<Command>> wires(groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
     RedisPool *pool = nullptr;
     try {
-      const auto wire = wire_of(split, map, groups[g], &reply_at[g]);
+      wires[g] = wire_of(split, map, groups[g], &reply_at[g]);
       pool = &topology_.pool(groups[g].address);
       leases[g].emplace(pool->acquire());
-      (*leases[g])->send(wire);
-      sent[g] = wire.size();
     } catch (const Error &e) {
       if (pool) pool->count_error(e.code());
+      groups[g].failure = std::current_exception();
+    } catch (...) {
+      groups[g].failure = std::current_exception();
+    }
+  }
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!leases[g]) continue;
+    try {
+      (*leases[g])->send(wires[g]);
+      sent[g] = wires[g].size();
+    } catch (const Error &e) {
+      topology_.pool(groups[g].address).count_error(e.code());
       groups[g].failure = std::current_exception();
       leases[g].reset();
     } catch (...) {
       groups[g].failure = std::current_exception();
       leases[g].reset();
+    }
+  }
+  for (std::size_t g = 0; g < groups.size(); ++g) {  // the parts again, for redirects
+    for (std::size_t i = 0; i < reply_at[g].size(); ++i) {
+      ClusterPart &part = split.parts[groups[g].parts[i]];
+      if (!part.scan) part.command = std::move(wires[g][reply_at[g][i]]);
     }
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -297,18 +320,18 @@ void ClusterBackend::follow(const Redirect &r, const std::string &from, std::str
 }
 
 std::vector<Reply> ClusterBackend::run_pipeline(const std::vector<Command> &commands) {
-  const ClusterSplit split = split_by_slot(commands);
+  ClusterSplit split = split_by_slot(commands);
   std::vector<Reply> replies(split.parts.size());
   std::vector<std::string> ask(split.parts.size());
   std::vector<std::size_t> pending(split.parts.size());
   for (std::size_t i = 0; i < pending.size(); ++i) pending[i] = i;
   for (int round = 0;; ++round) {
     const auto map = topology_.map();
-    std::map<std::string, std::size_t> group_of;
+    std::map<std::string_view, std::size_t> group_of;  // views of map->masters or ask[]
     std::vector<Group> groups;
     for (std::size_t p : pending) {
       std::string cursor;
-      const std::string address = ask[p].empty() ? route(split.parts[p], *map, &cursor) : ask[p];
+      const std::string &address = ask[p].empty() ? route(split.parts[p], *map, &cursor) : ask[p];
       if (address.empty()) {
         replies[p] = error_reply("ERR invalid cursor");
         continue;
@@ -332,7 +355,7 @@ std::vector<Reply> ClusterBackend::run_pipeline(const std::vector<Command> &comm
           }
           follow(*r, g.address, &ask[p], round);
           again.push_back(p);
-        } else if (is_scan(split.parts[p].command)) {
+        } else if (split.parts[p].scan) {
           rewrite_scan_reply(*map, g.address, replies[p]);
         }
       }

@@ -61,17 +61,23 @@ std::size_t eval_key_count(const Command &command) {
 // caller's order within each.
 void split_one(const Command &command, std::size_t origin, bool pairs,
                std::vector<ClusterPart> &out) {
-  std::map<int, std::size_t> part_of_slot;
   const std::size_t step = pairs ? 2 : 1;
-  std::size_t position = 0;
-  for (std::size_t i = 1; i + step - 1 < command.size(); i += step, ++position) {
-    const int slot = cluster_key_slot(command[i]);
-    auto [it, added] = part_of_slot.emplace(slot, out.size());
-    if (added) out.push_back({{command[0]}, slot, origin, {}});
-    ClusterPart &part = out[it->second];
+  std::vector<std::pair<int, std::size_t>> slot_of;  // (slot, argument index), by slot
+  slot_of.reserve(command.size() / step);
+  for (std::size_t i = 1; i + step - 1 < command.size(); i += step) {
+    slot_of.emplace_back(cluster_key_slot(command[i]), i);
+  }
+  std::stable_sort(slot_of.begin(), slot_of.end(),
+                   [](const auto &a, const auto &b) { return a.first < b.first; });
+  for (std::size_t k = 0; k < slot_of.size(); ++k) {
+    if (k == 0 || slot_of[k].first != slot_of[k - 1].first) {
+      out.push_back({{command[0]}, slot_of[k].first, origin, {}});
+    }
+    ClusterPart &part = out.back();
+    const std::size_t i = slot_of[k].second;
     part.command.push_back(command[i]);
     if (pairs) part.command.push_back(command[i + 1]);
-    part.positions.push_back(position);
+    part.positions.push_back((i - 1) / step);
   }
 }
 
@@ -162,7 +168,8 @@ ClusterSplit split_by_slot(const std::vector<Command> &commands) {
       continue;
     }
     split.merges.push_back(ClusterMerge::single);
-    split.parts.push_back({command, keys.empty() ? -1 : cluster_key_slot(keys[0]), i, {}});
+    split.parts.push_back(
+        {command, keys.empty() ? -1 : cluster_key_slot(keys[0]), i, {}, name == "SCAN"});
   }
   return split;
 }

@@ -22,6 +22,7 @@ struct ClusterPart {
   int slot = -1;
   std::size_t origin = 0;              // index of the caller's command it came from
   std::vector<std::size_t> positions;  // MGET: where each value goes in the merged array
+  bool scan = false;                   // a SCAN: keyless, routed by its cursor
 };
 
 // How the replies of the parts of one caller command become its reply.
