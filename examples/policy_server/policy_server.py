@@ -212,6 +212,7 @@ class PolicyHandler(http.server.BaseHTTPRequestHandler):
     # HTTP/1.1 keep-alive: agenthost reuses its connections across evaluations.
     protocol_version = "HTTP/1.1"
     server_version = "agenthost-sample-policy/1"
+    timeout = 60  # an idle keep-alive connection gives its thread back after a minute
 
     def do_POST(self):
         if self.headers.get("Transfer-Encoding"):

@@ -167,9 +167,11 @@ def _candidates():
     here = os.path.dirname(os.path.abspath(__file__))
     found = [os.path.join(here, "libagenthost_c.so")]
     checkout = os.path.dirname(os.path.dirname(here))
-    trees = glob.glob(os.path.join(checkout, "build", "capi", "libagenthost_c.so"))
-    trees += glob.glob(os.path.join(checkout, "build", "*", "capi", "libagenthost_c.so"))
-    found += sorted(trees, key=os.path.getmtime, reverse=True)
+    # scripts/run-example.sh's build first, then a plain build/, then any other build/* tree.
+    found += [os.path.join(checkout, "build", d, "capi", "libagenthost_c.so")
+              for d in ("example", "")]
+    others = glob.glob(os.path.join(checkout, "build", "*", "capi", "libagenthost_c.so"))
+    found += sorted(set(others) - set(found), key=os.path.getmtime, reverse=True)
     return found + ["libagenthost_c.so.0"]  # the system loader: an installed copy
 
 
