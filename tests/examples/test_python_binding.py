@@ -212,6 +212,36 @@ class SessionTest(BindingTest):
                 self.store.get(str(uuid.uuid4()))
         self.assertEqual(frees.count, 3)
 
+    def test_threads_share_a_store_and_get_their_own_errors(self):
+        failures = []
+
+        def worker(n):
+            try:
+                for i in range(10):
+                    s = self.store.create("m", owner_api_key="sk-thread-%d" % n)
+                    self.store.update(s["id"], increment_turns=True)
+                    missing = "missing-%d-%d" % (n, i)
+                    try:
+                        self.store.get(missing)
+                        failures.append("%s was found" % missing)
+                    except agenthost.NotFound as e:
+                        if missing not in str(e):  # the message is this thread's last error
+                            failures.append("%s: %s" % (missing, e))
+            except Exception as e:  # reported below, not lost in the thread
+                failures.append(repr(e))
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertFalse(any(t.is_alive() for t in threads))
+        self.assertEqual(failures, [])
+        for n in range(8):
+            page = self.store.list("sk-thread-%d" % n, page_size=100)
+            self.assertEqual(page["total"], 10)
+            self.assertTrue(all(s["total_turns"] == 1 for s in page["sessions"]))
+
     def test_closing_the_cache_closes_its_stores_first(self):
         cache = agenthost.Cache("memory://")
         store = agenthost.SessionStore(cache)
