@@ -55,6 +55,10 @@ agenthost_add_cluster_test(cache_contract_cluster SHARED LABELS concurrency
 agenthost_add_cluster_test(integration_sessions_cluster SHARED LABELS concurrency
   SOURCES integration/sessions/store_contract_test.cpp)
 target_compile_definitions(integration_sessions_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
+# The listing's index repairs racing writers, on the cluster (no transaction spans record and index).
+agenthost_add_cluster_test(integration_session_repair_cluster SHARED
+  SOURCES integration/sessions/index_repair_test.cpp)
+target_compile_definitions(integration_session_repair_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
 
 # Cross-slot MGET order and transactions on the shared cluster; slot migration and a stopped
 # master on private clusters.
