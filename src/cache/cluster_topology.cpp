@@ -140,12 +140,19 @@ std::shared_ptr<const SlotMap> ClusterTopology::map() {
   }
 }
 
-// The masters of the current map first (they know the newest map), then the seeds.
+// The node that answered last, the masters of the current map (they know the newest map), then
+// the seeds. A master that went away is not asked first again, so a refresh does not wait for its
+// timeouts while another node can answer.
 std::vector<std::string> ClusterTopology::candidates() const {
   std::vector<std::string> out;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (map_) out = map_->masters;
+    if (!last_good_.empty()) out.push_back(last_good_);
+    if (map_) {
+      for (const auto &m : map_->masters) {
+        if (m != last_good_) out.push_back(m);
+      }
+    }
   }
   for (const auto &seed : seeds_) {
     std::string address = node_address(seed.host, seed.port);
@@ -160,13 +167,16 @@ std::shared_ptr<const SlotMap> ClusterTopology::load(const std::vector<std::stri
     try {
       auto lease = pool(address).acquire();
       auto replies = lease->pipeline({{"CLUSTER", "SLOTS"}});
-      return std::make_shared<const SlotMap>(parse_slots(replies.at(0), address));
+      auto loaded = std::make_shared<const SlotMap>(parse_slots(replies.at(0), address));
+      std::lock_guard<std::mutex> lock(mu_);
+      last_good_ = address;
+      return loaded;
     } catch (const Error &e) {
       if (e.code() == Errc::connection &&
           std::string(e.what()).find("closed") != std::string::npos) {
         throw;
       }
-      failures.push_back(e.what());
+      failures.emplace_back(e.what());
     }
   }
   throw Error(Errc::connection, fmt::format("no Redis Cluster node answered CLUSTER SLOTS: {}",

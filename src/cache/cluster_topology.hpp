@@ -62,6 +62,7 @@ class ClusterTopology {
   std::chrono::steady_clock::time_point loaded_at_;
   bool suspect_ = false;
   bool closed_ = false;
+  std::string last_good_;  // the node that answered CLUSTER SLOTS last: asked first next time
   std::map<std::string, std::unique_ptr<RedisPool>> pools_;
   std::mutex refresh_mu_;  // one re-read at a time; others use the map they have
 };
