@@ -73,6 +73,12 @@ RedisCluster::RedisCluster() {
 }
 
 RedisCluster::~RedisCluster() {
+  for (int port : ports_) {
+    try {
+      resume_master(port);
+    } catch (...) {  // its pidfile is gone: nothing to resume
+    }
+  }
   const std::string command =
       fmt::format("bash {} stop {} >/dev/null 2>&1; rm -rf {}", quote(AGENTHOST_CLUSTER_SCRIPT),
                   quote(dir_), quote(dir_));
@@ -107,18 +113,24 @@ int RedisCluster::master_of_slot(int slot) const {
   throw std::runtime_error(fmt::format("no master serves slot {}", slot));
 }
 
-void RedisCluster::stop_master(int port) {
+int RedisCluster::pid_of(int port) const {
   for (std::size_t i = 0; i < ports_.size(); ++i) {
-    if (ports_[i] != port) continue;
-    const std::string pid_text = read_file(fmt::format("{}/node-{}.pid", dir_, i + 1));
-    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
-    ::kill(pid, SIGTERM);
-    for (int n = 0; n < 200 && ::kill(pid, 0) == 0; ++n) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    return;
+    if (ports_[i] == port) return std::stoi(read_file(fmt::format("{}/node-{}.pid", dir_, i + 1)));
   }
   throw std::runtime_error(fmt::format("no master on port {}", port));
 }
+
+void RedisCluster::stop_master(int port) {
+  const pid_t pid = static_cast<pid_t>(pid_of(port));
+  ::kill(pid, SIGCONT);  // a paused server must run to handle SIGTERM
+  ::kill(pid, SIGTERM);
+  for (int n = 0; n < 200 && ::kill(pid, 0) == 0; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+}
+
+void RedisCluster::pause_master(int port) { ::kill(static_cast<pid_t>(pid_of(port)), SIGSTOP); }
+
+void RedisCluster::resume_master(int port) { ::kill(static_cast<pid_t>(pid_of(port)), SIGCONT); }
 
 }  // namespace agenthost::test

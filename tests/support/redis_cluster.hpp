@@ -28,8 +28,13 @@ class RedisCluster {
   int master_of_slot(int slot) const;
   // SIGTERM to one master by its PID, waiting until it is gone.
   void stop_master(int port);
+  // SIGSTOP / SIGCONT to one master by its PID: it keeps its connections but answers nothing.
+  void pause_master(int port);
+  void resume_master(int port);
 
  private:
+  int pid_of(int port) const;
+
   std::string dir_;
   std::string url_;
   std::vector<int> ports_;

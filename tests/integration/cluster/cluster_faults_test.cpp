@@ -199,3 +199,39 @@ TEST_CASE("cluster: a stopped master fails its slots within the timeouts; others
   }
   CHECK(served);
 }
+
+TEST_CASE("cluster: a hung master times out within the socket timeout; others keep working") {
+  test::RedisCluster rc;
+  const CacheOptions options = fast_options(rc.url());
+  CacheClient c(options);
+  const int hung = rc.ports()[2];
+  const std::string on_hung = key_on(rc, hung, "hung:");
+  const std::string elsewhere = key_on(rc, rc.ports()[0], "alive:");
+  c.set(on_hung, "v");
+  c.set(elsewhere, "v");
+  rc.pause_master(hung);
+  // A timeout is not retried (the command may have run): one socket timeout, with slack.
+  const auto bound = 3 * (options.connect_timeout + options.socket_timeout);
+  for (int round = 0; round < 2; ++round) {
+    CAPTURE(round);
+    const auto start = Clock::now();
+    try {
+      c.get(on_hung);
+      FAIL("a read of a hung master's slot succeeded");
+    } catch (const Error &e) {
+      CHECK((e.code() == Errc::timeout || e.code() == Errc::connection));
+    }
+    CHECK(Clock::now() - start < bound);
+    CHECK(c.get(elsewhere) == std::optional<std::string>("v"));
+  }
+  rc.resume_master(hung);
+  bool back = false;
+  for (int i = 0; i < 50 && !back; ++i) {
+    try {
+      back = c.get(on_hung) == std::optional<std::string>("v");
+    } catch (const Error &) {
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  CHECK(back);
+}
