@@ -19,6 +19,10 @@ std::string encode_record(const Session &session);
 // Throws Error(corrupt) naming the key's id and the reason.
 Session decode_record(std::string_view id, std::string_view json);
 
+// The reference reader decode_record falls back to (simdjson DOM on every record): the same
+// result or the same error for every input. For tests.
+Session decode_record_with_dom(std::string_view id, std::string_view json);
+
 // The API shape (C ABI): the record without the owner hash, metadata under "metadata".
 std::string encode_api(const Session &session);
 void append_api(std::string &out, const Session &session);

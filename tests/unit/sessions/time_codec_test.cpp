@@ -1,6 +1,8 @@
 // The stored format: timestamps, the record codec and the JSON string escaper.
 #include <agenthost/error.hpp>
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "common/json_string.hpp"
 #include "common/time.hpp"
@@ -245,4 +247,184 @@ TEST_CASE("codec: mutated records decode or are corrupt - never another outcome"
   }
   CHECK(decoded > 0);
   CHECK(corrupt_count > 0);
+}
+
+namespace {
+
+// decode_record (the fast On-Demand reader with its DOM fallback) against the DOM reader alone:
+// the same session, or the same error with the same message.
+void check_readers_agree(const std::string &record) {
+  INFO(record);
+  std::string fast_error, dom_error;
+  Session fast, dom;
+  try {
+    fast = decode_record("x", record);
+  } catch (const Error &e) {
+    fast_error = std::string(errc_name(e.code())) + ": " + e.what();
+  }
+  try {
+    dom = decode_record_with_dom("x", record);
+  } catch (const Error &e) {
+    dom_error = std::string(errc_name(e.code())) + ": " + e.what();
+  }
+  REQUIRE(fast_error == dom_error);
+  if (!fast_error.empty()) return;
+  CHECK(encode_record(fast) == encode_record(dom));
+  CHECK(fast.owner == dom.owner);
+}
+
+std::string nested_metadata(int depth) {
+  return std::string(static_cast<std::size_t>(depth - 1), '[') + "1" +
+         std::string(static_cast<std::size_t>(depth - 1), ']');
+}
+
+}  // namespace
+
+TEST_CASE("codec: the fast reader and the DOM reader agree on every record") {
+  const std::string head =
+      R"({"id":"a","model":"m","status":"active","created_at":"2026-01-09T17:00:00.123456+00:00",)"
+      R"("updated_at":"2026-01-09T17:00:00.123456+00:00","total_turns":3,"total_cost_usd":0.5,)"
+      R"("parent_session_id":null,"owner_api_key_hash":")" +
+      owner_key_hash("k") + R"(","session_metadata":)";
+  const std::vector<std::string> metadata = {
+      R"({"project":"bench","tags":["alpha","beta"]})",
+      R"({})",
+      R"({"a":{}})",
+      R"({"a":[]})",
+      R"(null)",
+      R"({"a": 1})",
+      R"({"a":1} )",
+      R"({"a":"caf\u00e9"})",
+      R"({"a":"\/"})",
+      R"({"a":"\"\\\n\r\t\b\f"})",
+      R"({"a":"\u001f"})",
+      "{\"a\":\"\x7f\"}",
+      "{\"a\":\"caf\xc3\xa9\"}",
+      R"({"a":1.5})",
+      R"({"a":1e2})",
+      R"({"a":-0})",
+      R"({"a":0})",
+      R"({"a":-12})",
+      R"({"a":123456789012345678})",
+      R"({"a":1234567890123456789})",
+      R"({"a":18446744073709551615})",
+      R"({"a":18446744073709551616})",
+      R"({"a":true,"b":false,"c":null})",
+      R"({"a":1,"a":2})",
+      R"({"a":01})",
+      R"({"a":tru})",
+      R"({"a":[1,]})",
+      R"({"a":[1}])",
+      R"({"a" 1})",
+      R"({"a":1,})",
+      R"([1])",
+      R"("x")",
+      R"(5)",
+      "{\"a\":" + nested_metadata(31) + "}",
+      "{\"a\":" + nested_metadata(40) + "}",
+      "{\"a\":" + nested_metadata(1021) + "}",
+      "{\"a\":" + nested_metadata(1022) + "}",
+      "{\"a\":" + nested_metadata(1023) + "}",
+      "{\"a\":" + nested_metadata(1024) + "}",
+      "{\"a\":" + nested_metadata(1025) + "}",
+  };
+  for (const auto &m : metadata) {
+    check_readers_agree(head + m + "}");
+    check_readers_agree(head + m + "} ");
+    check_readers_agree(head + m + "}}");
+    check_readers_agree(head + m + ",\"session_metadata\":{\"b\":2}}");
+    check_readers_agree(head + m + ",\"metadata\":{\"b\":2}}");
+    check_readers_agree(head + "{\"b\":2},\"metadata\":" + m + "}");
+    check_readers_agree("{\"metadata\":" + m + "," + head.substr(1) + "null}");
+  }
+  for (const std::string field : {R"("total_turns":"7")",
+                                  R"("total_turns":5.0)",
+                                  R"("total_turns":-1)",
+                                  R"("total_turns":9223372036854775808)",
+                                  R"("total_turns":1e400)",
+                                  R"("total_turns":true)",
+                                  R"("total_cost_usd":NaN)",
+                                  R"("total_cost_usd":"1.5")",
+                                  R"("total_cost_usd":"")",
+                                  R"("total_cost_usd":18446744073709551615)",
+                                  R"("total_cost_usd":100000000000000000000)",
+                                  R"("total_cost_usd":[1])",
+                                  R"("status":5)",
+                                  R"("status":null)",
+                                  R"("status":nul)",
+                                  R"("model":5)",
+                                  R"("mo\u0064el":"n")",
+                                  R"("id":{"a":1})",
+                                  R"("id":5)",
+                                  R"("extra":[1,2])",
+                                  R"("owner_api_key":"sk-1")",
+                                  R"("owner_api_key_hash":null,"owner_api_key":"sk-1")",
+                                  R"("updated_at":null)",
+                                  R"("updated_at":"2026-01-09T19:00:02+02:00")",
+                                  R"("created_at":"yesterday")",
+                                  R"("parent_session_id":"")",
+                                  R"("":1)",
+                                  R"("model" "m")",
+                                  R"("model":"m" "status":"x")",
+                                  R"(,"model":"m")"}) {
+    check_readers_agree(head + "{}," + field + "}");
+    check_readers_agree("{" + field + "," + head.substr(1) + "{}}");
+  }
+  for (const std::string &bad : {std::string(""), std::string("{"), std::string("[]"),
+                                 std::string("{\"model\":\"\xff\"}"), std::string(" {} ")}) {
+    check_readers_agree(bad);
+  }
+}
+
+TEST_CASE("codec: the fast reader and the DOM reader agree on mutated records") {
+  const std::vector<std::string> bases = {
+      R"({"id":"a","model":"claude","status":"completed","created_at":"2026-01-09T17:00:00.123456+00:00","updated_at":"2026-01-09T17:00:00.123456+00:00","total_turns":7,"total_cost_usd":0.25,"parent_session_id":"p","owner_api_key_hash":"b5562d6eb29aa965d2933f73ca0ca12ebe1b8f163f893f5ba8aff713ccef2146","session_metadata":{"project":"bench","tags":["alpha","beta"],"n":12,"o":{"k":null}}})",
+      R"({"id": "py-new-1", "model": "claude-sonnet-4", "status": "completed", "created_at": "2026-01-09T17:00:00.123456+00:00", "updated_at": "2026-01-09T17:00:05.123456+00:00", "total_turns": "7", "total_cost_usd": null, "parent_session_id": "py-old-1", "owner_api_key_hash": "b5562d6eb29aa965d2933f73ca0ca12ebe1b8f163f893f5ba8aff713ccef2146", "session_metadata": {"project": "caf\u00e9", "tags": ["a", "b"], "n": 1.5e3}})"};
+  std::uint32_t state = 777;  // a fixed LCG: the same mutations on every run
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  const char alphabet[] = "{}[]\",:0123456789.eE+-tfnul \\/u\x01\x7f\xc3\xa9\xff";
+  for (const auto &base : bases) {
+    for (int i = 0; i < 4000; ++i) {
+      std::string s = base;
+      for (int edits = 1 + static_cast<int>(next() % 3); edits > 0; --edits) {
+        const std::size_t at = next() % s.size();
+        switch (next() % 3) {
+          case 0:
+            s[at] = alphabet[next() % (sizeof alphabet - 1)];
+            break;
+          case 1:
+            s.erase(at, 1 + next() % 4);
+            break;
+          default:
+            s.insert(at, 1, alphabet[next() % (sizeof alphabet - 1)]);
+            break;
+        }
+      }
+      check_readers_agree(s);
+    }
+  }
+}
+
+TEST_CASE("codec: a record's times read exactly as parse_iso8601 reads them") {
+  for (const std::string t :
+       {"2026-01-09T17:00:00.123456+00:00", "2026-01-09T23:59:59.999999+00:00",
+        "2026-01-09T00:00:00.000000+00:00", "2026-01-10T00:00:00.000001+00:00",
+        "2024-02-29T12:00:00.000000+00:00", "2023-02-29T12:00:00.000000+00:00",
+        "2026-13-01T12:00:00.000000+00:00", "2026-01-09T24:00:00.000000+00:00",
+        "2026-01-09T17:60:00.000000+00:00", "2026-01-09T17:00:60.000000+00:00",
+        "2026-01-09T17:00:00.12345a+00:00", "2026-01-09T17:00:00.123456+01:00",
+        "2026-01-09t17:00:00.123456+00:00", "2026-01-09 17:00:00.123456+00:00",
+        "2026-01-09T17:00:00.123456-00:00", "2026-01-09T17:00:00.1234567+00:00",
+        "0001-01-01T00:00:00.000000+00:00", "0000-12-31T23:59:59.999999+00:00",
+        "9999-12-31T23:59:59.999999+00:00", "1969-12-31T23:59:59.999999+00:00",
+        "2026/01/09T17:00:00.123456+00:00", "2026-01-09T17:00:00.123456+00:00"}) {
+    INFO(t);
+    const std::string record = R"({"model":"m","created_at":")" + t + R"("})";
+    const auto expected = parse_iso8601(t);
+    if (expected) {
+      CHECK(decode_record("x", record).created_at.time_since_epoch().count() == *expected);
+    } else {
+      CHECK(code_of([&] { decode_record("x", record); }) == Errc::corrupt);
+    }
+  }
 }
