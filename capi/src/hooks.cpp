@@ -24,12 +24,16 @@ using agenthost::capi::has_field;
 using agenthost::capi::null_argument;
 
 // Handed out when even a verdict cannot be allocated; agenthost_verdict_free ignores it.
+// Both are built when the library loads on purpose: they must exist before an allocation can
+// fail, and an allocation failure while loading the library ends the process anyway.
+// NOLINTNEXTLINE(cert-err58-cpp): see above.
 const agenthost_verdict kOutOfMemoryDeny{
     AGENTHOST_DENY, "out of memory",
     "{\"decision\":\"deny\",\"reason\":\"out of memory\",\"failed\":true,\"error\":\"internal\","
     "\"updated_input\":null,\"hooks\":[]}"};
 
 // What the verdict accessors describe when handed NULL: a deny, like the decision accessor.
+// NOLINTNEXTLINE(cert-err58-cpp): built at load time like kOutOfMemoryDeny.
 const agenthost_verdict kNoVerdict{AGENTHOST_DENY, "no verdict",
                                    "{\"decision\":\"deny\",\"reason\":\"no "
                                    "verdict\",\"failed\":true,\"error\":\"invalid_argument\","

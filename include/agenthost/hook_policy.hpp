@@ -88,7 +88,7 @@ class HookPolicy {
   // `config_json`: {"<Event>": hook | [hook...], ...} as described in DESIGN.md. Throws
   // Error(invalid_argument) naming the event, the hook index and the field for any error.
   // Also Error(invalid_argument) from options.validate(). Nothing is sent before evaluate().
-  HookPolicy(std::string_view config_json, HookPolicyOptions options = {});
+  explicit HookPolicy(std::string_view config_json, HookPolicyOptions options = {});
   // The same, on the heap (the C ABI keeps policies this way).
   static std::unique_ptr<HookPolicy> create(std::string_view config_json,
                                             HookPolicyOptions options = {});

@@ -14,7 +14,7 @@
 
 namespace agenthost::detail {
 
-inline constexpr std::size_t kMaxValueBytes = 512u * 1024u * 1024u;  // Redis' limit
+inline constexpr std::size_t kMaxValueBytes = std::size_t{512} * 1024 * 1024;  // Redis' limit
 
 // The backend of a live client; Error(invalid_argument) for a moved-from one.
 CacheBackend &live(const std::unique_ptr<CacheBackend> &backend);

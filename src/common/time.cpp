@@ -139,7 +139,8 @@ std::optional<MicrosSinceEpoch> parse_iso8601(std::string_view s) {
   if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 59) {
     return std::nullopt;
   }
-  const std::int64_t secs = days_from_civil(y, mo, d) * kSecondsPerDay + h * 3600 + mi * 60 + se;
+  const std::int64_t secs = days_from_civil(y, mo, d) * kSecondsPerDay + std::int64_t{h} * 3600 +
+                            std::int64_t{mi} * 60 + se;
   // Python's datetime range in UTC (years 1..9999): outside it format_iso8601_utc() would write a
   // year this parser rejects ("-001", "10000"), and a session would read back as corrupt.
   static const std::int64_t kFirstSecond = days_from_civil(1, 1, 1) * kSecondsPerDay;

@@ -19,7 +19,7 @@ std::string format_iso8601_utc(MicrosSinceEpoch t);
 // Accepts YYYY-MM-DD('T'|' ')HH:MM:SS[.fraction 1..9 digits][Z | ±HH:MM | ±HHMM | ±HH].
 // No offset = UTC (Python's naive utcnow()); other offsets are converted to UTC. Digits beyond
 // microseconds are truncated. nullopt for anything else (including out-of-range fields).
-std::optional<MicrosSinceEpoch> parse_iso8601(std::string_view text);
+std::optional<MicrosSinceEpoch> parse_iso8601(std::string_view s);
 
 // The current time, truncated to microseconds.
 MicrosSinceEpoch now_micros();

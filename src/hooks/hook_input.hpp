@@ -7,7 +7,7 @@
 
 namespace agenthost::hooks {
 
-inline constexpr std::size_t kMaxInputBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxInputBytes = std::size_t{8} * 1024 * 1024;
 inline constexpr std::size_t kMaxInputDepth = 64;
 
 struct HookInput {

@@ -9,10 +9,11 @@
 namespace agenthost::hooks {
 
 simdjson::dom::parser &thread_dom_parser() {
-  constexpr std::size_t kMaxDocumentBytes = 64u * 1024 * 1024;
+  constexpr std::size_t kMaxDocumentBytes = std::size_t{64} * 1024 * 1024;
   thread_local simdjson::dom::parser parser = [] {
     simdjson::dom::parser p(kMaxDocumentBytes);
-    if (p.allocate(64 * 1024, kMaxInputDepth) != simdjson::SUCCESS) throw std::bad_alloc();
+    if (p.allocate(std::size_t{64} * 1024, kMaxInputDepth) != simdjson::SUCCESS)
+      throw std::bad_alloc();
     return p;
   }();
   return parser;
