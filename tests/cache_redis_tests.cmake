@@ -8,9 +8,12 @@ agenthost_add_catch_test(integration_cache_redis_faults
   SOURCES integration/cache/redis_faults_test.cpp integration/cache/redis_endpoint_test.cpp
           integration/cache/redis_pool_test.cpp)
 target_include_directories(integration_cache_redis_faults PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+# The cases with borrower threads also run under TSan (label `concurrency`).
+agenthost_label_tests(integration_cache_redis_faults concurrency
+  "borrower|pool is full|recovers after restart")
 
 agenthost_add_catch_test(integration_cache_redis_concurrency REDIS
-  SOURCES integration/cache/redis_concurrency_test.cpp)
+  SOURCES integration/cache/redis_concurrency_test.cpp LABELS concurrency)
 target_include_directories(integration_cache_redis_concurrency PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 
 # The C ABI's exception guard, with allocation failures injected (operator new is replaced in

@@ -17,6 +17,10 @@ agenthost_add_catch_test(cache_contract_memory
 agenthost_add_catch_test(cache_contract_redis
   SOURCES integration/cache/contract_redis.cpp $<TARGET_OBJECTS:cache_contract_cases>
   REDIS)
+# The multi-threaded contract cases also run under TSan (label `concurrency`).
+foreach(target cache_contract_memory cache_contract_redis)
+  agenthost_label_tests(${target} concurrency "threads|waiter gets the lock")
+endforeach()
 
 # The cache C ABI, exercised from C99 code that sees only agenthost.h.
 add_library(capi_cache_checks OBJECT capi/cache_c_checks.c)

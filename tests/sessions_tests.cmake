@@ -7,6 +7,11 @@ agenthost_add_catch_test(integration_sessions_memory
 agenthost_add_catch_test(integration_sessions_redis
   SOURCES integration/sessions/store_contract_test.cpp REDIS)
 target_compile_definitions(integration_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
+# The multi-threaded store cases also run under TSan (label `concurrency`).
+foreach(target integration_sessions_memory integration_sessions_redis)
+  agenthost_label_tests(${target} concurrency
+    "concurrency:|racing|while sessions are being created")
+endforeach()
 if(TARGET agenthost_c)
   agenthost_add_catch_test(capi_sessions_memory
     SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c)
