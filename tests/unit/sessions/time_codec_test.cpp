@@ -95,6 +95,21 @@ TEST_CASE("json escaper: invalid UTF-8 is invalid_argument naming the field") {
   CHECK(is_valid_utf8("caf\xc3\xa9"));
 }
 
+TEST_CASE("utf8: long ASCII runs are checked eight bytes a step; a bad byte anywhere is found") {
+  const std::string ascii(40, 'a');
+  CHECK(is_valid_utf8(ascii));
+  for (std::size_t at = 0; at < ascii.size(); ++at) {
+    INFO(at);
+    std::string bad = ascii;
+    bad[at] = '\xff';
+    CHECK_FALSE(is_valid_utf8(bad));
+    std::string cut = ascii.substr(0, at) + "\xc3";  // a sequence cut by the end
+    CHECK_FALSE(is_valid_utf8(cut));
+    std::string good = ascii.substr(0, at) + "caf\xc3\xa9" + ascii.substr(at);
+    CHECK(is_valid_utf8(good));
+  }
+}
+
 TEST_CASE("codec: a record round-trips with exactly the stored field names") {
   Session s;
   s.id = "abc";
