@@ -203,7 +203,7 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
   const std::string key = keys.record(id);
   const bool cluster = cache_.is_cluster();
   if (cluster && patch.status)
-    detail::cluster_before_status_change(cache_, keys, id, *patch.status);
+    detail::cluster_before_status_change(cache_, keys, id, *patch.status, owner_hash);
   Session updated;
   std::optional<Error> failure;
   const auto replies = cache_.transact(

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_index.hpp"
 
@@ -68,9 +69,11 @@ void cluster_undo_create(CacheClient &cache, const KeySchema &keys, const std::s
 }
 
 void cluster_before_status_change(CacheClient &cache, const KeySchema &keys, std::string_view id,
-                                  SessionStatus status) {
+                                  SessionStatus status,
+                                  const std::optional<std::string> &owner_hash) {
   auto s = current_record(id, cache.get(keys.record(id)));
   if (!s) return;
+  if (owner_hash && !(s->owner && owner_hashes_equal(*s->owner, *owner_hash))) return;
   s->status = status;
   run_checked(cache, index_add_commands(keys, *s), "session update (index)");
 }

@@ -30,9 +30,11 @@ void cluster_undo_create(CacheClient &cache, const KeySchema &keys, const std::s
                          const std::vector<std::string> &added);
 
 // Before an update that sets a status: adds the entries of the new status, taking owner and
-// created_at (which never change) from the record as it is now. Nothing when it is absent.
+// created_at (which never change) from the record as it is now. Nothing when it is absent or
+// not visible to `owner_hash` (the update then fails with not_found).
 void cluster_before_status_change(CacheClient &cache, const KeySchema &keys, std::string_view id,
-                                  SessionStatus status);
+                                  SessionStatus status,
+                                  const std::optional<std::string> &owner_hash);
 // After a record write: its entries again, then removal from the other statuses' indexes.
 void cluster_after_write(CacheClient &cache, const KeySchema &keys, const Session &session);
 // After a delete: removes the id from every index a session of that owner may be in.
