@@ -67,6 +67,12 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/_last_headers":
             text = "\n".join(f"{k.lower()}: {v}" for k, v in records[-1][1].items()) if records else ""
             self.reply(200, text, "text/plain")
+        elif self.path == "/_nodelay":
+            # TCP_NODELAY on connections accepted from now on. Without it, a reply written as
+            # headers then body stalls ~40 ms on the client's delayed ACK (Nagle), which would
+            # make load tests measure this server rather than the client.
+            Handler.disable_nagle_algorithm = True
+            self.reply(200, "ok", "text/plain")
         elif self.path == "/_record/off":
             # Long runs (the soak) only count requests, so the server's memory stays flat.
             DYNAMIC["record"] = False
