@@ -15,7 +15,7 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-constexpr std::size_t kMaxRequestBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxRequestBytes = std::size_t{16} * 1024 * 1024;
 
 [[noreturn]] void bad(const std::string &message) { throw Error(Errc::invalid_argument, message); }
 

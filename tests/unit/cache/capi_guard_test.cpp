@@ -29,6 +29,23 @@ void *operator new(std::size_t n) {
 }
 void operator delete(void *p) noexcept { std::free(p); }
 void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+// The other forms go through the two above, as the standard's defaults do. AddressSanitizer's
+// own defaults for them would not, and it reports its nothrow new freed by our delete.
+void *operator new(std::size_t n, const std::nothrow_t &) noexcept {
+  try {
+    return ::operator new(n);
+  } catch (const std::bad_alloc &) {
+    return nullptr;
+  }
+}
+void *operator new[](std::size_t n) { return ::operator new(n); }
+void *operator new[](std::size_t n, const std::nothrow_t &tag) noexcept {
+  return ::operator new(n, tag);
+}
+void operator delete(void *p, const std::nothrow_t &) noexcept { ::operator delete(p); }
+void operator delete[](void *p) noexcept { ::operator delete(p); }
+void operator delete[](void *p, std::size_t) noexcept { ::operator delete(p); }
+void operator delete[](void *p, const std::nothrow_t &) noexcept { ::operator delete(p); }
 
 using namespace agenthost;
 using namespace agenthost::capi;
