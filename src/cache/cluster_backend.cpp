@@ -278,7 +278,7 @@ void ClusterBackend::run_groups(ClusterSplit &split, const SlotMap &map,
     }
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {  // the parts again, for redirects
-    for (std::size_t i = 0; i < reply_at[g].size(); ++i) {
+    for (std::size_t i = 0; i < reply_at[g].size() && reply_at[g][i] < wires[g].size(); ++i) {
       ClusterPart &part = split.parts[groups[g].parts[i]];
       if (!part.scan) part.command = std::move(wires[g][reply_at[g][i]]);
     }

@@ -4,6 +4,7 @@
 
 #include <agenthost/error.hpp>
 #include <algorithm>
+#include <exception>
 #include <optional>
 
 #include "cache/cluster_slot.hpp"
@@ -111,33 +112,38 @@ ClusterTopology::~ClusterTopology() { close(); }
 std::shared_ptr<const SlotMap> ClusterTopology::map() {
   std::shared_ptr<const SlotMap> current;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     if (closed_) throw Error(Errc::connection, "the CacheClient is closed");
     current = map_;
     const auto age = Clock::now() - loaded_at_;
     const bool due = age > kRefreshInterval || (suspect_ && age > kMinRefreshGap);
     if (current && !due) return current;
+    // One reader at a time; the others keep the map they have, or wait for the first one.
+    if (refreshing_ && current) return current;
+    refreshed_.wait(lock, [&] { return !refreshing_; });
+    if (!current && map_) return map_;
+    refreshing_ = true;
   }
-  std::unique_lock<std::mutex> refreshing(refresh_mu_, std::try_to_lock);
-  if (!refreshing.owns_lock()) {
-    if (current) return current;  // someone else is reading it; this map is still usable
-    refreshing.lock();
-    std::lock_guard<std::mutex> lock(mu_);
-    if (map_) return map_;
-  }
+  std::shared_ptr<const SlotMap> fresh;
+  std::exception_ptr failure;
   try {
-    auto fresh = load(candidates());
-    std::lock_guard<std::mutex> lock(mu_);
-    map_ = fresh;
-    loaded_at_ = Clock::now();
-    suspect_ = false;
-    return fresh;
-  } catch (const Error &) {
-    if (!current) throw;
-    std::lock_guard<std::mutex> lock(mu_);
-    loaded_at_ = Clock::now();  // keep the old map; try again after the gap
-    return current;
+    fresh = load(candidates());
+  } catch (...) {
+    failure = std::current_exception();
   }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    refreshing_ = false;
+    loaded_at_ = Clock::now();  // after a failure: keep the old map, try again after the gap
+    if (fresh) {
+      map_ = fresh;
+      suspect_ = false;
+    }
+  }
+  refreshed_.notify_all();
+  if (fresh) return fresh;
+  if (!current) std::rethrow_exception(failure);
+  return current;
 }
 
 // The node that answered last, the masters of the current map (they know the newest map), then

@@ -7,6 +7,7 @@
 #include <agenthost/cache_client.hpp>
 #include <agenthost/config.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -57,14 +58,15 @@ class ClusterTopology {
   const std::vector<RedisEndpoint> seeds_;
   const CacheOptions options_;
 
-  mutable std::mutex mu_;  // guards everything below except refresh_mu_
+  mutable std::mutex mu_;  // guards everything below
   std::shared_ptr<const SlotMap> map_;
   std::chrono::steady_clock::time_point loaded_at_;
   bool suspect_ = false;
   bool closed_ = false;
   std::string last_good_;  // the node that answered CLUSTER SLOTS last: asked first next time
   std::map<std::string, std::unique_ptr<RedisPool>> pools_;
-  std::mutex refresh_mu_;  // one re-read at a time; others use the map they have
+  bool refreshing_ = false;  // a thread is reading the map; the others do not wait for it
+  std::condition_variable refreshed_;
 };
 
 // "host:port" ("[v6]:port") of an endpoint, the key of its pool.
