@@ -246,8 +246,9 @@ RedisEndpoint parse_redis_url(std::string_view url) {
   if (scheme == "redis") return parse_tcp(url, parts);
   if (scheme == "redis+cluster") return parse_cluster_url(url).front();
   if (scheme == "unix") return parse_unix(url, parts);
-  fail(url, fmt::format("unknown scheme '{}' (expected redis://, redis+cluster://, unix:// or memory://)",
-                        parts.scheme.substr(0, 32)));
+  fail(url, fmt::format(
+                "unknown scheme '{}' (expected redis://, redis+cluster://, unix:// or memory://)",
+                parts.scheme.substr(0, 32)));
 }
 
 bool is_cluster_url(std::string_view url) {
@@ -276,8 +277,8 @@ std::vector<RedisEndpoint> parse_cluster_url(std::string_view url) {
   std::vector<RedisEndpoint> seeds;
   for (std::size_t start = 0, n = 1;; ++n) {
     const auto comma = hosts.find(',', start);
-    std::string_view seed = hosts.substr(start, comma == std::string_view::npos ? hosts.npos
-                                                                                 : comma - start);
+    std::string_view seed =
+        hosts.substr(start, comma == std::string_view::npos ? hosts.npos : comma - start);
     if (seed.empty()) fail(url, fmt::format("seed node {} is empty", n));
     RedisEndpoint ep = base;
     parse_tcp_location(url, seed, &ep);

@@ -64,6 +64,7 @@ std::vector<std::string> cluster_before_create(CacheClient &cache, const KeySche
 void cluster_undo_create(CacheClient &cache, const KeySchema &keys, const std::string &id,
                          const std::vector<std::string> &added) {
   std::vector<Command> removals;
+  removals.reserve(added.size());
   for (const auto &index : added) removals.push_back({"ZREM", index, id});
   remove_then_recheck(cache, keys, std::move(removals), {id});
 }
