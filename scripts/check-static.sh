@@ -56,6 +56,7 @@ PY
     echo "static: clang-tidy FAILED ($((SECONDS - start)) s); full output: $log" >&2
     return 1
   fi
+  # shellcheck disable=SC2086
   echo "static: clang-tidy ok, $(printf '%s\n' $files | wc -l) files ($((SECONDS - start)) s)"
 }
 
