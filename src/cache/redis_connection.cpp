@@ -13,13 +13,14 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <system_error>
 
 namespace agenthost::detail {
 
 namespace {
 
 // Request and read buffers up to this size are kept between calls (per connection).
-constexpr std::size_t kMaxKeptBuffer = 256 * 1024;
+constexpr std::size_t kMaxKeptBuffer = std::size_t{256} * 1024;
 
 timeval to_timeval(std::chrono::milliseconds ms) {
   timeval tv{};
@@ -35,10 +36,10 @@ timeval to_timeval(std::chrono::milliseconds ms) {
 enum class Phase { connect, io };
 
 bool is_timeout_text(const char *errstr, Phase phase) {
-  static const std::string eagain = std::strerror(EAGAIN);
-  static const std::string ewouldblock = std::strerror(EWOULDBLOCK);
-  static const std::string etimedout = std::strerror(ETIMEDOUT);
-  static const std::string einprogress = std::strerror(EINPROGRESS);
+  static const std::string eagain = std::generic_category().message(EAGAIN);
+  static const std::string ewouldblock = std::generic_category().message(EWOULDBLOCK);
+  static const std::string etimedout = std::generic_category().message(ETIMEDOUT);
+  static const std::string einprogress = std::generic_category().message(EINPROGRESS);
   if (errstr == eagain || errstr == ewouldblock) return true;
   return phase == Phase::connect && (errstr == etimedout || errstr == einprogress);
 }

@@ -106,7 +106,7 @@ RedisPool::Pooled RedisPool::checked(Pooled pooled, std::uint64_t current_genera
   pooled.conn.reset();
   if (failure->code() == Errc::timeout) {
     unreserve(false);
-    throw *failure;
+    throw Error(*failure);
   }
   return open_reserved(current_generation + 1);
 }

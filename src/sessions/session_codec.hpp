@@ -8,7 +8,7 @@
 
 namespace agenthost::detail {
 
-constexpr std::size_t kMaxMetadataBytes = 64 * 1024;  // minified
+constexpr std::size_t kMaxMetadataBytes = std::size_t{64} * 1024;  // minified
 
 // The stored record: {"id","model","status","created_at","updated_at","total_turns",
 // "total_cost_usd","parent_session_id","owner_api_key_hash","session_metadata"}.

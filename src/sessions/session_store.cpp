@@ -228,7 +228,7 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
         return commands;
       },
       kUpdateAttempts);
-  if (failure) throw *failure;
+  if (failure) throw Error(*failure);
   if (!replies) throw Error(Errc::internal, "session update: transaction stopped without a reason");
   detail::check_replies(*replies, "session update");
   if (cluster && patch.status) detail::cluster_after_write(cache_, keys, updated);
