@@ -24,7 +24,8 @@ namespace {
 namespace dom = simdjson::dom;
 namespace od = simdjson::ondemand;
 
-constexpr std::size_t kMaxMetadataInput = std::size_t{8} * 1024 * 1024;  // parsed before the minified cap
+constexpr std::size_t kMaxMetadataInput =
+    std::size_t{8} * 1024 * 1024;  // parsed before the minified cap
 
 dom::parser &thread_parser() {
   thread_local dom::parser parser;  // one parser per thread, buffers reused (simdjson's advice)
