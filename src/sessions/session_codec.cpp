@@ -198,10 +198,9 @@ std::optional<MicrosSinceEpoch> parse_own_time(std::string_view t) {
   thread_local char last_date[10] = {};
   thread_local std::optional<MicrosSinceEpoch> last_midnight;
   if (std::memcmp(last_date, t.data(), sizeof last_date) != 0) {
-    char midnight[19];
-    std::memcpy(midnight, t.data(), 10);
-    std::memcpy(midnight + 10, "T00:00:00", 9);
-    last_midnight = parse_iso8601(std::string_view(midnight, sizeof midnight));
+    // Once per new date, so the allocation does not matter.
+    const std::string midnight = std::string(t.substr(0, 10)) + "T00:00:00";
+    last_midnight = parse_iso8601(midnight);
     std::memcpy(last_date, t.data(), sizeof last_date);
   }
   if (!last_midnight) return std::nullopt;
