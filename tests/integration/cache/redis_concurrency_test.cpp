@@ -44,12 +44,14 @@ std::set<std::string> own_socket_inodes() {
 }
 
 // Established TCP connections from this process to 127.0.0.1:port, as the kernel sees them.
+// Counted as distinct socket inodes: /proc/net/tcp is read in chunks, and while other processes
+// open and close sockets between two chunks the kernel can print the same row twice.
 int open_connections_to(int port) {
   auto inodes = own_socket_inodes();
   std::ifstream tcp("/proc/self/net/tcp");
   std::string line;
   std::getline(tcp, line);  // header
-  int count = 0;
+  std::set<std::string> ours;
   char port_hex[8];
   std::snprintf(port_hex, sizeof port_hex, "%04X", port);
   while (std::getline(tcp, line)) {
@@ -57,9 +59,9 @@ int open_connections_to(int port) {
     std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
     in >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
     bool to_port = remote.size() > 5 && remote.substr(remote.size() - 4) == port_hex;
-    if (to_port && state == "01" && inodes.count(inode) != 0) ++count;
+    if (to_port && state == "01" && inodes.count(inode) != 0) ours.insert(inode);
   }
-  return count;
+  return static_cast<int>(ours.size());
 }
 
 bool is_value(const Reply &r, const std::string &expected) {
