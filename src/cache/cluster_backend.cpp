@@ -17,6 +17,7 @@
 #include "cache/cluster_commands.hpp"
 #include "cache/cluster_topology.hpp"
 #include "cache/redis_url.hpp"
+#include "cache/retry_backoff.hpp"
 
 namespace agenthost::detail {
 
@@ -162,7 +163,6 @@ class ClusterBackend final : public CacheBackend {
                                                 bool *aborted, std::optional<Redirect> *redirect);
   void follow(const Redirect &r, const std::string &from, std::string *ask, int round);
   void failed(const Error &e) noexcept;
-  void backoff(std::uint32_t failed_attempts) const;
 
   CacheOptions options_;
   ClusterTopology topology_;
@@ -171,14 +171,6 @@ class ClusterBackend final : public CacheBackend {
 
 void ClusterBackend::failed(const Error &e) noexcept {
   if (e.code() == Errc::connection || e.code() == Errc::timeout) topology_.suspect();
-}
-
-void ClusterBackend::backoff(std::uint32_t failed_attempts) const {
-  constexpr std::chrono::milliseconds kMaxBackoff{2000};
-  const auto base = options_.retry_backoff_base;
-  const std::chrono::milliseconds exponential =
-      base * (1LL << std::min<std::uint32_t>(failed_attempts - 1, 20));
-  std::this_thread::sleep_for(std::max(base, std::min(exponential, kMaxBackoff)));
 }
 
 // Only connection-class errors are retried, as on one node: after a timeout the command may
@@ -195,7 +187,8 @@ std::vector<Reply> ClusterBackend::run(const std::vector<Command> &commands, boo
       }
     }
     retries_.fetch_add(1, std::memory_order_relaxed);
-    backoff(attempt);
+    std::this_thread::sleep_for(
+        retry_backoff(options_.retry_backoff_base, kMaxRetryBackoff, attempt));
   }
 }
 

@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include <agenthost/error.hpp>
-#include <algorithm>
 #include <thread>
 
 #include "cache/backend.hpp"
 #include "cache/redis_pool.hpp"
 #include "cache/redis_url.hpp"
+#include "cache/retry_backoff.hpp"
 
 namespace agenthost::detail {
 
@@ -31,7 +31,6 @@ class RedisBackend final : public CacheBackend {
   std::vector<Reply> run_once(const std::vector<Command> &commands, bool transaction);
   std::vector<std::optional<std::string>> watch_and_read(RedisConnection &conn,
                                                          const std::vector<std::string> &keys);
-  void backoff(std::uint32_t failed_attempts) const;
 
   CacheOptions options_;
   RedisPool pool_;
@@ -66,16 +65,6 @@ std::vector<Reply> RedisBackend::run_once(const std::vector<Command> &commands, 
   return std::move(*replies);
 }
 
-// Exponential, but one sleep never exceeds kMaxBackoff (unless the base itself does): with 10
-// attempts and a 1 s base, an uncapped schedule would sleep over 8 minutes in one call.
-void RedisBackend::backoff(std::uint32_t failed_attempts) const {
-  constexpr std::chrono::milliseconds kMaxBackoff{2000};
-  const auto base = options_.retry_backoff_base;
-  const std::chrono::milliseconds exponential =
-      base * (1LL << std::min<std::uint32_t>(failed_attempts - 1, 20));
-  std::this_thread::sleep_for(std::max(base, std::min(exponential, kMaxBackoff)));
-}
-
 // Only a connection-class error is retried: after a timeout the command may still run on the
 // server, and a non-idempotent command may already have run.
 std::vector<Reply> RedisBackend::run(const std::vector<Command> &commands, bool transaction,
@@ -90,7 +79,8 @@ std::vector<Reply> RedisBackend::run(const std::vector<Command> &commands, bool 
       }
     }
     pool_.count_retry();
-    backoff(attempt);
+    std::this_thread::sleep_for(
+        retry_backoff(options_.retry_backoff_base, kMaxRetryBackoff, attempt));
   }
 }
 
