@@ -276,21 +276,11 @@ void RedisConnection::fail_io(const char *during) {
                                 during, text));
 }
 
+// send() marks the connection broken when the write fails, so no reply is read after a failed
+// send and the pool discards the connection.
 std::vector<Reply> RedisConnection::pipeline(const std::vector<Command> &commands) {
-  if (broken_) throw Error(Errc::connection, "Redis connection is broken");
-  out_.clear();
-  for (const auto &c : commands) append_resp(out_, c);
-  if (redisAppendFormattedCommand(ctx_, out_.data(), out_.size()) != REDIS_OK) {
-    fail_io("buffering commands");
-  }
-  if (out_.capacity() > kMaxKeptBuffer) std::string().swap(out_);
-  std::vector<Reply> replies;
-  replies.reserve(commands.size());
-  SigpipeBlock no_sigpipe;  // the first read flushes all buffered commands
-  for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(read_reply());
-  touch();
-  throw_if_loading(replies);
-  return replies;
+  send(commands);
+  return receive(commands.size());
 }
 
 void RedisConnection::send(const std::vector<Command> &commands) {

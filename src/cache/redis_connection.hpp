@@ -27,7 +27,8 @@ class RedisConnection {
   RedisConnection(const RedisConnection &) = delete;
   RedisConnection &operator=(const RedisConnection &) = delete;
 
-  // Sends all commands in one write and reads one reply per command (error replies included).
+  // Sends all commands in one write and reads one reply per command (error replies included):
+  // send(commands), then receive(commands.size()).
   std::vector<Reply> pipeline(const std::vector<Command> &commands);
   // pipeline() in two halves, so that one thread can keep several servers busy at once: send()
   // writes every command, receive() then reads `count` replies. A connection that sent must
