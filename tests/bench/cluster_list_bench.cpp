@@ -16,21 +16,19 @@
 
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
-#include <algorithm>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "cache/cluster_slot.hpp"
 #include "sessions/owner_key.hpp"
 #include "support/redis_cluster.hpp"
 #include "support/redis_server.hpp"
 
 using namespace agenthost;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -40,32 +38,13 @@ constexpr int kRounds = 300;
 constexpr const char *kOwner = "sk-cluster-bench-owner";
 
 void fill(SessionStore &store) {
-  for (int i = 0; i < kOwnerSessions + kOtherSessions; ++i) {
-    CreateRequest r;
-    r.model = "claude-sonnet-4";
-    r.owner_api_key = i < kOwnerSessions ? kOwner : "sk-other-" + std::to_string(i % 10);
-    r.metadata_json = R"({"project":"bench","tags":["a","b"]})";
-    store.create(r);
-  }
-}
-
-// Runs each contender once per round, `rounds` times; returns each one's median in us.
-std::vector<double> interleaved_medians_us(int rounds,
-                                           const std::vector<std::function<void()>> &fs) {
-  std::vector<std::vector<double>> t(fs.size());
-  for (int r = 0; r < rounds; ++r) {
-    for (std::size_t i = 0; i < fs.size(); ++i) {
-      const auto start = Clock::now();
-      fs[i]();
-      t[i].push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-    }
-  }
-  std::vector<double> medians;
-  for (auto &v : t) {
-    std::sort(v.begin(), v.end());
-    medians.push_back(v[v.size() / 2]);
-  }
-  return medians;
+  CreateRequest r;
+  r.model = "claude-sonnet-4";
+  r.metadata_json = R"({"project":"bench","tags":["a","b"]})";
+  bench::create_sessions(store, r, {kOwner}, kOwnerSessions);
+  std::vector<std::string> others;
+  for (int i = 0; i < 10; ++i) others.push_back("sk-other-" + std::to_string(i));
+  bench::create_sessions(store, r, others, kOtherSessions);
 }
 
 std::function<void()> first_page(SessionStore &store) {
@@ -207,11 +186,14 @@ int main() {
   fmt::print("{} sessions of the owner, {} of others; {} interleaved rounds, medians\n\n",
              kOwnerSessions, kOtherSessions, kRounds);
   fmt::print("  {:<34} {:>14} {:>14} {:>8}\n", "", "single node", "3-master", "ratio");
-  const auto first = interleaved_medians_us(kRounds, {first_page(single), first_page(clustered)});
-  const auto next = interleaved_medians_us(kRounds, {cursor_page(single), cursor_page(clustered)});
+  const auto first =
+      bench::interleaved_medians_us(kRounds, {first_page(single), first_page(clustered)});
+  const auto next =
+      bench::interleaved_medians_us(kRounds, {cursor_page(single), cursor_page(clustered)});
   const std::string index = "sessions:by_owner:" + detail::owner_key_hash(kOwner);
-  const auto raw = interleaved_medians_us(kRounds, {raw_single(server.port(), index, "session:"),
-                                                    raw_cluster(cluster, index, "session:")});
+  const auto raw = bench::interleaved_medians_us(
+      kRounds,
+      {raw_single(server.port(), index, "session:"), raw_cluster(cluster, index, "session:")});
   auto row = [](const char *what, const std::vector<double> &m) {
     fmt::print("  {:<34} {:>11.1f} us {:>11.1f} us {:>7.2f}x\n", what, m[0], m[1], m[1] / m[0]);
   };

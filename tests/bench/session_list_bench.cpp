@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "support/redis_server.hpp"
 
 using namespace agenthost;
@@ -59,36 +60,6 @@ ReplyPtr command(redisContext *c, const std::vector<std::string> &args) {
   return ReplyPtr(r);
 }
 
-double median_us(int runs, const std::function<void()> &f) {
-  std::vector<double> t;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    f();
-    t.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
-
-// Runs each contender once per round, `rounds` times; returns each one's median.
-std::vector<double> interleaved_medians_us(int rounds,
-                                           const std::vector<std::function<void()>> &contenders) {
-  std::vector<std::vector<double>> t(contenders.size());
-  for (int r = 0; r < rounds; ++r) {
-    for (std::size_t i = 0; i < contenders.size(); ++i) {
-      const auto start = Clock::now();
-      contenders[i]();
-      t[i].push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-    }
-  }
-  std::vector<double> medians;
-  for (auto &v : t) {
-    std::sort(v.begin(), v.end());
-    medians.push_back(v[v.size() / 2]);
-  }
-  return medians;
-}
-
 long peak_rss_kib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -99,9 +70,8 @@ long peak_rss_kib() {
 void create_sessions(SessionStore &store, const char *owner, int count) {
   CreateRequest r;
   r.model = "claude-sonnet-4-20250514";
-  r.owner_api_key = owner;
   r.metadata_json = R"({"project":"bench","tags":["alpha","beta"]})";
-  for (int i = 0; i < count; ++i) store.create(r);
+  bench::create_sessions(store, r, {owner}, count);
 }
 
 // The floor: two raw round trips and no decoding.
@@ -221,9 +191,10 @@ int main(int argc, char **argv) {
   std::vector<std::function<void()>> contenders{
       [&] { n_agent = store.list(first_page).sessions.size(); },
       [&] { n_cache = cache_only(cache, index); }, [&] { n_floor = raw_floor(raw.get(), index); }};
-  const std::vector<double> medians = interleaved_medians_us(runs, contenders);
+  const std::vector<double> medians = bench::interleaved_medians_us(runs, contenders);
   const double agent = medians[0], io = medians[1], floor = medians[2];
-  const double scan = median_us(scan_runs, [&] { n_scan = python_scan(raw.get(), owner_hash); });
+  const double scan =
+      bench::median_us(scan_runs, [&] { n_scan = python_scan(raw.get(), owner_hash); });
   if (n_agent != kPage || n_floor != kPage || n_scan != kPage) {
     throw std::runtime_error(fmt::format("page sizes differ: {} {} {}", n_agent, n_floor, n_scan));
   }
