@@ -13,8 +13,9 @@ KeySchema::KeySchema(std::string key_prefix, std::string index_prefix)
     : key_prefix_(std::move(key_prefix)), index_prefix_(std::move(index_prefix)) {}
 
 std::string KeySchema::record(std::string_view id) const {
-  std::string key = key_prefix_;
-  key.append(id);
+  std::string key;
+  key.reserve(key_prefix_.size() + id.size());  // one allocation (a listing makes one per record)
+  key.append(key_prefix_).append(id);
   return key;
 }
 

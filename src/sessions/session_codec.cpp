@@ -430,24 +430,26 @@ class CanonicalJson {
 
   bool string() {
     if (!eat('"')) return false;
+    // A local index: the member would be written back on every byte.
+    std::size_t i = at_;
+    const std::size_t n = s_.size();
     for (;;) {
-      while (at_ < s_.size() && kPlainByte[static_cast<unsigned char>(s_[at_])]) ++at_;
-      if (at_ >= s_.size()) return false;
-      const auto u = static_cast<unsigned char>(s_[at_]);
+      while (i < n && kPlainByte[static_cast<unsigned char>(s_[i])]) ++i;
+      if (i >= n) return false;
+      const auto u = static_cast<unsigned char>(s_[i]);
       if (u == '"') {
-        ++at_;
+        at_ = i + 1;
         return true;
       }
       if (u == '\\') {
-        if (at_ + 1 >= s_.size() || s_[at_ + 1] == '\0' ||
-            std::strchr("\"\\nrtbf", s_[at_ + 1]) == nullptr) {
+        if (i + 1 >= n || s_[i + 1] == '\0' || std::strchr("\"\\nrtbf", s_[i + 1]) == nullptr) {
           return false;
         }
-        at_ += 2;
+        i += 2;
       } else if (u >= 0x80) {
-        const std::size_t n = utf8_sequence_length(s_, at_);
-        if (n == 0) return false;
-        at_ += n;
+        const std::size_t len = utf8_sequence_length(s_, i);
+        if (len == 0) return false;
+        i += len;
       } else {
         return false;  // a control character or DEL
       }
@@ -608,9 +610,8 @@ RecordFields collect_fields(dom::object obj) {
   return f;
 }
 
-Session session_from_fields(std::string_view id, const RecordFields &f) {
-  Session s;
-  s.id = std::string(id);
+// Fills `s` (a fresh Session) from the fields; its id is set by the caller.
+void session_from_fields(Session &s, std::string_view id, const RecordFields &f) {
   if (!f.model || f.model->kind != Value::Kind::string) corrupt(id, "model is missing");
   s.model = std::string(f.model->text);
   if (f.status && f.status->kind == Value::Kind::string) {
@@ -635,7 +636,6 @@ Session session_from_fields(std::string_view id, const RecordFields &f) {
     s.metadata_json = read_metadata(id, *f.metadata);
   else if (f.legacy_metadata)
     s.metadata_json = read_metadata(id, *f.legacy_metadata);
-  return s;
 }
 
 // The reference reader: simdjson's DOM validates the whole record before any field is read.
@@ -651,7 +651,10 @@ Session decode_with_dom(std::string_view id, std::string_view json) {
   }
   dom::object obj;
   if (doc.get_object().get(obj)) corrupt(id, "not a JSON object");
-  return session_from_fields(id, collect_fields(obj));
+  Session s;
+  session_from_fields(s, id, collect_fields(obj));
+  s.id = std::string(id);
+  return s;
 }
 
 // The fast reader. simdjson's On-Demand API reads each field once, without building a DOM of the
@@ -662,30 +665,33 @@ Session decode_with_dom(std::string_view id, std::string_view json) {
 // error), and the reference reader then decides, so both readers always agree.
 class OnDemandReader {
  public:
-  std::optional<Session> read(std::string_view id, std::string_view json) {
+  // Fills `out` (a fresh Session, its id not set) and returns true, or returns false with `out`
+  // possibly half filled.
+  bool read(Session &out, std::string_view id, std::string_view json) {
     od::document doc;
     if (parser_.iterate(padded_copy(buffer_, json), json.size(), buffer_.size()).get(doc)) {
-      return std::nullopt;
+      return false;
     }
     od::object obj;
-    if (doc.get_object().get(obj)) return std::nullopt;
+    if (doc.get_object().get(obj)) return false;
     RecordFields f;
     for (auto result : obj) {
       od::field field;
       std::string_view key;
-      if (std::move(result).get(field)) return std::nullopt;
+      if (std::move(result).get(field)) return false;
       FieldName name = field_name_in_place(field.key().raw());
       if (name == FieldName::unknown) {  // an unknown key, or a known one with escapes
-        if (field.unescaped_key().get(key)) return std::nullopt;
+        if (field.unescaped_key().get(key)) return false;
         name = field_name(key);
       }
-      if (!read_field(f, name, field.value())) return std::nullopt;
+      if (!read_field(f, name, field.value())) return false;
     }
     // Nothing may follow the object (simdjson 3.0.1's document has no at_end(): its location is
     // OUT_OF_BOUNDS exactly there).
     const char *rest = nullptr;
-    if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) return std::nullopt;
-    return session_from_fields(id, f);
+    if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) return false;
+    session_from_fields(out, id, f);
+    return true;
   }
 
  private:
@@ -917,9 +923,16 @@ std::string encode_api(const Session &s) {
 }
 
 Session decode_record(std::string_view id, std::string_view json) {
+  std::string owned(id);
+  return decode_record_taking_id(owned, json);
+}
+
+Session decode_record_taking_id(std::string &id, std::string_view json) {
   thread_local OnDemandReader reader;
-  if (auto s = reader.read(id, json)) return std::move(*s);
-  return decode_with_dom(id, json);
+  Session s;
+  if (!reader.read(s, id, json)) s = decode_with_dom(id, json);
+  s.id = std::move(id);
+  return s;
 }
 
 Session decode_record_with_dom(std::string_view id, std::string_view json) {

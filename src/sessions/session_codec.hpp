@@ -18,6 +18,9 @@ std::string encode_record(const Session &session);
 // the key the record was read from; it wins over the record's own "id" field.
 // Throws Error(corrupt) naming the key's id and the reason.
 Session decode_record(std::string_view id, std::string_view json);
+// decode_record for a caller that owns the id (a listing): it moves into the result's id, so the
+// id is not copied. On a throw `id` is left as it was.
+Session decode_record_taking_id(std::string &id, std::string_view json);
 
 // The reference reader decode_record falls back to (simdjson DOM on every record): the same
 // result or the same error for every input. For tests.

@@ -30,6 +30,7 @@ struct Candidate {
   std::string id;
   std::int64_t score = 0;
   bool bad_score = false;  // not finite or beyond +-2^53 (a foreign writer's): never converted
+  bool listable = true;    // see is_listable_id; checked once, when the member is read
 };
 
 // What one listing needs to know, validated.
@@ -67,21 +68,22 @@ Plan make_plan(const KeySchema &keys, const ListQuery &q) {
   return p;
 }
 
+// An index member that can be a session id: the listing writes it into JSON and keys.
+bool is_listable_id(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxIdBytes && is_valid_utf8(id);
+}
+
 // A score that is not a number within +-2^53 (a foreign writer's inf, nan or 1e300) is no
 // created_at: the member is flagged, never converted (that would be UB).
 Candidate scored(std::string member, const std::string &text) {
   const double d = parse_score(text, "ZRANGE WITHSCORES");
-  Candidate c{std::move(member), 0, true};
+  const bool listable = is_listable_id(member);
+  Candidate c{std::move(member), 0, true, listable};
   if (std::isfinite(d) && std::fabs(d) <= kMaxScore) {
     c.score = static_cast<std::int64_t>(d);
     c.bad_score = false;
   }
   return c;
-}
-
-// An index member that can be a session id: the listing writes it into JSON and keys.
-bool is_listable_id(std::string_view id) {
-  return !id.empty() && id.size() <= kMaxIdBytes && is_valid_utf8(id);
 }
 
 // A ZRANGE ... WITHSCORES reply: member, score, member, score...
@@ -110,7 +112,10 @@ std::vector<Candidate> parse_members(Reply &reply) {
   }
   std::vector<Candidate> out;
   out.reserve(reply.elements.size());
-  for (auto &member : reply.elements) out.push_back({std::move(member.str), 0});
+  for (auto &member : reply.elements) {
+    const bool listable = is_listable_id(member.str);
+    out.push_back({std::move(member.str), 0, false, listable});
+  }
   return out;
 }
 
@@ -214,11 +219,12 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p, std::uint6
 // score no created_at; whatever its record, the entry itself is corrupt.
 enum class Verdict { show, ghost, misplaced, corrupt, bad_entry };
 
-Verdict judge(const Plan &p, const std::optional<std::string> &value, const std::string &id,
+// A record that decodes (shown or misplaced) takes `id` into out.id; otherwise `id` stays.
+Verdict judge(const Plan &p, const std::optional<std::string> &value, std::string &id,
               Session &out) {
   if (!value) return Verdict::ghost;
   try {
-    out = decode_record(id, *value);
+    out = decode_record_taking_id(id, *value);
   } catch (const Error &e) {
     if (e.code() == Errc::corrupt) return Verdict::corrupt;
     throw;
@@ -249,7 +255,8 @@ void plan_repair(const KeySchema &keys, const Plan &p, const Repair &r,
     return;
   }
   Session s;
-  switch (judge(p, value, r.id, s)) {
+  std::string id = r.id;
+  switch (judge(p, value, id, s)) {
     case Verdict::ghost:
       for (auto &cmd : index_remove_commands(keys, r.id, p.owner_hash))
         out.push_back(std::move(cmd));
@@ -337,19 +344,24 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
     std::vector<Candidate> window = read_window(cache, p, page.total);
     const bool has_more = window.size() > p.size;
     if (has_more) window.resize(p.size);
+    // Before the loop below, which moves each shown candidate's id into its Session.
+    page.next_cursor.reset();
+    if (has_more && !window.back().bad_score) {
+      page.next_cursor = encode_cursor({window.back().score, window.back().id});
+    }
     std::vector<std::string> record_keys;
     record_keys.reserve(window.size());
     for (const auto &c : window) {
-      if (is_listable_id(c.id)) record_keys.push_back(keys.record(c.id));
+      if (c.listable) record_keys.push_back(keys.record(c.id));
     }
-    const auto values =
-        record_keys.empty() ? std::vector<std::optional<std::string>>{} : cache.mget(record_keys);
+    const auto values = record_keys.empty() ? std::vector<std::optional<std::string>>{}
+                                            : cache.mget(std::move(record_keys));
     page.sessions.clear();
     page.corrupt_ids.clear();
     page.skipped_corrupt = 0;
     std::size_t next_value = 0;
-    for (const auto &c : window) {
-      if (!is_listable_id(c.id)) {
+    for (auto &c : window) {
+      if (!c.listable) {
         ++page.skipped_corrupt;  // no id to report: it cannot be written as JSON
         repairs.push_back({c.id, false, c.bad_score});
         continue;
@@ -361,19 +373,18 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
         repairs.push_back({c.id, true, true});
         continue;
       }
-      Session s;
+      // Decoded in place: a shown session takes the candidate's id and is not moved again.
+      Session &s = page.sessions.emplace_back();
       const Verdict v = judge(p, value, c.id, s);
-      if (v == Verdict::show)
-        page.sessions.push_back(std::move(s));
-      else if (v == Verdict::corrupt) {
+      if (v == Verdict::show) continue;
+      if (v == Verdict::misplaced) c.id = std::move(s.id);
+      page.sessions.pop_back();
+      if (v == Verdict::corrupt) {
         ++page.skipped_corrupt;
         page.corrupt_ids.push_back(c.id);
-      } else
+      } else {
         repairs.push_back({c.id, true, false});
-    }
-    page.next_cursor.reset();
-    if (has_more && !window.back().bad_score) {
-      page.next_cursor = encode_cursor({window.back().score, window.back().id});
+      }
     }
     if (repairs.empty()) return page;
   }
