@@ -134,6 +134,8 @@ class CacheClient {
   std::int64_t incr(std::string_view key, std::int64_t by = 1);
   // Any number of keys; sent in bounded chunks, in one pipeline. Result in the keys' order.
   std::vector<std::optional<std::string>> mget(const std::vector<std::string> &keys);
+  // The same, taking the keys (no copy of them is made).
+  std::vector<std::optional<std::string>> mget(std::vector<std::string> &&keys);
   // SCAN MATCH pattern in bounded batches; stops after `cap` keys. Each key at most once.
   // The pattern is Redis' glob syntax (* ? [..] \x) and must not be empty.
   std::vector<std::string> scan(std::string_view pattern,

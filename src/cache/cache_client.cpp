@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <random>
 #include <thread>
 #include <unordered_set>
@@ -40,14 +41,15 @@ std::unique_ptr<detail::CacheBackend> make_backend(const CacheOptions &options) 
 }
 
 // One command per chunk of keys ({name, key...}), so no single request or reply is unbounded.
-std::vector<Command> chunked(const char *name, const std::vector<std::string> &keys) {
+std::vector<Command> chunked(const char *name, std::vector<std::string> keys) {
   std::vector<Command> commands;
   for (std::size_t i = 0; i < keys.size(); i += kKeysPerCommand) {
     Command command{name};
     std::size_t end = std::min(keys.size(), i + kKeysPerCommand);
     auto first = keys.begin() + static_cast<std::ptrdiff_t>(i);
     auto last = keys.begin() + static_cast<std::ptrdiff_t>(end);
-    command.insert(command.end(), first, last);
+    command.reserve(end - i + 1);
+    command.insert(command.end(), std::make_move_iterator(first), std::make_move_iterator(last));
     commands.push_back(std::move(command));
   }
   return commands;
@@ -170,17 +172,22 @@ std::int64_t CacheClient::incr(std::string_view key, std::int64_t by) {
 }
 
 std::vector<std::optional<std::string>> CacheClient::mget(const std::vector<std::string> &keys) {
+  return mget(std::vector<std::string>(keys));
+}
+
+std::vector<std::optional<std::string>> CacheClient::mget(std::vector<std::string> &&keys) {
   for (const auto &key : keys) check_key(key);
   auto &backend = live(backend_);
   std::vector<std::optional<std::string>> values;
   if (keys.empty()) return values;
-  std::vector<Command> commands = chunked("MGET", keys);
+  const std::size_t count = keys.size();
+  std::vector<Command> commands = chunked("MGET", std::move(keys));
   std::vector<Reply> replies = backend.run(commands, false, true);
   if (replies.size() != commands.size()) {
     throw Error(Errc::protocol, fmt::format("{} MGET commands returned {} replies", commands.size(),
                                             replies.size()));
   }
-  values.reserve(keys.size());
+  values.reserve(count);
   for (std::size_t c = 0; c < replies.size(); ++c) {
     auto &elements = detail::expect_array(replies[c], "MGET");
     if (elements.size() != commands[c].size() - 1) {
