@@ -1,9 +1,12 @@
 // Fuzzes the stored-record decoder (every variant the Python service wrote).
 // Properties: decoding fails only with Errc::corrupt; a decoded session has turns >= 0 and an
 // owner (if any) of 64 lower-case hex digits, and re-encodes without error;
-// decode -> encode -> decode yields the same Session and the same bytes; the API shape is JSON.
+// decode -> encode -> decode yields the same Session and the same bytes; the API shape is JSON;
+// the fast reader (simdjson On-Demand, with its own checks) agrees with the reference DOM reader
+// on every input: the same Session, or both fail.
 #include <simdjson.h>
 
+#include <optional>
 #include <string>
 
 #include "fuzz_check.hpp"
@@ -38,16 +41,32 @@ bool is_json_object(const std::string &json) {
 
 }  // namespace
 
+// The reference reader's verdict on the same text: its Session, or nullopt when it fails.
+std::optional<agenthost::Session> with_dom(std::string_view id, std::string_view text) {
+  try {
+    return agenthost::detail::decode_record_with_dom(id, text);
+  } catch (const agenthost::Error &e) {
+    FUZZ_EXPECT_CODE(e, agenthost::Errc::corrupt);
+    return std::nullopt;
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   using namespace agenthost;
   constexpr std::string_view kId = "fuzz-id";
+  const std::string_view text = fuzz::as_text(data, size);
+  const std::optional<Session> reference = with_dom(kId, text);
   Session first;
   try {
-    first = detail::decode_record(kId, fuzz::as_text(data, size));
+    first = detail::decode_record(kId, text);
   } catch (const Error &e) {
     FUZZ_EXPECT_CODE(e, Errc::corrupt);
+    FUZZ_CHECK(!reference, "only the fast reader fails: " + std::string(e.what()));
     return 0;
   }
+  FUZZ_CHECK(reference.has_value(), "only the reference reader fails: " + describe(first));
+  FUZZ_CHECK(same_session(first, *reference),
+             "fast: " + describe(first) + "\nreference: " + describe(*reference));
   FUZZ_CHECK(first.id == kId, "the key's id wins over the record's");
   FUZZ_CHECK(first.total_turns >= 0, describe(first));
   FUZZ_CHECK(!first.owner || is_owner_hash(*first.owner), "owner " + *first.owner);
