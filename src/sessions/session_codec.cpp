@@ -373,12 +373,13 @@ class CanonicalJson {
   }();
 
   static bool is_object(std::string_view text) {
+    if (text.empty() || text.front() != '{') return false;
     CanonicalJson scan(text);
-    return !text.empty() && text.front() == '{' && scan.value(0) && scan.at_ == text.size();
+    return scan.walk() && scan.at_ == text.size();
   }
 
  private:
-  static constexpr int kMaxDepth = 32;
+  static constexpr std::size_t kMaxDepth = 32;
 
   explicit CanonicalJson(std::string_view text) : s_(text) {}
 
@@ -390,13 +391,43 @@ class CanonicalJson {
     return false;
   }
 
-  bool value(int depth) {
-    if (at_ >= s_.size()) return false;
+  // One value, iteratively (each record's metadata is checked: no call per nested value), at
+  // most kMaxDepth containers deep.
+  bool walk() {
+    std::array<char, kMaxDepth> closers{};  // of the open containers, innermost last
+    std::size_t depth = 0;
+    for (;;) {
+      if (at_ >= s_.size()) return false;
+      const char c = s_[at_];
+      if (c == '{' || c == '[') {
+        if (depth == kMaxDepth) return false;
+        ++at_;
+        const char closer = c == '{' ? '}' : ']';
+        if (!eat(closer)) {
+          closers[depth++] = closer;
+          if (closer == '}' && !key()) return false;
+          continue;  // to the container's first value
+        }
+      } else if (!scalar()) {
+        return false;
+      }
+      // A value is complete: go on to the next element, or close containers.
+      for (;;) {
+        if (depth == 0) return true;
+        if (eat(',')) {
+          if (closers[depth - 1] == '}' && !key()) return false;
+          break;
+        }
+        if (!eat(closers[depth - 1])) return false;
+        --depth;
+      }
+    }
+  }
+
+  bool key() { return string() && eat(':'); }
+
+  bool scalar() {
     switch (s_[at_]) {
-      case '{':
-        return depth < kMaxDepth && object(depth + 1);
-      case '[':
-        return depth < kMaxDepth && array(depth + 1);
       case '"':
         return string();
       case 't':
@@ -408,24 +439,6 @@ class CanonicalJson {
       default:
         return integer();
     }
-  }
-
-  bool object(int depth) {
-    ++at_;  // '{'
-    if (eat('}')) return true;
-    do {
-      if (!string() || !eat(':') || !value(depth)) return false;
-    } while (eat(','));
-    return eat('}');
-  }
-
-  bool array(int depth) {
-    ++at_;  // '['
-    if (eat(']')) return true;
-    do {
-      if (!value(depth)) return false;
-    } while (eat(','));
-    return eat(']');
   }
 
   bool string() {
