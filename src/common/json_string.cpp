@@ -56,6 +56,10 @@ bool is_valid_utf8(std::string_view text) noexcept {
         continue;
       }
     }
+    if (static_cast<unsigned char>(text[i]) < 0x80) {  // the tail of an ASCII run
+      ++i;
+      continue;
+    }
     const std::size_t n = utf8_sequence_length(text, i);
     if (n == 0) return false;
     i += n;
