@@ -240,6 +240,8 @@ TEST_CASE("contract: mget of 5000 keys, some absent, keeps the order") {
     if (values[static_cast<std::size_t>(i)] != expected) ++mismatches;
   }
   CHECK(mismatches == 0);
+  std::vector<std::string> taken = keys;  // the overload that takes its keys gives the same
+  CHECK(c.mget(std::move(taken)) == values);
   CHECK(c.mget({}).empty());
   c.del(keys);
 }
