@@ -22,3 +22,10 @@ agenthost_add_catch_test(unit_capi_guard
   SOURCES unit/cache/capi_guard_test.cpp ${PROJECT_SOURCE_DIR}/capi/src/common.cpp)
 target_include_directories(unit_capi_guard PRIVATE
   ${PROJECT_SOURCE_DIR}/capi/src ${PROJECT_SOURCE_DIR}/capi/include ${PROJECT_SOURCE_DIR}/src)
+
+# An allocation failure injected while replies are read (operator new is replaced in this
+# executable only).
+agenthost_add_catch_test(integration_cache_redis_alloc_failure REDIS
+  SOURCES integration/cache/redis_alloc_failure_test.cpp)
+target_include_directories(integration_cache_redis_alloc_failure PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR})

@@ -311,8 +311,13 @@ void RedisConnection::send(const std::vector<Command> &commands) {
 
 std::vector<Reply> RedisConnection::receive(std::size_t count) {
   std::vector<Reply> replies;
-  replies.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) replies.push_back(read_reply());
+  try {
+    replies.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) replies.push_back(read_reply());
+  } catch (...) {
+    broken_ = true;  // replies may be left unread (bad_alloc): the next caller would get them
+    throw;
+  }
   touch();
   throw_if_loading(replies);
   return replies;
