@@ -443,3 +443,24 @@ TEST_CASE("codec: a record's times read exactly as parse_iso8601 reads them") {
     }
   }
 }
+
+// Found by fuzzing: an offset can move a time out of years 1..9999 once converted to UTC; such a
+// record would decode but could never be written back, so it is corrupt at decode.
+TEST_CASE("codec: a time outside years 1..9999 once in UTC is corrupt; one just inside decodes") {
+  for (const std::string t : {"0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00",
+                              "0001-01-01T00:00:00.000001+00:01", "9999-12-31T23:59:59Z"}) {
+    INFO(t);
+    const std::string record = R"({"model":"m","created_at":")" + t + R"("})";
+    if (t == "9999-12-31T23:59:59Z") {
+      const Session s = decode_record("x", record);
+      CHECK(decode_record("x", encode_record(s)).created_at == s.created_at);
+    } else {
+      CHECK(code_of([&] { decode_record("x", record); }) == Errc::corrupt);
+    }
+  }
+  const Session early =
+      decode_record("x", R"({"model":"m","created_at":"0001-01-01T00:30:00-01:00"})");
+  CHECK(format_iso8601_utc(early.created_at.time_since_epoch().count()) ==
+        "0001-01-01T01:30:00.000000+00:00");
+  CHECK(decode_record("x", encode_record(early)).created_at == early.created_at);
+}
