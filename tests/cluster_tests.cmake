@@ -66,3 +66,11 @@ agenthost_add_cluster_test(integration_cluster SHARED LABELS concurrency
   SOURCES integration/cluster/cluster_routing_test.cpp)
 agenthost_add_cluster_test(integration_cluster_faults LABELS concurrency
   SOURCES integration/cluster/cluster_faults_test.cpp)
+
+# The SessionStore C ABI on the cluster.
+if(TARGET agenthost_c)
+  agenthost_add_cluster_test(capi_sessions_cluster SHARED
+    SOURCES integration/sessions/capi_sessions_test.cpp)
+  target_link_libraries(capi_sessions_cluster PRIVATE agenthost_c)
+  target_compile_definitions(capi_sessions_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
+endif()

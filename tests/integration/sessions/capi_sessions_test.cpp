@@ -1,10 +1,15 @@
-// The SessionStore C ABI. Compiled twice from this one source: against memory:// and (with
-// AGENTHOST_SESSIONS_ON_REDIS) against the shared redis-server fixture.
+// The SessionStore C ABI. Compiled three times from this one source: against memory://, (with
+// AGENTHOST_SESSIONS_ON_REDIS) against the shared redis-server fixture and (with
+// AGENTHOST_SESSIONS_ON_CLUSTER) against the shared Redis Cluster.
 #include <agenthost.h>
 
 #include "support/test_env.hpp"
-#ifdef AGENTHOST_SESSIONS_ON_REDIS
+#if defined(AGENTHOST_SESSIONS_ON_REDIS) || defined(AGENTHOST_SESSIONS_ON_CLUSTER)
+#define AGENTHOST_CAPI_SESSIONS_ON_SERVER 1
 #include <agenthost/cache_client.hpp>
+#endif
+#ifdef AGENTHOST_SESSIONS_ON_CLUSTER
+#include "support/redis_cluster.hpp"
 #endif
 
 #include <catch2/catch.hpp>
@@ -15,8 +20,10 @@
 namespace {
 
 std::string url() {
-#ifdef AGENTHOST_SESSIONS_ON_REDIS
+#if defined(AGENTHOST_SESSIONS_ON_REDIS)
   return agenthost::test::shared_redis_url();
+#elif defined(AGENTHOST_SESSIONS_ON_CLUSTER)
+  return agenthost::test::shared_cluster_url();
 #else
   return "memory://";
 #endif
@@ -311,7 +318,7 @@ TEST_CASE("capi sessions: reindex indexes the Python service's records") {
   CHECK(field(got, "total_turns") == "3");
 }
 
-#ifdef AGENTHOST_SESSIONS_ON_REDIS
+#ifdef AGENTHOST_CAPI_SESSIONS_ON_SERVER
 // Another writer of the same Redis (here the C++ client) puts members that are no session id
 // into the index: the C ABI listing still succeeds, counts them, and they leave the index.
 TEST_CASE("capi sessions: index members that are no id do not fail a listing") {
