@@ -30,7 +30,7 @@ function(agenthost_add_cluster_test name)
                         agenthost_cluster_support Catch2::Catch2 Threads::Threads)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
   agenthost_set_warnings(${name})
-  catch_discover_tests(${name} TEST_PREFIX "${name}:" PROPERTIES
+  catch_discover_tests(${name} TEST_PREFIX "${name}:" EXTRA_ARGS -w NoTests PROPERTIES
     ENVIRONMENT "AGENTHOST_TEST_CLUSTER_URL_FILE=${AGENTHOST_CLUSTER_FIXTURE_DIR}/url")
   set(props "LABELS \"cluster;${ARG_LABELS}\"")
   if(ARG_SHARED)

@@ -110,7 +110,7 @@ TEST_CASE("contract: release then re-acquire gives a new token") {
   CHECK(*second != *first);
 }
 
-TEST_CASE("contract: an expired lock can be taken; the old holder's release then fails") {
+TEST_CASE("contract: an expired lock can be taken, the old holder's release then fails") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("lockexpire") + "l";
   auto first = c.lock_acquire(k, 100ms);
@@ -341,7 +341,7 @@ TEST_CASE("contract: transact on a key of another type is protocol") {
   CHECK(error_code_of([&] { c.transact({k}, build); }) == Errc::protocol);
 }
 
-TEST_CASE("contract: after close every operation is a connection error; close is idempotent") {
+TEST_CASE("contract: after close every operation is a connection error, close is idempotent") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("close") + "k";
   c.set(k, "v");
@@ -361,7 +361,7 @@ TEST_CASE("contract: after close every operation is a connection error; close is
         }) == Errc::connection);
 }
 
-TEST_CASE("contract: a moved-from client throws instead of crashing; the target works") {
+TEST_CASE("contract: a moved-from client throws instead of crashing, the target works") {
   CacheClient a = contract_client();
   std::string k = contract_prefix("move") + "k";
   a.set(k, "v");
@@ -401,7 +401,7 @@ TEST_CASE("contract: one client shared by 8 threads: no lost increments, no cros
   CHECK(c.smembers(p + "s").size() == 8);
 }
 
-TEST_CASE("contract: an exception from the builder propagates; nothing is written") {
+TEST_CASE("contract: an exception from the builder propagates, nothing is written") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("transactthrow") + "k";
   c.set(k, "1");

@@ -22,7 +22,7 @@ TEST_CASE("contract: get of an absent key is nullopt") {
   CHECK_FALSE(c.get(contract_prefix("absent") + "k").has_value());
 }
 
-TEST_CASE("contract: set then get returns the value; set overwrites") {
+TEST_CASE("contract: set then get returns the value, set overwrites") {
   CacheClient c = contract_client();
   std::string k = contract_prefix("set") + "k";
   c.set(k, "one");

@@ -53,7 +53,7 @@ TEST_CASE("matchers match whole tool names", "[hooks][matching]") {
   }
 }
 
-TEST_CASE("every spelling of an event reaches its hooks; lookalikes are rejected",
+TEST_CASE("every spelling of an event reaches its hooks, lookalikes are rejected",
           "[hooks][matching]") {
   WebhookServer server;
   HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/deny")) + "}", private_ok());

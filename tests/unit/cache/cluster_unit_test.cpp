@@ -118,7 +118,7 @@ TEST_CASE("cluster split: MGET across slots is split per slot and merged in call
   CHECK(merged[1].str == "B");
 }
 
-TEST_CASE("cluster split: DEL counts are summed; an error reply of a part wins") {
+TEST_CASE("cluster split: DEL counts are summed, an error reply of a part wins") {
   ClusterSplit split = split_by_slot({{"DEL", "foo", "bar"}, {"EXISTS", "foo", "bar"}});
   REQUIRE(split.parts.size() == 4);
   auto merged =
@@ -146,7 +146,7 @@ TEST_CASE("cluster: keys of commands and one-slot checks") {
   }
 }
 
-TEST_CASE("cluster: MOVED, ASK and TRYAGAIN replies are understood; others are not redirects") {
+TEST_CASE("cluster: MOVED, ASK and TRYAGAIN replies are understood, others are not redirects") {
   auto moved = parse_redirect(text("MOVED 3999 127.0.0.1:6381", Reply::Type::error));
   REQUIRE(moved);
   CHECK(moved->kind == Redirect::Kind::moved);

@@ -147,7 +147,7 @@ TEST_CASE("memory: commands are case-insensitive, arity is checked before runnin
   CHECK(s({}).is_error());
 }
 
-TEST_CASE("memory: SET EXAT/PXAT use wall-clock deadlines; one in the past deletes") {
+TEST_CASE("memory: SET EXAT/PXAT use wall-clock deadlines, one in the past deletes") {
   Store s;
   auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())

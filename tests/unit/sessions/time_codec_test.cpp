@@ -95,7 +95,7 @@ TEST_CASE("json escaper: invalid UTF-8 is invalid_argument naming the field") {
   CHECK(is_valid_utf8("caf\xc3\xa9"));
 }
 
-TEST_CASE("utf8: long ASCII runs are checked eight bytes a step; a bad byte anywhere is found") {
+TEST_CASE("utf8: long ASCII runs are checked eight bytes a step, a bad byte anywhere is found") {
   const std::string ascii(40, 'a');
   CHECK(is_valid_utf8(ascii));
   for (std::size_t at = 0; at < ascii.size(); ++at) {
@@ -446,7 +446,7 @@ TEST_CASE("codec: a record's times read exactly as parse_iso8601 reads them") {
 
 // Found by fuzzing: an offset can move a time out of years 1..9999 once converted to UTC; such a
 // record would decode but could never be written back, so it is corrupt at decode.
-TEST_CASE("codec: a time outside years 1..9999 once in UTC is corrupt; one just inside decodes") {
+TEST_CASE("codec: a time outside years 1..9999 once in UTC is corrupt, one just inside decodes") {
   for (const std::string t : {"0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00",
                               "0001-01-01T00:00:00.000001+00:01", "9999-12-31T23:59:59Z"}) {
     INFO(t);
