@@ -26,6 +26,10 @@ class CacheBackend {
       const std::vector<std::string> &watch_keys, const CacheClient::TransactionBuilder &build,
       bool *aborted) = 0;
 
+  // PING, one reply per node asked: one node, or on Redis Cluster every master (a readiness
+  // check must see a master that is down). Retried like an idempotent run().
+  virtual std::vector<Reply> ping() { return run({{"PING"}}, false, true); }
+
   // True on Redis Cluster: a transaction (and transact) may only touch keys of one hash slot.
   virtual bool single_slot_transactions_only() const { return false; }
 

@@ -90,7 +90,7 @@ bool CacheClient::is_memory() const noexcept { return has_memory_scheme(options_
 bool CacheClient::is_cluster() const noexcept { return detail::is_cluster_url(options_.url); }
 
 void CacheClient::ping() {
-  detail::expect_status(run_one(live(backend_), {"PING"}, true), "PING", "PONG");
+  for (Reply &reply : live(backend_).ping()) detail::expect_status(reply, "PING", "PONG");
 }
 
 std::optional<std::string> CacheClient::get(std::string_view key) {

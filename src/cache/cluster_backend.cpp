@@ -138,6 +138,7 @@ class ClusterBackend final : public CacheBackend {
 
   std::vector<Reply> run(const std::vector<Command> &commands, bool transaction,
                          bool idempotent) override;
+  std::vector<Reply> ping() override;
   std::optional<std::vector<Reply>> transact_once(const std::vector<std::string> &watch_keys,
                                                   const CacheClient::TransactionBuilder &build,
                                                   bool *aborted) override;
@@ -150,7 +151,10 @@ class ClusterBackend final : public CacheBackend {
   void close() override { topology_.close(); }
 
  private:
+  template <typename F>
+  std::vector<Reply> with_retries(bool idempotent, F &&once);
   std::vector<Reply> run_pipeline(const std::vector<Command> &commands);
+  std::vector<Reply> ping_masters();
   std::vector<Reply> run_transaction(const std::vector<Command> &commands);
   std::vector<Command> wire_of(ClusterSplit &split, const SlotMap &map, const Group &group,
                                std::vector<std::size_t> *reply_at) const;
@@ -175,11 +179,11 @@ void ClusterBackend::failed(const Error &e) noexcept {
 
 // Only connection-class errors are retried, as on one node: after a timeout the command may
 // still run. Redirects are not failures: they are followed inside one attempt.
-std::vector<Reply> ClusterBackend::run(const std::vector<Command> &commands, bool transaction,
-                                       bool idempotent) {
+template <typename F>
+std::vector<Reply> ClusterBackend::with_retries(bool idempotent, F &&once) {
   for (std::uint32_t attempt = 1;; ++attempt) {
     try {
-      return transaction ? run_transaction(commands) : run_pipeline(commands);
+      return once();
     } catch (const Error &e) {
       failed(e);
       if (!idempotent || e.code() != Errc::connection || attempt >= options_.retry_max_attempts) {
@@ -190,6 +194,35 @@ std::vector<Reply> ClusterBackend::run(const std::vector<Command> &commands, boo
     std::this_thread::sleep_for(
         retry_backoff(options_.retry_backoff_base, kMaxRetryBackoff, attempt));
   }
+}
+
+std::vector<Reply> ClusterBackend::run(const std::vector<Command> &commands, bool transaction,
+                                       bool idempotent) {
+  return with_retries(
+      idempotent, [&] { return transaction ? run_transaction(commands) : run_pipeline(commands); });
+}
+
+std::vector<Reply> ClusterBackend::ping() {
+  return with_retries(true, [&] { return ping_masters(); });
+}
+
+// One PING to every master of the current map, all sent before any reply is read; the first
+// failure (naming its master) is thrown once every master is done.
+std::vector<Reply> ClusterBackend::ping_masters() {
+  const auto map = topology_.map();
+  if (map->masters.empty())
+    throw Error(Errc::connection, "Redis Cluster: the slot map lists no master");
+  ClusterSplit split;
+  std::vector<Group> groups;
+  for (std::size_t m = 0; m < map->masters.size(); ++m) {
+    split.parts.push_back({{"PING"}, map->first_slot[m], m, {}, false});
+    groups.push_back({map->masters[m], {m}, {false}, {}, nullptr});
+  }
+  run_groups(split, *map, groups);
+  std::vector<Reply> replies;
+  replies.reserve(groups.size());
+  for (auto &g : groups) replies.push_back(std::move(g.replies.at(0)));
+  return replies;
 }
 
 // The node a part goes to now; for SCAN also the node's own cursor.
