@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <agenthost/error.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -179,8 +180,7 @@ void append_resp(std::string &out, const Command &command) {
   header('*', command.size());
   for (const auto &arg : command) {
     header('$', arg.size());
-    std::memcpy(at, arg.data(), arg.size());
-    at += arg.size();
+    at = std::copy(arg.begin(), arg.end(), at);
     crlf();
   }
   out.resize(static_cast<std::size_t>(at - out.data()));
