@@ -19,13 +19,14 @@ target_include_directories(integration_cache_redis_concurrency PRIVATE ${CMAKE_C
 # The C ABI's exception guard, with allocation failures injected (operator new is replaced in
 # this executable, so it compiles the C ABI's common.cpp itself rather than linking agenthost_c).
 agenthost_add_catch_test(unit_capi_guard
-  SOURCES unit/cache/capi_guard_test.cpp ${PROJECT_SOURCE_DIR}/capi/src/common.cpp)
+  SOURCES unit/cache/capi_guard_test.cpp support/failing_new.cpp
+          ${PROJECT_SOURCE_DIR}/capi/src/common.cpp)
 target_include_directories(unit_capi_guard PRIVATE
   ${PROJECT_SOURCE_DIR}/capi/src ${PROJECT_SOURCE_DIR}/capi/include ${PROJECT_SOURCE_DIR}/src)
 
 # An allocation failure injected while replies are read (operator new is replaced in this
 # executable only).
 agenthost_add_catch_test(integration_cache_redis_alloc_failure REDIS
-  SOURCES integration/cache/redis_alloc_failure_test.cpp)
+  SOURCES integration/cache/redis_alloc_failure_test.cpp support/failing_new.cpp)
 target_include_directories(integration_cache_redis_alloc_failure PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR})

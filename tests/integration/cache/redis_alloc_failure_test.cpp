@@ -1,49 +1,16 @@
 // An allocation that fails while a pipeline's replies are being read must not leave the
-// connection out of step (its unread replies would answer the next caller). operator new is
-// replaced in this executable so that one allocation of a chosen size fails on demand.
+// connection out of step (its unread replies would answer the next caller). One allocation of
+// a chosen size is made to fail (support/failing_new.cpp replaces operator new here).
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <new>
 #include <string>
 
 #include "integration/cache/redis_backend_helpers.hpp"
+#include "support/failing_new.hpp"
 #include "support/test_env.hpp"
 
 using namespace agenthost;
 using namespace agenthost::test;
-
-namespace {
-// The size of the next allocation to fail on this thread; 0 = none.
-thread_local std::size_t t_fail_size = 0;
-}  // namespace
-
-void *operator new(std::size_t n) {
-  if (t_fail_size != 0 && n == t_fail_size) {
-    t_fail_size = 0;
-    throw std::bad_alloc();
-  }
-  if (void *p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
-// The other forms go through the two above, as the standard's defaults do (AddressSanitizer's
-// own defaults would not).
-void *operator new(std::size_t n, const std::nothrow_t &) noexcept {
-  try {
-    return ::operator new(n);
-  } catch (const std::bad_alloc &) {
-    return nullptr;
-  }
-}
-void *operator new[](std::size_t n) { return ::operator new(n); }
-void *operator new[](std::size_t n, const std::nothrow_t &t) noexcept {
-  return ::operator new(n, t);
-}
-void operator delete[](void *p) noexcept { ::operator delete(p); }
-void operator delete[](void *p, std::size_t) noexcept { ::operator delete(p); }
-void operator delete(void *p, const std::nothrow_t &) noexcept { ::operator delete(p); }
-void operator delete[](void *p, const std::nothrow_t &) noexcept { ::operator delete(p); }
 
 TEST_CASE("an allocation failure while replies are read leaves no stale reply for the next call",
           "[redis]") {
@@ -59,10 +26,10 @@ TEST_CASE("an allocation failure while replies are read leaves no stale reply fo
   constexpr std::size_t kCommands = 37;  // an unusual count, so its reply vector is one size
   Batch batch;
   for (std::size_t i = 0; i < kCommands; ++i) batch.add({"GET", p + "other"});
-  t_fail_size = kCommands * sizeof(Reply);  // the vector the replies are read into
+  fail_next_allocation_of(kCommands * sizeof(Reply));  // the vector the replies are read into
   CHECK_THROWS_AS(c.execute(batch), std::bad_alloc);
-  const bool failure_was_met = t_fail_size == 0;
-  t_fail_size = 0;
+  const bool failure_was_met = !allocation_failure_pending();
+  fail_next_allocation_of(0);
   REQUIRE(failure_was_met);
 
   // A connection still holding the 37 "stale" replies would answer this GET with one of them.

@@ -1,51 +1,18 @@
 // The C ABI's exception guard and error helpers never let an exception (bad_alloc included)
 // cross the C boundary: allocations are made to fail on demand by replacing operator new.
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <new>
 #include <stdexcept>
 #include <string>
 
 #include "guard.hpp"
+#include "support/failing_new.hpp"
 
 namespace {
-thread_local bool t_fail_allocations = false;
-
-// Makes every operator new on this thread throw bad_alloc while it lives.
-struct FailAllocations {
-  FailAllocations() { t_fail_allocations = true; }
-  ~FailAllocations() { t_fail_allocations = false; }
-  FailAllocations(const FailAllocations &) = delete;
-  FailAllocations &operator=(const FailAllocations &) = delete;
-};
+using agenthost::test::FailAllocations;
 
 const char *const kFunction = "agenthost_cache_client_open_with_a_long_name";
 }  // namespace
-
-void *operator new(std::size_t n) {
-  if (t_fail_allocations) throw std::bad_alloc();
-  if (void *p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
-// The other forms go through the two above, as the standard's defaults do. AddressSanitizer's
-// own defaults for them would not, and it reports its nothrow new freed by our delete.
-void *operator new(std::size_t n, const std::nothrow_t &) noexcept {
-  try {
-    return ::operator new(n);
-  } catch (const std::bad_alloc &) {
-    return nullptr;
-  }
-}
-void *operator new[](std::size_t n) { return ::operator new(n); }
-void *operator new[](std::size_t n, const std::nothrow_t &tag) noexcept {
-  return ::operator new(n, tag);
-}
-void operator delete(void *p, const std::nothrow_t &) noexcept { ::operator delete(p); }
-void operator delete[](void *p) noexcept { ::operator delete(p); }
-void operator delete[](void *p, std::size_t) noexcept { ::operator delete(p); }
-void operator delete[](void *p, const std::nothrow_t &) noexcept { ::operator delete(p); }
 
 using namespace agenthost;
 using namespace agenthost::capi;
