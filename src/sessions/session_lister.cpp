@@ -373,7 +373,8 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
         repairs.push_back({c.id, true, true});
         continue;
       }
-      // Decoded in place: a shown session takes the candidate's id and is not moved again.
+      // Decoded into its slot in the page (no move into the vector); a shown session takes the
+      // candidate's id.
       Session &s = page.sessions.emplace_back();
       const Verdict v = judge(p, value, c.id, s);
       if (v == Verdict::show) continue;
