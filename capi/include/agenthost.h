@@ -230,13 +230,19 @@ AGENTHOST_API agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_pol
                                                               const char *input_json, size_t len,
                                                               agenthost_verdict **out);
 
+/* AGENTHOST_DEFER: the hooks abstain and the host applies its normal permission flow (Claude
+ * Code's permissionDecision "defer"); it is a decision, not a failure. A host that only acts on
+ * AGENTHOST_ALLOW fails closed on every other value. */
 typedef enum agenthost_decision {
   AGENTHOST_ALLOW = 0,
   AGENTHOST_DENY = 1,
-  AGENTHOST_ASK = 2
+  AGENTHOST_ASK = 2,
+  AGENTHOST_DEFER = 3
 } agenthost_decision;
 
-/* The combined decision (deny > ask > allow). NULL verdict = AGENTHOST_DENY. */
+/* "allow", "deny", "ask" or "defer"; "deny" for a value that is none of them. Never NULL. */
+AGENTHOST_API const char *agenthost_decision_name(agenthost_decision d);
+/* The combined decision (deny > defer > ask > allow). NULL verdict = AGENTHOST_DENY. */
 AGENTHOST_API agenthost_decision agenthost_verdict_decision(const agenthost_verdict *v);
 /* The reasons of the deciding hooks, joined by "; " (or why nothing was called). Owned by the
  * verdict (valid until it is freed). Never NULL: for a NULL verdict, "no verdict". */
@@ -244,7 +250,10 @@ AGENTHOST_API const char *agenthost_verdict_reason(const agenthost_verdict *v);
 /* The whole verdict, owned by the verdict (valid until it is freed); *len (len may be NULL) is
  * its length. Never NULL: a NULL verdict reads as a failed deny.
  * {"decision","reason","failed":bool,"error":str|null,"updated_input":obj|null,
- *  "hooks":[{"url","status","latency_ms","error"}]} */
+ *  "updated_permissions":array|null,"continue":bool,"stop_reason":str|null,
+ *  "additional_context":[str...],"system_message":str|null,"suppress_output":bool,
+ *  "interrupt":bool,"hooks":[{"url","status","latency_ms","decision","error",
+ *  "hook_specific_output":obj|null}]} */
 AGENTHOST_API const char *agenthost_verdict_json(const agenthost_verdict *v, size_t *len);
 /* Frees the verdict and the strings its accessors returned. NULL is ignored. */
 AGENTHOST_API void agenthost_verdict_free(agenthost_verdict *v);

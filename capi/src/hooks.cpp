@@ -30,14 +30,18 @@ using agenthost::capi::null_argument;
 const agenthost_verdict kOutOfMemoryDeny{
     AGENTHOST_DENY, "out of memory",
     "{\"decision\":\"deny\",\"reason\":\"out of memory\",\"failed\":true,\"error\":\"internal\","
-    "\"updated_input\":null,\"hooks\":[]}"};
+    "\"updated_input\":null,\"updated_permissions\":null,\"continue\":true,\"stop_reason\":null,"
+    "\"additional_context\":[],\"system_message\":null,\"suppress_output\":false,"
+    "\"interrupt\":false,\"hooks\":[]}"};
 
 // What the verdict accessors describe when handed NULL: a deny, like the decision accessor.
 // NOLINTNEXTLINE(cert-err58-cpp): built at load time like kOutOfMemoryDeny.
-const agenthost_verdict kNoVerdict{AGENTHOST_DENY, "no verdict",
-                                   "{\"decision\":\"deny\",\"reason\":\"no "
-                                   "verdict\",\"failed\":true,\"error\":\"invalid_argument\","
-                                   "\"updated_input\":null,\"hooks\":[]}"};
+const agenthost_verdict kNoVerdict{
+    AGENTHOST_DENY, "no verdict",
+    "{\"decision\":\"deny\",\"reason\":\"no verdict\",\"failed\":true,"
+    "\"error\":\"invalid_argument\",\"updated_input\":null,\"updated_permissions\":null,"
+    "\"continue\":true,\"stop_reason\":null,\"additional_context\":[],\"system_message\":null,"
+    "\"suppress_output\":false,\"interrupt\":false,\"hooks\":[]}"};
 
 // The C option struct's known fields, in order; see capi::option_struct_size.
 constexpr std::size_t kKnownSize = sizeof(agenthost_hook_options);
@@ -64,6 +68,12 @@ agenthost::HookPolicyOptions to_options(const agenthost_hook_options *opts) {
   }
   return options;
 }
+
+static_assert(AGENTHOST_ALLOW == static_cast<int>(agenthost::Decision::allow) &&
+                  AGENTHOST_DENY == static_cast<int>(agenthost::Decision::deny) &&
+                  AGENTHOST_ASK == static_cast<int>(agenthost::Decision::ask) &&
+                  AGENTHOST_DEFER == static_cast<int>(agenthost::Decision::defer),
+              "agenthost_decision and agenthost::Decision share their numbers");
 
 agenthost_decision to_c(agenthost::Decision d) {
   return static_cast<agenthost_decision>(static_cast<int>(d));
@@ -137,6 +147,17 @@ agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p, const 
   }
   if (status != AGENTHOST_OK && out != nullptr) *out = deny_verdict(status);
   return status;
+}
+
+const char *agenthost_decision_name(agenthost_decision d) {
+  switch (d) {
+    case AGENTHOST_ALLOW:
+    case AGENTHOST_DENY:
+    case AGENTHOST_ASK:
+    case AGENTHOST_DEFER:
+      return agenthost::decision_name(static_cast<agenthost::Decision>(d));
+  }
+  return "deny";
 }
 
 agenthost_decision agenthost_verdict_decision(const agenthost_verdict *v) {

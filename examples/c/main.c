@@ -217,7 +217,7 @@ static agenthost_hook_policy *open_policy(const char *url, const char *secret) {
 }
 
 static const char *decision_name(agenthost_decision d) {
-  return d == AGENTHOST_ALLOW ? "allow" : d == AGENTHOST_ASK ? "ask" : "deny";
+  return agenthost_decision_name(d);
 }
 
 /* Evaluates PreToolUse for one tool call and prints the verdict; 1 when it is `expected` and

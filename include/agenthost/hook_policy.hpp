@@ -13,10 +13,12 @@
 
 namespace agenthost {
 
-// The numbers match agenthost_decision in the C ABI.
-enum class Decision : int { allow = 0, deny = 1, ask = 2 };
+// The numbers match agenthost_decision in the C ABI. `defer`: the hooks abstain and the host
+// applies its normal permission flow (Claude Code's permissionDecision "defer"); it is a decision,
+// not a failure. Hooks combine as deny > defer > ask > allow.
+enum class Decision : int { allow = 0, deny = 1, ask = 2, defer = 3 };
 
-// "allow", "deny" or "ask".
+// "allow", "deny", "ask" or "defer".
 const char *decision_name(Decision d) noexcept;
 
 // The outcome of one hook of an evaluation.
@@ -27,10 +29,13 @@ struct HookResult {
   std::string error;  // error class ("timeout", "blocked_address", ...) or empty on success
   Decision decision = Decision::deny;
   std::string reason;
+  // The reply's hookSpecificOutput object as minified JSON (event-specific fields such as
+  // watchPaths, worktreePath or updatedToolOutput are read from it), or empty.
+  std::string hook_specific_output;
   bool failed() const noexcept { return !error.empty(); }
 };
 
-// The combined outcome of an evaluation: deny > ask > allow.
+// The combined outcome of an evaluation: deny > defer > ask > allow.
 struct Verdict {
   Decision decision = Decision::deny;
   std::string reason;                // the reasons of the deciding hooks, joined by "; "
@@ -38,10 +43,21 @@ struct Verdict {
   bool failed = false;               // any hook failed
   std::string error;                 // error class of the first failed hook, or empty
   std::string updated_input;         // JSON object text from the deciding hook, or empty
-  std::vector<HookResult> hooks;     // one per hook that matched, in configuration order
+  // PermissionRequest: the updatedPermissions array of the deciding hook (JSON), or empty.
+  std::string updated_permissions;
+  // Claude Code's common reply fields, gathered over every hook that answered:
+  bool continue_ = true;  // false when any hook said "continue": false (stop the agent)
+  std::string stop_reason;                     // the stopReason of the first such hook
+  std::vector<std::string> additional_context;  // every hook's additionalContext, in order
+  std::string system_message;  // every hook's systemMessage, in order, joined by "\n"
+  bool suppress_output = false;  // any hook asked to suppress its output
+  bool interrupt = false;        // a PermissionRequest deny asked to interrupt the agent
+  std::vector<HookResult> hooks;  // one per hook that matched, in configuration order
 
-  // {"decision","reason","failed","error","updated_input","hooks":[{"url","status",
-  //  "latency_ms","error"}]} as documented for agenthost_verdict_json.
+  // {"decision","reason","failed","error","updated_input","updated_permissions","continue",
+  //  "stop_reason","additional_context","system_message","suppress_output","interrupt",
+  //  "hooks":[{"url","status","latency_ms","decision","error","hook_specific_output"}]} as
+  // documented for agenthost_verdict_json.
   std::string to_json() const;
 };
 
@@ -74,6 +90,7 @@ struct EventCounters {
   std::uint64_t allow = 0;
   std::uint64_t deny = 0;
   std::uint64_t ask = 0;
+  std::uint64_t defer = 0;
   std::uint64_t failed = 0;        // evaluations in which at least one hook failed
   std::uint64_t circuit_open = 0;  // evaluations in which at least one hook's circuit was open
 };

@@ -18,6 +18,9 @@ void AtomicEventCounters::count(const Verdict &v) noexcept {
     case Decision::ask:
       ask_.fetch_add(1, relaxed);
       break;
+    case Decision::defer:
+      defer_.fetch_add(1, relaxed);
+      break;
   }
   if (v.failed) failed_.fetch_add(1, relaxed);
   for (const auto &h : v.hooks) {
@@ -34,6 +37,7 @@ EventCounters AtomicEventCounters::snapshot() const noexcept {
   c.allow = allow_.load(relaxed);
   c.deny = deny_.load(relaxed);
   c.ask = ask_.load(relaxed);
+  c.defer = defer_.load(relaxed);
   c.failed = failed_.load(relaxed);
   c.circuit_open = circuit_open_.load(relaxed);
   return c;

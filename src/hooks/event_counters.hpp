@@ -16,6 +16,7 @@ class AtomicEventCounters {
   std::atomic<std::uint64_t> allow_{0};
   std::atomic<std::uint64_t> deny_{0};
   std::atomic<std::uint64_t> ask_{0};
+  std::atomic<std::uint64_t> defer_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<std::uint64_t> circuit_open_{0};
 };

@@ -1,5 +1,7 @@
-// The hooks configuration: {"<Event>": hook | [hook, ...], ...}, validated once at creation so
-// that evaluation never meets a configuration error.
+// The hooks configuration, validated once at creation so that evaluation never meets a
+// configuration error. Two formats:
+//   agenthost's: {"<Event>": hook | [hook, ...], ...}
+//   Claude Code's settings: {"hooks": {"<Event>": [{"matcher"?, "hooks": [{"type": "http", ...}]}]}}
 #pragma once
 
 #include <agenthost/hook_policy.hpp>
@@ -23,6 +25,9 @@ struct HookSpec {
   std::vector<std::string> headers;  // "Name: value"
   std::optional<WebhookSigner> signer;
   Decision on_failure = Decision::deny;
+  // How its replies are read (see ReplyRules): from the event's kind and on_failure.
+  bool decision_required = true;
+  bool can_block = true;
 };
 
 struct EventHooks {
@@ -31,8 +36,9 @@ struct EventHooks {
 };
 
 // Throws Error(invalid_argument) "hooks config: <Event>[<index>].<field>: <why>" for every error:
-// bad URL, bad regex, timeout out of range, wrong types, bad secret, bad headers; also for an
-// explicit on_failure "allow" on PreToolUse, whose failures must always deny.
+// bad URL, bad regex, timeout out of range, wrong types, bad secret, bad headers, a hook type
+// agenthost does not run; also for an explicit on_failure "allow" on a gate event (PreToolUse,
+// PermissionRequest, PreSkillShellCommand), whose failures must always deny.
 std::vector<EventHooks> parse_hook_config(std::string_view json);
 
 }  // namespace agenthost::hooks

@@ -5,7 +5,7 @@
 #include <agenthost/error.hpp>
 
 #include "common/json_string.hpp"
-#include "hooks/event_name.hpp"
+#include "hooks/event_table.hpp"
 #include "hooks/json_dom.hpp"
 
 namespace agenthost::hooks {

@@ -49,7 +49,7 @@ hooks::TransferRequest make_request(const HookSpec &spec, const std::string &bod
 }
 
 // Turns what came back from one webhook into its outcome.
-HookOutcome interpret(const HookSpec &spec, hooks::TransferResult &&r) {
+HookOutcome interpret(const HookSpec &spec, std::string_view event, hooks::TransferResult &&r) {
   HookOutcome o;
   if (!r.error.empty()) {
     o = failure(spec, r.error.c_str(), r.detail);
@@ -57,14 +57,15 @@ HookOutcome interpret(const HookSpec &spec, hooks::TransferResult &&r) {
     o = failure(spec, hooks::error_class::http_status,
                 "HTTP status " + std::to_string(r.http_status) + " is not 2xx");
   } else {
-    auto reply = hooks::parse_reply(r.body, spec.on_failure == Decision::deny);
+    auto reply = hooks::parse_reply(r.body, {event, spec.decision_required, spec.can_block});
     if (!reply.ok) {
       o = failure(spec, hooks::error_class::invalid_reply, reply.problem);
     } else {
       o.result.url = spec.url.display;
       o.result.decision = reply.has_decision ? reply.decision : Decision::allow;
       o.result.reason = std::move(reply.reason);
-      o.updated_input = std::move(reply.updated_input);
+      o.result.hook_specific_output = std::move(reply.hook_specific_output);
+      o.extras = std::move(reply.extras);
     }
   }
   o.result.http_status = static_cast<int>(r.http_status);
@@ -176,7 +177,7 @@ std::vector<HookOutcome> HookPolicy::Impl::run_hooks(EventEntry &entry,
   const auto done = Clock::now();
   for (std::size_t r = 0; r < slots.size(); ++r) {
     HookOutcome &o = outcomes[slots[r]];
-    o = interpret(specs[matched[slots[r]]], std::move(results[r]));
+    o = interpret(specs[matched[slots[r]]], entry.config.event, std::move(results[r]));
     pending.record_next(!o.result.failed(), done);
   }
   return outcomes;

@@ -3,9 +3,9 @@
 #include <simdjson.h>
 
 #include <optional>
+#include <vector>
 
 #include "hooks/json_dom.hpp"
-#include "hooks/verdict.hpp"
 
 namespace agenthost::hooks {
 
@@ -25,63 +25,215 @@ std::string quoted_value(dom::element v) {
   return s;
 }
 
-// Reads the decision of `obj[key]`; nullopt when absent. Sets `problem` for a bad value.
-std::optional<Decision> read_decision(dom::object obj, std::string_view key, bool legacy,
-                                      std::string &problem) {
-  dom::element v;
-  if (obj[key].get(v) != simdjson::SUCCESS) return std::nullopt;
-  std::string_view s;
-  if (v.get_string().get(s) == simdjson::SUCCESS) {
-    if (s == "allow" || (legacy && s == "approve")) return Decision::allow;
-    if (s == "deny" || (legacy && s == "block")) return Decision::deny;
-    if (s == "ask") return Decision::ask;
-  }
-  problem = "unknown " + std::string(key) + " " + quoted_value(v);
-  return std::nullopt;
-}
+// Reads fields of one object, remembering the first problem (a known field of the wrong type).
+class FieldReader {
+ public:
+  FieldReader(dom::object obj, std::string where, std::string &problem)
+      : obj_(obj), where_(std::move(where)), problem_(problem) {}
 
-// A string field, or a problem when present with another type.
-std::string read_text(dom::object obj, std::string_view key, std::string &problem) {
-  dom::element v;
-  if (obj[key].get(v) != simdjson::SUCCESS || v.is_null()) return {};
-  std::string_view s;
-  if (v.get_string().get(s) != simdjson::SUCCESS) {
-    problem = std::string(key) + " is not a string";
-    return {};
+  // The value of `key` when present and not null.
+  std::optional<dom::element> get(std::string_view key) const {
+    dom::element v;
+    if (obj_[key].get(v) != simdjson::SUCCESS || v.is_null()) return std::nullopt;
+    return v;
   }
-  return std::string(s);
-}
 
-std::string read_updated_input(dom::object obj, std::string_view key, std::string &problem) {
-  dom::element v;
-  if (obj[key].get(v) != simdjson::SUCCESS || v.is_null()) return {};
-  if (!v.is_object()) {
-    problem = std::string(key) + " is not an object";
-    return {};
+  std::string text(std::string_view key) {
+    std::string_view s;
+    const auto v = get(key);
+    if (v && v->get_string().get(s) != simdjson::SUCCESS) fail(key, "is not a string");
+    return std::string(s);
   }
-  return simdjson::minify(v);
-}
 
-struct Shape {
-  std::optional<Decision> decision;
+  std::optional<bool> flag(std::string_view key) {
+    const auto v = get(key);
+    bool b = false;
+    if (!v) return std::nullopt;
+    if (v->get_bool().get(b) != simdjson::SUCCESS) {
+      fail(key, "is not true or false");
+      return std::nullopt;
+    }
+    return b;
+  }
+
+  // Minified JSON of an object (or array) field, or empty.
+  std::string json(std::string_view key, bool array = false) {
+    const auto v = get(key);
+    if (!v) return {};
+    if (array ? !v->is_array() : !v->is_object()) {
+      fail(key, array ? "is not an array" : "is not an object");
+      return {};
+    }
+    return simdjson::minify(*v);
+  }
+
+  // A decision spelled by one of `words` (pairs of spelling and decision); nullopt when absent.
+  template <std::size_t N>
+  std::optional<Decision> decision(std::string_view key,
+                                   const std::pair<std::string_view, Decision> (&words)[N]) {
+    const auto v = get(key);
+    if (!v) {
+      if (obj_[key].error() == simdjson::SUCCESS) fail(key, "is null");
+      return std::nullopt;
+    }
+    std::string_view s;
+    if (v->get_string().get(s) == simdjson::SUCCESS) {
+      for (const auto &w : words) {
+        if (w.first == s) return w.second;
+      }
+    }
+    problem_once("unknown " + where_ + std::string(key) + " " + quoted_value(*v));
+    return std::nullopt;
+  }
+
+  void fail(std::string_view key, const char *why) {
+    problem_once(where_ + std::string(key) + " " + why);
+  }
+
+ private:
+  void problem_once(std::string p) {
+    if (problem_.empty()) problem_ = std::move(p);
+  }
+
+  dom::object obj_;
+  std::string where_;
+  std::string &problem_;
+};
+
+using Words = std::pair<std::string_view, Decision>;
+constexpr Words kTopDecisions[] = {{"allow", Decision::allow},   {"deny", Decision::deny},
+                                   {"ask", Decision::ask},       {"approve", Decision::allow},
+                                   {"block", Decision::deny}};
+constexpr Words kPermissionDecisions[] = {{"allow", Decision::allow},
+                                          {"deny", Decision::deny},
+                                          {"ask", Decision::ask},
+                                          {"defer", Decision::defer}};
+constexpr Words kBehaviors[] = {{"allow", Decision::allow}, {"deny", Decision::deny}};
+constexpr Words kElicitationActions[] = {
+    {"accept", Decision::allow}, {"decline", Decision::deny}, {"cancel", Decision::deny}};
+
+// One place in the reply that decides, with what it says beside the decision.
+struct Said {
+  Decision decision;
   std::string reason;
   std::string updated_input;
 };
 
-Shape read_shape(dom::object obj, const char *decision_key, const char *reason_key,
-                 const char *input_key, bool legacy, std::string &problem) {
-  Shape s;
-  s.decision = read_decision(obj, decision_key, legacy, problem);
-  s.reason = read_text(obj, reason_key, problem);
-  s.updated_input = read_updated_input(obj, input_key, problem);
-  return s;
+struct Reading {
+  std::vector<Said> said;  // Claude Code's shapes first, then the top-level decision
+  ReplyExtras extras;
+  std::string hook_specific_output;
+};
+
+// PermissionRequest's hookSpecificOutput.decision object.
+void read_permission_request(dom::element value, Reading &out, std::string &problem) {
+  dom::object obj;
+  if (value.get_object().get(obj) != simdjson::SUCCESS) {
+    problem = "hookSpecificOutput.decision is not an object";
+    return;
+  }
+  if (auto dup = duplicate_key(obj)) {
+    problem = "hookSpecificOutput.decision: the key \"" + std::string(*dup) + "\" appears twice";
+    return;
+  }
+  FieldReader f(obj, "hookSpecificOutput.decision.", problem);
+  const auto behavior = f.decision("behavior", kBehaviors);
+  if (!behavior && problem.empty()) problem = "hookSpecificOutput.decision has no behavior";
+  Said s{behavior.value_or(Decision::deny), f.text("message"), f.json("updatedInput")};
+  out.extras.updated_permissions = f.json("updatedPermissions", true);
+  out.extras.interrupt = f.flag("interrupt").value_or(false);
+  if (behavior) out.said.push_back(std::move(s));
+}
+
+void read_hook_specific(dom::element value, std::string_view event, Reading &out,
+                        std::string &problem) {
+  dom::object obj;
+  if (value.get_object().get(obj) != simdjson::SUCCESS) {
+    problem = "hookSpecificOutput is not an object";
+    return;
+  }
+  if (auto dup = duplicate_key(obj)) {
+    problem = "hookSpecificOutput: the key \"" + std::string(*dup) + "\" appears twice";
+    return;
+  }
+  FieldReader f(obj, "hookSpecificOutput.", problem);
+  const std::string named = f.text("hookEventName");
+  if (!named.empty() && named != event) {
+    problem = "hookSpecificOutput.hookEventName \"" + named.substr(0, 64) +
+              "\" is not the event " + std::string(event);
+    return;
+  }
+  if (auto d = f.decision("permissionDecision", kPermissionDecisions)) {
+    out.said.push_back({*d, f.text("permissionDecisionReason"), f.json("updatedInput")});
+  } else if (problem.empty()) {
+    // updatedInput without a decision still counts (PreSkillShellCommand refuses on it).
+    out.extras.updated_input = f.json("updatedInput");
+  }
+  if (auto a = f.decision("action", kElicitationActions)) out.said.push_back({*a, {}, {}});
+  out.extras.additional_context = f.text("additionalContext");
+  if (auto d = f.get("decision")) read_permission_request(*d, out, problem);
+  out.hook_specific_output = simdjson::minify(value);
+}
+
+void read_top_level(dom::object obj, Reading &out, std::string &problem) {
+  FieldReader f(obj, "", problem);
+  if (auto d = f.decision("decision", kTopDecisions)) {
+    out.said.push_back({*d, f.text("reason"), f.json("modified_input")});
+  } else {
+    f.text("reason");
+    f.json("modified_input");
+  }
+  out.extras.continue_ = f.flag("continue").value_or(true);
+  out.extras.stop_reason = f.text("stopReason");
+  out.extras.suppress_output = f.flag("suppressOutput").value_or(false);
+  out.extras.system_message = f.text("systemMessage");
+}
+
+// The strictest decision; its reason and input come from the first place that gave it.
+void decide(const Reading &in, ReplyOutcome &r) {
+  r.has_decision = !in.said.empty();
+  if (!r.has_decision) return;
+  r.decision = in.said.front().decision;
+  for (const auto &s : in.said) r.decision = stricter(r.decision, s.decision);
+  for (const auto &s : in.said) {
+    if (s.decision != r.decision) continue;
+    if (r.reason.empty()) r.reason = s.reason;
+    if (r.extras.updated_input.empty()) r.extras.updated_input = s.updated_input;
+  }
+  for (const auto &s : in.said) {
+    if (r.reason.empty()) r.reason = s.reason;
+  }
+}
+
+void deny_with(ReplyOutcome &r, const std::string &why) {
+  r.has_decision = true;
+  r.decision = Decision::deny;
+  r.reason = r.reason.empty() ? why : r.reason + " (" + why + ")";
+}
+
+// The rules of the event beyond reading its shapes.
+void apply_event_rules(const ReplyRules &rules, ReplyOutcome &r) {
+  if (rules.event == "PreSkillShellCommand") {
+    if (r.has_decision && (r.decision == Decision::ask || r.decision == Decision::defer)) {
+      deny_with(r, std::string(decision_name(r.decision)) +
+                       " keeps a skill shell command from running");
+    }
+    if (!r.extras.updated_input.empty()) {
+      r.extras.updated_input.clear();
+      deny_with(r, "updatedInput is never applied to a skill shell command");
+    }
+  }
+  if (!r.extras.continue_ && rules.can_block) {
+    deny_with(r, r.extras.stop_reason.empty() ? std::string("continue is false")
+                                              : "continue is false: " + r.extras.stop_reason);
+  }
 }
 
 }  // namespace
 
-ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
+ReplyOutcome parse_reply(std::string_view body, const ReplyRules &rules) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    if (decision_required) return invalid("empty body where a decision is required");
+    if (rules.decision_required) return invalid("empty body where a decision is required");
     ReplyOutcome ack;
     ack.ok = true;
     return ack;
@@ -93,37 +245,28 @@ ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS)
     return invalid("the body is not a JSON object");
-
   if (auto dup = duplicate_key(obj))
     return invalid("the key \"" + std::string(*dup) + "\" appears twice");
+
   std::string problem;
-  Shape top = read_shape(obj, "decision", "reason", "modified_input", true, problem);
-  Shape hso;
+  Reading in;
   if (dom::element h; obj["hookSpecificOutput"].get(h) == simdjson::SUCCESS && !h.is_null()) {
-    dom::object ho;
-    if (h.get_object().get(ho) != simdjson::SUCCESS)
-      return invalid("hookSpecificOutput is not an object");
-    if (auto dup = duplicate_key(ho)) {
-      return invalid("hookSpecificOutput: the key \"" + std::string(*dup) + "\" appears twice");
-    }
-    hso = read_shape(ho, "permissionDecision", "permissionDecisionReason", "updatedInput", false,
-                     problem);
+    read_hook_specific(h, rules.event, in, problem);
   }
+  read_top_level(obj, in, problem);
   if (!problem.empty()) return invalid(problem);
 
   ReplyOutcome r;
   r.ok = true;
-  // Claude Code's shape wins its reason and input; when both shapes decide, the stricter holds.
-  const Shape &main = hso.decision ? hso : top;
-  if (!top.decision && !hso.decision) {
-    if (decision_required) return invalid("the reply has no decision");
-    return r;
+  r.extras = std::move(in.extras);
+  r.hook_specific_output = std::move(in.hook_specific_output);
+  decide(in, r);
+  apply_event_rules(rules, r);
+  if (!r.has_decision && rules.decision_required) {
+    return invalid(obj["async"].error() == simdjson::SUCCESS
+                       ? "an async reply gives no decision where one is required"
+                       : "the reply has no decision");
   }
-  r.has_decision = true;
-  r.decision =
-      top.decision && hso.decision ? stricter(*top.decision, *hso.decision) : *main.decision;
-  r.reason = main.reason.empty() ? (hso.decision ? top.reason : hso.reason) : main.reason;
-  r.updated_input = main.updated_input;
   return r;
 }
 

@@ -1,27 +1,45 @@
-// Reading a webhook's 2xx reply body. Accepted shapes:
-//   {"decision": "allow"|"deny"|"ask"|"approve"|"block", "reason"?, "modified_input"?}
-//   {"hookSpecificOutput": {"permissionDecision": "allow"|"deny"|"ask",
-//                           "permissionDecisionReason"?, "updatedInput"?}}
-// Decision strings are exact: "ALLOW", "allow " or 1 are invalid replies.
+// Reading a webhook's 2xx reply body, every shape of Claude Code's hook output (the Agent SDK's
+// SyncHookJSONOutput) and the Python service's:
+//   {"decision": "allow"|"deny"|"ask"|"approve"|"block", "reason"?, "modified_input"?,
+//    "continue"?, "stopReason"?, "suppressOutput"?, "systemMessage"?,
+//    "hookSpecificOutput"?: {"hookEventName"?, "permissionDecision"?: "allow"|"deny"|"ask"|"defer",
+//                            "permissionDecisionReason"?, "updatedInput"?, "additionalContext"?,
+//                            "decision"?: {"behavior": "allow"|"deny", "updatedInput"?,
+//                                          "updatedPermissions"?, "message"?, "interrupt"?},
+//                            "action"?: "accept"|"decline"|"cancel", ...}}
+// Decision strings are exact: "ALLOW", "allow " or 1 are invalid replies; so is a known field
+// of the wrong type, a duplicated key, or a hookSpecificOutput for another event. Unknown fields
+// are ignored. When a reply decides in more than one place, the strictest decision holds.
 #pragma once
 
 #include <agenthost/hook_policy.hpp>
 #include <string>
 #include <string_view>
 
+#include "hooks/verdict.hpp"
+
 namespace agenthost::hooks {
+
+// How a reply is read for one hook of one event.
+struct ReplyRules {
+  std::string_view event;  // canonical event name; hookSpecificOutput.hookEventName must match
+  // An empty body or an object without a decision is invalid (gate events, and hooks configured
+  // to fail closed on an informational event). Otherwise both are acknowledgements.
+  bool decision_required = true;
+  // "continue": false makes the decision deny (events that can block).
+  bool can_block = true;
+};
 
 struct ReplyOutcome {
   bool ok = false;            // false: the reply is invalid and `problem` says why
   bool has_decision = false;  // false with ok: an acknowledgement without a decision
   Decision decision = Decision::deny;
   std::string reason;
-  std::string updated_input;  // minified JSON object, or empty
+  ReplyExtras extras;
+  std::string hook_specific_output;  // minified hookSpecificOutput object, or empty
   std::string problem;
 };
 
-// `decision_required`: an empty body or an object without a decision is invalid. When not
-// required (informational events) both are acknowledgements.
-ReplyOutcome parse_reply(std::string_view body, bool decision_required);
+ReplyOutcome parse_reply(std::string_view body, const ReplyRules &rules);
 
 }  // namespace agenthost::hooks

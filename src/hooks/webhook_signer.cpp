@@ -24,17 +24,28 @@ std::string random_message_id() {
   return "msg_" + detail::hex_lower(bytes, sizeof bytes);
 }
 
+// The secret's base64 with its padding restored, or "" when no key encodes as it: the official
+// libraries decode unpadded base64 too, so "whsec_" + unpadded text signs with the same key.
+std::string padded_base64(std::string_view text) {
+  std::size_t pad = 0;
+  while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
+  const std::size_t data = text.size() - pad;
+  if (data == 0 || data % 4 == 1) return {};
+  if (pad > 0 && text.size() % 4 != 0) return {};
+  std::string out(text.substr(0, data));
+  out.append((4 - data % 4) % 4, '=');
+  return out;
+}
+
 }  // namespace
 
 WebhookSigner::WebhookSigner(std::string_view secret, std::string_view where) {
-  if (secret.substr(0, kPrefix.size()) != kPrefix) {
-    throw Error(Errc::invalid_argument,
-                std::string(where) + ": the secret must start with \"whsec_\" followed by base64");
-  }
-  auto key = base64_decode(secret.substr(kPrefix.size()));
+  if (secret.substr(0, kPrefix.size()) == kPrefix) secret.remove_prefix(kPrefix.size());
+  auto key = base64_decode(padded_base64(secret));
   if (!key || key->empty()) {
     throw Error(Errc::invalid_argument,
-                std::string(where) + ": the secret after \"whsec_\" is not valid base64");
+                std::string(where) +
+                    ": the secret must be base64 (optionally after \"whsec_\") of a non-empty key");
   }
   key_ = std::move(*key);
 }

@@ -16,8 +16,10 @@ struct SignatureHeaders {
 
 class WebhookSigner {
  public:
-  // `secret` is "whsec_" + base64 of the key. Throws Error(invalid_argument) "<where>: ..."
-  // without echoing the secret when it is malformed.
+  // `secret` is the base64 of the key, with or without the "whsec_" prefix and with or without
+  // its '=' padding: what the official standardwebhooks and svix libraries accept. Throws
+  // Error(invalid_argument) "<where>: ..." without echoing the secret when it is malformed
+  // (characters outside standard base64, a length no key encodes, an empty key).
   WebhookSigner(std::string_view secret, std::string_view where);
 
   SignatureHeaders sign(std::string_view body) const;

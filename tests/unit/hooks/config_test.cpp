@@ -1,8 +1,9 @@
 // Hook configuration: accepted forms and every rejected one, with the event, index and field.
 #include <agenthost/error.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 
-#include "hooks/event_name.hpp"
+#include "hooks/event_table.hpp"
 #include "hooks/hook_config.hpp"
 #include "hooks/matcher.hpp"
 #include "hooks/webhook_url.hpp"
@@ -46,8 +47,11 @@ TEST_CASE("event names: case and '_' never matter, other characters are invalid"
   CHECK(canonical_event_name("POST_TOOL_USE_FAILURE") == "PostToolUseFailure");
   CHECK(canonical_event_name("permissionrequest") == "PermissionRequest");
   CHECK(canonical_event_name("PRE_COMPACT") == "PreCompact");
-  // Unknown events: one canonical form for every spelling, so config and input agree.
-  CHECK(canonical_event_name("Some_Future_Event") == canonical_event_name("SOMEFUTUREEVENT"));
+  CHECK(canonical_event_name("post_tool_batch") == "PostToolBatch");
+  CHECK(canonical_event_name("PRE_SKILL_SHELL_COMMAND") == "PreSkillShellCommand");
+  // Unknown events are passed on exactly as spelled (no lower-casing).
+  CHECK(canonical_event_name("Some_Future_Event") == "Some_Future_Event");
+  CHECK(canonical_event_name("SOMEFUTUREEVENT") == "SOMEFUTUREEVENT");
   for (const char *bad :
        {"", "_", " PreToolUse", "PreToolUse ", "Pre-Tool-Use", "Pre.Tool", "Pre\xc3\xa9Tool"}) {
     INFO(bad);
@@ -148,13 +152,17 @@ TEST_CASE("every configuration error names the event, hook index and field", "[h
       {R"({"Stop": {"url": "http://a/", "headers": {"webhook-signature": "v1,x"}}})",
        "Stop[0].headers.webhook-signature"},
       {R"({"Stop": {"url": "http://a/", "secret": 12}})", "Stop[0].secret"},
-      {R"({"Stop": {"url": "http://a/", "secret": "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}})",
+      {R"({"Stop": {"url": "http://a/", "secret": "MfKQ9r8GKYqrTwjUPD8ILPZIo"}})",
        "Stop[0].secret"},
       {R"({"Stop": {"url": "http://a/", "secret": "whsec_%%%%"}})", "Stop[0].secret"},
       {R"({"Stop": {"url": "http://a/", "secret": "whsec_"}})", "Stop[0].secret"},
       {R"({"Stop": {"url": "http://a/", "on_failure": "maybe"}})", "Stop[0].on_failure"},
       {R"({"PreToolUse": {"url": "http://a/", "on_failure": "allow"}})",
-       "PreToolUse[0].on_failure"},
+       "PreToolUse[0].on_failure: \"allow\" is not permitted for PreToolUse"},
+      {R"({"PermissionRequest": {"url": "http://a/", "on_failure": "allow"}})",
+       "PermissionRequest[0].on_failure: \"allow\" is not permitted"},
+      {R"({"PreSkillShellCommand": {"url": "http://a/", "on_failure": "allow"}})",
+       "PreSkillShellCommand[0].on_failure: \"allow\" is not permitted"},
       {R"({"Stop": [{"url": "http://a/"}, "http://b/"]})", "Stop[1]: a hook must be an object"},
       {R"({"Stop": 5})", "Stop[0]"},
       {R"({"Stop": {"url": "http://a/"}, "stop": {"url": "http://b/"}})",
@@ -166,6 +174,131 @@ TEST_CASE("every configuration error names the event, hook index and field", "[h
     INFO(c.config);
     CHECK_THAT(error_of(c.config), Catch::Contains(std::string("hooks config: ") + c.names));
   }
+}
+
+TEST_CASE("event kinds: gate and blocking events fail closed by default, the rest allow",
+          "[hooks][config]") {
+  using agenthost::hooks::EventKind;
+  const auto events = parse_hook_config(R"({
+    "PermissionRequest": {"url": "http://a/"}, "PreSkillShellCommand": {"url": "http://a/"},
+    "UserPromptSubmit": {"url": "http://a/"}, "Elicitation": {"url": "http://a/"},
+    "ConfigChange": {"url": "http://a/", "on_failure": "allow"},
+    "Stop": {"url": "http://a/"}, "PostToolBatch": {"url": "http://a/"},
+    "MyOwnEvent": {"url": "http://a/"}, "MyGate": {"url": "http://a/", "on_failure": "deny"}})");
+  REQUIRE(events.size() == 9);
+  struct Expect {
+    const char *event;
+    Decision on_failure;
+    bool decision_required;
+    bool can_block;
+  };
+  const Expect expected[] = {
+      {"PermissionRequest", Decision::deny, true, true},
+      {"PreSkillShellCommand", Decision::deny, true, true},
+      {"UserPromptSubmit", Decision::deny, false, true},
+      {"Elicitation", Decision::deny, false, true},
+      {"ConfigChange", Decision::allow, false, true},
+      {"Stop", Decision::allow, false, false},
+      {"PostToolBatch", Decision::allow, false, false},
+      {"MyOwnEvent", Decision::allow, false, false},
+      {"MyGate", Decision::deny, true, true},
+  };
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    INFO(expected[i].event);
+    CHECK(events[i].event == expected[i].event);
+    CHECK(events[i].hooks[0].on_failure == expected[i].on_failure);
+    CHECK(events[i].hooks[0].decision_required == expected[i].decision_required);
+    CHECK(events[i].hooks[0].can_block == expected[i].can_block);
+  }
+  const auto table = agenthost::hooks::known_events();
+  CHECK(table.end - table.begin == 35);
+  CHECK(agenthost::hooks::event_kind("PreToolUse") == EventKind::gate);
+  CHECK(agenthost::hooks::event_kind("NotAnEvent") == EventKind::informational);
+}
+
+TEST_CASE("Claude Code settings format: http hooks, matcher groups, allowed variables",
+          "[hooks][config][settings]") {
+  setenv("AGENTHOST_TEST_TOKEN", "tok-123", 1);  // NOLINT(concurrency-mt-unsafe)
+  setenv("AGENTHOST_TEST_HIDDEN", "hidden", 1);  // NOLINT(concurrency-mt-unsafe)
+  const auto events = parse_hook_config(R"J({
+    "permissions": {"allow": ["Bash(ls)"]}, "model": "x",
+    "hooks": {
+      "PreToolUse": [
+        {"matcher": "Bash", "hooks": [{"type": "http", "url": "http://a/pre", "timeout": 5,
+          "headers": {"Authorization": "Bearer $AGENTHOST_TEST_TOKEN",
+                      "X-Both": "${AGENTHOST_TEST_TOKEN}/$AGENTHOST_TEST_HIDDEN/$5/${x",
+                      "X-Gone": "$AGENTHOST_TEST_HIDDEN"},
+          "allowedEnvVars": ["AGENTHOST_TEST_TOKEN"], "statusMessage": "checking"}]},
+        {"hooks": [{"type": "http", "url": "http://a/all", "onFailure": "block"}]}
+      ],
+      "post_tool_use": [{"matcher": "Write|Edit", "hooks": [
+        {"type": "http", "url": "http://a/post", "onFailure": "continue"}]}]
+    }})J");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].event == "PreToolUse");
+  REQUIRE(events[0].hooks.size() == 2);
+  const auto &h = events[0].hooks[0];
+  CHECK(h.where == "PreToolUse[0].hooks[0]");
+  CHECK(h.timeout.count() == 5000);
+  CHECK(h.matcher.matches("Bash"));
+  CHECK_FALSE(h.matcher.matches("Write"));
+  CHECK(h.headers == std::vector<std::string>{"Authorization: Bearer tok-123",
+                                              "X-Both: tok-123//$5/${x"});
+  CHECK(h.on_failure == Decision::deny);
+  CHECK(events[0].hooks[1].matcher.matches("Anything"));
+  CHECK(events[0].hooks[1].on_failure == Decision::deny);
+  CHECK(events[1].event == "PostToolUse");
+  CHECK(events[1].hooks[0].on_failure == Decision::allow);
+  CHECK(events[1].hooks[0].matcher.matches("Edit"));
+  unsetenv("AGENTHOST_TEST_TOKEN");   // NOLINT(concurrency-mt-unsafe)
+  unsetenv("AGENTHOST_TEST_HIDDEN");  // NOLINT(concurrency-mt-unsafe)
+}
+
+TEST_CASE("Claude Code settings format: hook types agenthost does not run are named errors",
+          "[hooks][config][settings]") {
+  struct Case {
+    const char *config;
+    const char *names;
+  };
+  const Case cases[] = {
+      {R"({"hooks": {"PreToolUse": [{"hooks": [{"type": "http", "url": "http://a/"},
+          {"type": "command", "command": "x"}]}]}})",
+       "PreToolUse[0].hooks[1].type: \"command\" hooks are not run by agenthost"},
+      {R"({"hooks": {"Stop": [{"hooks": []}, {"hooks": [{"type": "prompt", "prompt": "x"}]}]}})",
+       "Stop[1].hooks[0].type: \"prompt\" hooks are not run"},
+      {R"({"hooks": {"Stop": [{"hooks": [{"type": "agent"}]}]}})", "Stop[0].hooks[0].type"},
+      {R"({"hooks": {"Stop": [{"hooks": [{"type": "mcp_tool"}]}]}})", "Stop[0].hooks[0].type"},
+      {R"({"hooks": {"Stop": [{"hooks": [{"type": "carrier-pigeon"}]}]}})",
+       "Stop[0].hooks[0].type: \"carrier-pigeon\" is not a hook type"},
+      {R"({"hooks": {"Stop": [{"hooks": [{"url": "http://a/"}]}]}})",
+       "Stop[0].hooks[0].type: is required"},
+      {R"({"hooks": {"Stop": [{"matcher": "x"}]}})", "Stop[0].hooks: is required"},
+      {R"({"hooks": {"Stop": {"hooks": []}}})", "Stop: must be an array of matcher groups"},
+      {R"({"hooks": {"PreToolUse": [{"hooks": [{"type": "http", "url": "http://a/",
+          "onFailure": "continue"}]}]}})",
+       "PreToolUse[0].hooks[0].onFailure: \"continue\" is not permitted for PreToolUse"},
+      {R"J({"hooks": {"Stop": [{"hooks": [{"type": "http", "url": "http://a/",
+          "if": "Bash(git *)"}]}]}})J",
+       "Stop[0].hooks[0].if: permission-rule filters are not supported"},
+      {R"({"hooks": {"Stop": [{"hooks": [{"type": "http", "url": "http://a/", "async": true}]}]}})",
+       "Stop[0].hooks[0].async"},
+      {R"({"hooks": {"Stop": [{"hooks": [{"type": "http", "url": "http://a/",
+          "allowedEnvVars": ["NOT-A-NAME"]}]}]}})",
+       "Stop[0].hooks[0].allowedEnvVars"},
+      {R"({"hooks": {"Stop": [{"matcher": "(", "hooks": [{"type": "http", "url": "http://a/"}]}]}})",
+       "Stop[0].matcher: invalid regex"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.config);
+    CHECK_THAT(error_of(c.config), Catch::Contains(std::string("hooks config: ") + c.names));
+  }
+  // A variable that would inject a header line is refused without echoing it.
+  setenv("AGENTHOST_TEST_EVIL", "x\r\nX-Injected: TOPSECRET", 1);  // NOLINT(concurrency-mt-unsafe)
+  const auto evil = error_of(R"({"hooks": {"Stop": [{"hooks": [{"type": "http", "url": "http://a/",
+      "headers": {"X-A": "$AGENTHOST_TEST_EVIL"}, "allowedEnvVars": ["AGENTHOST_TEST_EVIL"]}]}]}})");
+  CHECK_THAT(evil, Catch::Contains("Stop[0].hooks[0].headers.X-A: an environment variable"));
+  CHECK_THAT(evil, !Catch::Contains("TOPSECRET"));
+  unsetenv("AGENTHOST_TEST_EVIL");  // NOLINT(concurrency-mt-unsafe)
 }
 
 TEST_CASE("configuration errors never echo secrets, header values or URL credentials",

@@ -103,6 +103,57 @@ TEST_CASE("Standard Webhooks signature matches the specification's example", "[h
   CHECK(a.signature == signer.signature(a.id, std::stoll(a.timestamp), "{}"));
 }
 
+TEST_CASE("combination: every hook's context and messages in order, and continue false wins",
+          "[hooks][combine]") {
+  auto outcome = [](Decision d, const char *context, const char *message, bool go) {
+    HookOutcome o;
+    o.result.decision = d;
+    o.extras.additional_context = context;
+    o.extras.system_message = message;
+    o.extras.continue_ = go;
+    o.extras.stop_reason = go ? "" : std::string("stop: ") + context;
+    return o;
+  };
+  const auto v = combine({outcome(Decision::allow, "one", "m1", true),
+                          outcome(Decision::deny, "two", "", false),
+                          outcome(Decision::allow, "", "m3", false)});
+  CHECK(v.additional_context == std::vector<std::string>{"one", "two"});
+  CHECK(v.system_message == "m1\nm3");
+  CHECK_FALSE(v.continue_);
+  CHECK(v.stop_reason == "stop: two");
+  CHECK_THAT(v.to_json(), Catch::Contains(R"("continue":false,"stop_reason":"stop: two",)"
+                                          R"("additional_context":["one","two"],)"
+                                          R"("system_message":"m1\nm3")"));
+}
+
+TEST_CASE("secrets: what the standardwebhooks and svix libraries accept signs the same",
+          "[hooks][signing]") {
+  const std::string body = R"({"test": 2432232314})";
+  const std::string expected = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+  // The key of the specification's example is 24 bytes (no padding); "Zm8" is "fo" unpadded.
+  for (const char *secret : {"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                             "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}) {
+    INFO(secret);
+    CHECK(WebhookSigner(secret, "w").signature("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) ==
+          expected);
+  }
+  const auto padded = WebhookSigner("whsec_Zm8=", "w").signature("m", 1, "{}");
+  CHECK(WebhookSigner("whsec_Zm8", "w").signature("m", 1, "{}") == padded);
+  CHECK(WebhookSigner("Zm8", "w").signature("m", 1, "{}") == padded);
+  CHECK(WebhookSigner("Zm8=", "w").signature("m", 1, "{}") == padded);
+  for (const char *bad : {"", "whsec_", "whsec_Z", "whsec_Zm8==", "whsec_Zm 8", "Zm8===",
+                          "whsec_Zm-8", "whsec_=", "====", "whsec_Zm9vY"}) {
+    INFO(bad);
+    try {
+      WebhookSigner(bad, "hooks config: PreToolUse[0].secret");
+      FAIL("accepted a malformed secret");
+    } catch (const agenthost::Error &e) {
+      CHECK(e.code() == agenthost::Errc::invalid_argument);
+      CHECK_THAT(e.what(), Catch::StartsWith("hooks config: PreToolUse[0].secret: the secret"));
+    }
+  }
+}
+
 TEST_CASE("base64 round trip and strict decoding", "[hooks][signing]") {
   for (const std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
     if (s.empty()) continue;
@@ -175,7 +226,7 @@ TEST_CASE("circuit breaker: only the probe decides while it is in flight", "[hoo
   CHECK(c.acquire(t) == BreakerToken::normal);
 }
 
-TEST_CASE("combination: deny > ask > allow, reasons and updated input of the deciders",
+TEST_CASE("combination: deny > defer > ask > allow, reasons and updated input of the deciders",
           "[hooks][combine]") {
   auto outcome = [](Decision d, const char *reason, const char *error = "",
                     const char *input = "") {
@@ -184,7 +235,7 @@ TEST_CASE("combination: deny > ask > allow, reasons and updated input of the dec
     o.result.decision = d;
     o.result.reason = reason;
     o.result.error = error;
-    o.updated_input = input;
+    o.extras.updated_input = input;
     return o;
   };
   auto v =
@@ -204,10 +255,18 @@ TEST_CASE("combination: deny > ask > allow, reasons and updated input of the dec
   CHECK(v.error == "timeout");
   CHECK(v.reasons == std::vector<std::string>{"x", "y"});
   CHECK(v.reason == "x; y");
+  CHECK(combine({outcome(Decision::ask, ""), outcome(Decision::defer, ""),
+                 outcome(Decision::allow, "")})
+            .decision == Decision::defer);
+  CHECK(combine({outcome(Decision::defer, ""), outcome(Decision::deny, "")}).decision ==
+        Decision::deny);
+  CHECK(combine({outcome(Decision::defer, "")}).reason == "deferred by 1 hook");
   v = combine({});
   CHECK(v.decision == Decision::allow);
   CHECK(v.reason == "no hook matched");
   CHECK(
       v.to_json() ==
-      R"({"decision":"allow","reason":"no hook matched","failed":false,"error":null,"updated_input":null,"hooks":[]})");
+      R"({"decision":"allow","reason":"no hook matched","failed":false,"error":null,"updated_input":null,)"
+      R"("updated_permissions":null,"continue":true,"stop_reason":null,"additional_context":[],)"
+      R"("system_message":null,"suppress_output":false,"interrupt":false,"hooks":[]})");
 }

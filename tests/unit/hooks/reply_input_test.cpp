@@ -8,7 +8,19 @@
 
 using agenthost::Decision;
 using agenthost::hooks::parse_hook_input;
-using agenthost::hooks::parse_reply;
+using agenthost::hooks::ReplyRules;
+
+namespace {
+
+// A gate event (a decision is required) and an informational one (an acknowledgement is enough).
+const ReplyRules kGate{"PreToolUse", true, true};
+const ReplyRules kInformational{"PostToolUse", false, false};
+
+agenthost::hooks::ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
+  return agenthost::hooks::parse_reply(body, decision_required ? kGate : kInformational);
+}
+
+}  // namespace
 
 TEST_CASE("replies: accepted decisions", "[hooks][reply]") {
   struct Case {
@@ -90,10 +102,10 @@ TEST_CASE("replies: acknowledgements where no decision is required", "[hooks][re
 
 TEST_CASE("replies: updated input is kept as a JSON object", "[hooks][reply]") {
   auto r = parse_reply(R"({"decision":"allow","modified_input":{"a": [1, 2]}})", true);
-  CHECK(r.updated_input == R"({"a":[1,2]})");
+  CHECK(r.extras.updated_input == R"({"a":[1,2]})");
   r = parse_reply(
       R"({"hookSpecificOutput":{"permissionDecision":"allow","updatedInput":{"b":"c"}}})", true);
-  CHECK(r.updated_input == R"({"b":"c"})");
+  CHECK(r.extras.updated_input == R"({"b":"c"})");
 }
 
 TEST_CASE("hook input: fields and the request body", "[hooks][input]") {
