@@ -98,7 +98,7 @@ TEST_CASE("C ABI: evaluation returns the verdict and its JSON", "[hooks][capi]")
   CHECK_THAT(
       json,
       Catch::StartsWith(
-          R"({"decision":"allow","reason":"allowed by 1 hook","failed":false,"error":null,"updated_input":{"command":"ls -la"},"hooks":[{"url":")" +
+          R"({"decision":"allow","reason":"allowed by 1 hook","failed":false,"error":null,"updated_input":{"command":"ls -la"},"updated_permissions":null,"continue":true,"stop_reason":null,"additional_context":[],"system_message":null,"suppress_output":false,"interrupt":false,"hooks":[{"url":")" +
           server.url("/modify") + R"(","status":200,"latency_ms":)"));
   agenthost_verdict_free(v);
   agenthost_hook_policy_free(p);

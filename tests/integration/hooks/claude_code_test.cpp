@@ -1,0 +1,157 @@
+// HookPolicy with Claude Code's own reply shapes and settings format, against the real local
+// webhook server: the fail-open regressions (PermissionRequest's decision object,
+// PreSkillShellCommand's defer), defer as a decision that never feeds the breaker, continue
+// false, event names passed on as spelled, and the C ABI's AGENTHOST_DEFER.
+#include <agenthost.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <string>
+
+#include "integration/hooks/hook_test_util.hpp"
+#include "integration/hooks/webhook_server.hpp"
+#include "support/test_env.hpp"
+
+using agenthost::Decision;
+using agenthost::HookPolicy;
+using agenthost::HookPolicyOptions;
+using namespace agenthost::test;
+
+TEST_CASE("security: a PermissionRequest deny reply denies (it read as allow before)",
+          "[hooks][claude_code]") {
+  WebhookServer server;
+  HookPolicy policy("{\"PermissionRequest\":" + hook(server.url("/perm/deny")) + "}",
+                    private_ok());
+  const auto v = policy.evaluate(hook_input("PermissionRequest"));
+  CHECK(v.decision == Decision::deny);
+  CHECK_FALSE(v.failed);
+  CHECK(v.reason == "not on prod");
+  CHECK(v.interrupt);
+
+  HookPolicy allow("{\"PermissionRequest\":" + hook(server.url("/perm/allow")) + "}",
+                   private_ok());
+  const auto a = allow.evaluate(hook_input("PermissionRequest"));
+  CHECK(a.decision == Decision::allow);
+  CHECK(a.updated_input == R"({"command":"ls"})");
+  CHECK_FALSE(a.interrupt);
+}
+
+TEST_CASE("security: PreSkillShellCommand never allows on defer or on a failure",
+          "[hooks][claude_code]") {
+  WebhookServer server;
+  const std::string refused = "http://127.0.0.1:" + std::to_string(free_port()) + "/hook";
+  for (const std::string &url :
+       {server.url("/skill/defer"), server.url("/garbage"), server.url("/nodecision"),
+        server.url("/status500allow"), refused}) {
+    INFO(url);
+    HookPolicy policy("{\"PreSkillShellCommand\":" + hook(url) + "}", private_ok());
+    const auto v = policy.evaluate(hook_input("PreSkillShellCommand"));
+    CHECK(v.decision == Decision::deny);
+  }
+}
+
+TEST_CASE("with the webhook down, every blocking event denies and informational ones allow",
+          "[hooks][claude_code]") {
+  const std::string url = "http://127.0.0.1:" + std::to_string(free_port()) + "/hook";
+  for (const char *event : {"PreToolUse", "PermissionRequest", "PreSkillShellCommand",
+                            "UserPromptSubmit", "PreCompact", "ConfigChange", "Elicitation"}) {
+    INFO(event);
+    HookPolicy policy(std::string("{\"") + event + "\":" + hook(url) + "}", private_ok());
+    const auto v = policy.evaluate(hook_input(event));
+    CHECK(v.decision == Decision::deny);
+    CHECK(v.error == "connection");
+  }
+  for (const char *event : {"PostToolUse", "Stop", "SubagentStop", "Notification"}) {
+    INFO(event);
+    HookPolicy policy(std::string("{\"") + event + "\":" + hook(url) + "}", private_ok());
+    CHECK(policy.evaluate(hook_input(event)).decision == Decision::allow);
+  }
+}
+
+TEST_CASE("defer is a decision: it never fails and never opens the circuit",
+          "[hooks][claude_code][breaker]") {
+  WebhookServer server;
+  HookPolicyOptions options = private_ok();
+  options.failure_threshold = 2;
+  HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/cc/defer")) + "}", options);
+  for (int i = 0; i < 10; ++i) {
+    const auto v = policy.evaluate(hook_input("PreToolUse"));
+    CHECK(v.decision == Decision::defer);
+    CHECK_FALSE(v.failed);
+    CHECK(v.reason == "host decides");
+  }
+  CHECK(server.request_count() == 10);  // every call reached the webhook: no open circuit
+  const auto counters = policy.stats().events.at("PreToolUse");
+  CHECK(counters.defer == 10);
+  CHECK(counters.failed == 0);
+  CHECK(counters.circuit_open == 0);
+}
+
+TEST_CASE("continue false stops the agent and overrides a PreToolUse allow",
+          "[hooks][claude_code]") {
+  WebhookServer server;
+  HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/cc/stop")) + "}", private_ok());
+  const auto v = policy.evaluate(hook_input("PreToolUse"));
+  CHECK(v.decision == Decision::deny);
+  CHECK_FALSE(v.continue_);
+  CHECK(v.stop_reason == "budget spent");
+  CHECK_THAT(v.to_json(), Catch::Contains(R"("continue":false,"stop_reason":"budget spent")"));
+}
+
+TEST_CASE("event names: known aliases become PascalCase, unknown names pass on as spelled",
+          "[hooks][claude_code]") {
+  WebhookServer server;
+  HookPolicy policy("{\"PostToolBatch\":" + hook(server.url("/allow")) +
+                        ",\"MyCustom_Event\":" + hook(server.url("/allow")) + "}",
+                    private_ok());
+  policy.evaluate(R"({"hook_event_name":"post_tool_batch","session_id":"s"})");
+  CHECK_THAT(server.get("/_last_body"), Catch::Contains(R"("hook_event_name":"PostToolBatch")"));
+  const auto v = policy.evaluate(R"({"hook_event_name":"MyCustom_Event","session_id":"s"})");
+  REQUIRE(v.hooks.size() == 1);
+  CHECK_THAT(server.get("/_last_body"), Catch::Contains(R"("hook_event_name":"MyCustom_Event")"));
+  CHECK_THAT(server.get("/_last_body"), Catch::Contains(R"("hook_event":"MyCustom_Event")"));
+  // Unknown names match exactly: another spelling is another event (no hooks: allow).
+  CHECK(policy.evaluate(R"({"hook_event_name":"mycustomevent"})").hooks.empty());
+}
+
+TEST_CASE("a Claude Code settings file drives the policy, headers from allowed variables",
+          "[hooks][claude_code][settings]") {
+  WebhookServer server;
+  setenv("AGENTHOST_TEST_HOOK_TOKEN", "s3cr3t", 1);  // NOLINT(concurrency-mt-unsafe)
+  HookPolicy policy(R"({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+      {"type": "http", "url": ")" + server.url("/cc/deny") + R"(", "timeout": 2,
+       "headers": {"Authorization": "Bearer ${AGENTHOST_TEST_HOOK_TOKEN}", "X-Other": "$HOME"},
+       "allowedEnvVars": ["AGENTHOST_TEST_HOOK_TOKEN"]}]}]}})",
+                    private_ok());
+  unsetenv("AGENTHOST_TEST_HOOK_TOKEN");  // NOLINT(concurrency-mt-unsafe)
+  const auto v = policy.evaluate(hook_input("PreToolUse", "Bash"));
+  CHECK(v.decision == Decision::deny);
+  CHECK(v.reason == "cc deny");
+  const std::string headers = server.get("/_last_headers");
+  CHECK_THAT(headers, Catch::Contains("authorization: Bearer s3cr3t"));
+  CHECK_THAT(headers, !Catch::Contains("x-other"));  // $HOME is not allowed: empty, left out
+  CHECK(policy.evaluate(hook_input("PreToolUse", "Write")).reason == "no hook matched");
+}
+
+TEST_CASE("C ABI: AGENTHOST_DEFER and its name", "[hooks][claude_code][capi]") {
+  CHECK(std::string(agenthost_decision_name(AGENTHOST_DEFER)) == "defer");
+  CHECK(std::string(agenthost_decision_name(AGENTHOST_ASK)) == "ask");
+  CHECK(std::string(agenthost_decision_name(static_cast<agenthost_decision>(42))) == "deny");
+  WebhookServer server;
+  agenthost_hook_options opts;
+  agenthost_hook_options_init(&opts);
+  opts.allow_private_networks = 1;
+  agenthost_hook_policy *p = nullptr;
+  const std::string config = "{\"PreToolUse\":" + hook(server.url("/cc/defer")) + "}";
+  REQUIRE(agenthost_hook_policy_create(config.c_str(), &opts, &p) == AGENTHOST_OK);
+  const std::string input = hook_input("PreToolUse");
+  agenthost_verdict *v = nullptr;
+  REQUIRE(agenthost_hook_policy_evaluate(p, input.data(), input.size(), &v) == AGENTHOST_OK);
+  CHECK(agenthost_verdict_decision(v) == AGENTHOST_DEFER);
+  size_t len = 0;
+  const std::string json(agenthost_verdict_json(v, &len));
+  CHECK_THAT(json, Catch::StartsWith(R"({"decision":"defer","reason":"host decides","failed":false)"));
+  CHECK_THAT(json, Catch::Contains(R"("hook_specific_output":{"hookEventName":"PreToolUse")"));
+  agenthost_verdict_free(v);
+  agenthost_hook_policy_free(p);
+}
