@@ -157,11 +157,13 @@ void read_hook_specific(dom::element value, std::string_view event, Reading &out
     return;
   }
   FieldReader f(obj, "hookSpecificOutput.", problem);
-  const std::string named = f.text("hookEventName");
-  if (!named.empty() && named != event) {
-    problem = "hookSpecificOutput.hookEventName \"" + named.substr(0, 64) +
-              "\" is not the event " + std::string(event);
-    return;
+  if (const auto named = f.get("hookEventName")) {
+    std::string_view s;
+    if (named->get_string().get(s) != simdjson::SUCCESS || s != event) {
+      problem = "hookSpecificOutput.hookEventName " + quoted_value(*named) + " is not the event " +
+                std::string(event);
+      return;
+    }
   }
   if (auto d = f.decision("permissionDecision", kPermissionDecisions)) {
     out.said.push_back({*d, f.text("permissionDecisionReason"), f.json("updatedInput")});

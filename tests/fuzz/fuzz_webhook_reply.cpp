@@ -1,10 +1,13 @@
 // Fuzzes the webhook reply parser, the decision point of PreToolUse.
 // Property: the parser yields allow only for a reply that an independent strict reading (below,
-// written from DESIGN.md "Reply accepted", iterating every field itself instead of looking keys
-// up) also judges a valid allow reply: a JSON object without duplicated keys, every field of the
-// protocol well typed, at least one decision, and every decision given being allow.
+// written from the Claude Agent SDK's SyncHookJSONOutput and DESIGN.md's reply shapes, iterating
+// every field itself instead of looking keys up) also judges a valid allow reply: a JSON object
+// without duplicated keys, every field of the protocol well typed, a hookSpecificOutput for this
+// event only, at least one decision (for an event that requires one), every decision given
+// being allow, and (for an event that can block) no "continue": false.
 // Also: an invalid reply names its problem; an acknowledgement without a decision happens only
-// when no decision is required; updated_input is empty or a JSON object.
+// when no decision is required; updated_input is empty or a JSON object, updated_permissions
+// empty or a JSON array.
 #include <simdjson.h>
 
 #include <set>
@@ -19,10 +22,15 @@ namespace dom = simdjson::dom;
 
 enum class Said { none, allow, other };
 
-// The field names of one reply shape; `legacy` admits approve/block (the top-level shape only).
-struct ShapeKeys {
-  std::string_view decision, reason, input;
-  bool legacy;
+struct Word {
+  std::string_view text;
+  bool allow;
+};
+
+// One decision field: its name and the words it accepts.
+struct DecisionKey {
+  std::string_view key;
+  std::initializer_list<Word> words;
 };
 
 bool no_duplicate_keys(dom::object obj) {
@@ -33,58 +41,123 @@ bool no_duplicate_keys(dom::object obj) {
   return true;
 }
 
-// Reads one shape's fields; false when one of them is malformed.
-bool read_shape(dom::object obj, const ShapeKeys &keys, Said &said) {
-  said = Said::none;
+bool has_type(dom::element v, dom::element_type t) { return v.is_null() || v.type() == t; }
+
+// The fields of one object: decisions, and typed fields (name -> type). False when malformed.
+struct Rules {
+  std::initializer_list<DecisionKey> decisions;
+  std::initializer_list<std::pair<std::string_view, dom::element_type>> typed;
+};
+
+bool read_object(dom::object obj, const Rules &rules, Said &said) {
   for (auto field : obj) {
     const dom::element v = field.value;
-    if (field.key == keys.decision) {
+    for (const auto &d : rules.decisions) {
+      if (field.key != d.key) continue;
       if (v.type() != dom::element_type::STRING) return false;
       const std::string_view s = v.get_string().value_unsafe();
-      if (s == "allow" || (keys.legacy && s == "approve")) {
-        said = Said::allow;
-      } else if (s == "deny" || s == "ask" || (keys.legacy && s == "block")) {
-        said = Said::other;
-      } else {
-        return false;
+      bool known = false;
+      for (const auto &w : d.words) {
+        if (w.text != s) continue;
+        known = true;
+        if (said != Said::other) said = w.allow ? Said::allow : Said::other;
       }
-    } else if (field.key == keys.reason) {
-      if (!v.is_null() && v.type() != dom::element_type::STRING) return false;
-    } else if (field.key == keys.input) {
-      if (!v.is_null() && v.type() != dom::element_type::OBJECT) return false;
+      if (!known) return false;
+    }
+    for (const auto &[key, type] : rules.typed) {
+      if (field.key == key && !has_type(v, type)) return false;
     }
   }
   return true;
 }
 
-bool strict_allow(std::string_view body) {
-  dom::parser parser;
-  dom::element root;
-  if (parser.parse(simdjson::padded_string(body)).get(root) != simdjson::SUCCESS) return false;
-  if (root.type() != dom::element_type::OBJECT) return false;
-  const dom::object obj = root.get_object().value_unsafe();
-  if (!no_duplicate_keys(obj)) return false;
-  Said top = Said::none;
-  if (!read_shape(obj, {"decision", "reason", "modified_input", true}, top)) return false;
-  Said inner = Said::none;
-  for (auto field : obj) {
-    if (field.key != "hookSpecificOutput" || field.value.is_null()) continue;
-    if (field.value.type() != dom::element_type::OBJECT) return false;
-    const dom::object hso = field.value.get_object().value_unsafe();
-    if (!no_duplicate_keys(hso)) return false;
-    if (!read_shape(hso, {"permissionDecision", "permissionDecisionReason", "updatedInput", false},
-                    inner)) {
+using T = dom::element_type;
+
+bool read_permission_request(dom::element v, Said &said) {
+  if (v.type() != T::OBJECT) return false;
+  const dom::object d = v.get_object().value_unsafe();
+  if (!no_duplicate_keys(d)) return false;
+  Said behavior = Said::none;
+  if (!read_object(d,
+                   {{{"behavior", {{"allow", true}, {"deny", false}}}},
+                    {{"updatedInput", T::OBJECT},
+                     {"updatedPermissions", T::ARRAY},
+                     {"message", T::STRING},
+                     {"interrupt", T::BOOL}}},
+                   behavior)) {
+    return false;
+  }
+  if (behavior == Said::none) return false;
+  if (said != Said::other) said = behavior;
+  return true;
+}
+
+bool read_hook_specific(dom::element v, std::string_view event, Said &said) {
+  if (v.type() != T::OBJECT) return false;
+  const dom::object hso = v.get_object().value_unsafe();
+  if (!no_duplicate_keys(hso)) return false;
+  for (auto field : hso) {
+    if (field.key == "hookEventName" && !field.value.is_null() &&
+        (field.value.type() != T::STRING || field.value.get_string().value_unsafe() != event)) {
+      return false;
+    }
+    if (field.key == "decision" && !field.value.is_null() &&
+        !read_permission_request(field.value, said)) {
       return false;
     }
   }
-  if (top == Said::none && inner == Said::none) return false;
-  return top != Said::other && inner != Said::other;
+  return read_object(hso,
+                     {{{"permissionDecision",
+                        {{"allow", true}, {"deny", false}, {"ask", false}, {"defer", false}}},
+                       {"action", {{"accept", true}, {"decline", false}, {"cancel", false}}}},
+                      {{"permissionDecisionReason", T::STRING},
+                       {"updatedInput", T::OBJECT},
+                       {"additionalContext", T::STRING}}},
+                     said);
 }
 
-bool is_json_object(const std::string &json) {
+bool strict_allow(std::string_view body, std::string_view event, bool can_block) {
   dom::parser parser;
-  dom::object obj;
-  return parser.parse(json).get_object().get(obj) == simdjson::SUCCESS;
+  dom::element root;
+  if (parser.parse(simdjson::padded_string(body)).get(root) != simdjson::SUCCESS) return false;
+  if (root.type() != T::OBJECT) return false;
+  const dom::object obj = root.get_object().value_unsafe();
+  if (!no_duplicate_keys(obj)) return false;
+  Said said = Said::none;
+  if (!read_object(obj,
+                   {{{"decision",
+                      {{"allow", true},
+                       {"approve", true},
+                       {"deny", false},
+                       {"block", false},
+                       {"ask", false}}}},
+                    {{"reason", T::STRING},
+                     {"modified_input", T::OBJECT},
+                     {"continue", T::BOOL},
+                     {"stopReason", T::STRING},
+                     {"suppressOutput", T::BOOL},
+                     {"systemMessage", T::STRING}}},
+                   said)) {
+    return false;
+  }
+  for (auto field : obj) {
+    if (field.key == "decision" && field.value.is_null()) return false;
+    if (field.key == "continue" && can_block && field.value.type() == T::BOOL &&
+        !field.value.get_bool().value_unsafe()) {
+      return false;
+    }
+    if (field.key == "hookSpecificOutput" && !field.value.is_null() &&
+        !read_hook_specific(field.value, event, said)) {
+      return false;
+    }
+  }
+  return said == Said::allow;
+}
+
+bool is_json(const std::string &json, T type) {
+  dom::parser parser;
+  dom::element e;
+  return parser.parse(json).get(e) == simdjson::SUCCESS && e.type() == type;
 }
 
 }  // namespace
@@ -92,12 +165,14 @@ bool is_json_object(const std::string &json) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   using namespace agenthost;
   if (size == 0) return 0;
-  // The first byte chooses the event kind: PreToolUse requires a decision, others do not.
-  const bool decision_required = (data[0] & 1) == 0;
+  // The first byte chooses the event: PreToolUse (a gate: a decision is required, continue false
+  // blocks) or PostToolUse (informational).
+  const bool gate = (data[0] & 1) == 0;
+  const hooks::ReplyRules rules{gate ? "PreToolUse" : "PostToolUse", gate, gate};
   const std::string_view body = fuzz::as_text(data + 1, size - 1);
   hooks::ReplyOutcome out;
   try {
-    out = hooks::parse_reply(body, decision_required);
+    out = hooks::parse_reply(body, rules);
   } catch (const Error &e) {
     fuzz::property_failed(__FILE__, __LINE__, "parse_reply threw instead of reporting", e.what());
   }
@@ -105,17 +180,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     FUZZ_CHECK(!out.problem.empty(), "an invalid reply without a problem");
     return 0;
   }
+  FUZZ_CHECK(out.extras.updated_input.empty() || is_json(out.extras.updated_input, T::OBJECT),
+             "updated_input is not a JSON object: " + out.extras.updated_input);
+  FUZZ_CHECK(
+      out.extras.updated_permissions.empty() || is_json(out.extras.updated_permissions, T::ARRAY),
+      "updated_permissions is not a JSON array: " + out.extras.updated_permissions);
   if (!out.has_decision) {
-    FUZZ_CHECK(!decision_required, "no decision accepted where one is required");
+    FUZZ_CHECK(!rules.decision_required, "no decision accepted where one is required");
     return 0;
   }
   FUZZ_CHECK(out.decision == Decision::allow || out.decision == Decision::deny ||
-                 out.decision == Decision::ask,
+                 out.decision == Decision::ask || out.decision == Decision::defer,
              "decision out of range");
   if (out.decision == Decision::allow) {
-    FUZZ_CHECK(strict_allow(body), "allow for a reply that is not a valid allow reply");
+    FUZZ_CHECK(strict_allow(body, rules.event, rules.can_block),
+               "allow for a reply that is not a valid allow reply");
   }
-  FUZZ_CHECK(out.updated_input.empty() || is_json_object(out.updated_input),
-             "updated_input is not a JSON object: " + out.updated_input);
   return 0;
 }

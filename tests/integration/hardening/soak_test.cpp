@@ -191,7 +191,7 @@ TEST_CASE("soak: mixed session and hook traffic at concurrency 8 keeps working w
   REQUIRE(hooks.get("/_record/off") == "ok");  // the server only counts: its memory stays flat
   REQUIRE(hooks.get("/_nodelay") == "ok");     // no 40 ms Nagle stalls on the server's side
   HookPolicy policy("{\"PreToolUse\":" + hook(hooks.url("/allow"), 10000) +
-                        ",\"PostToolUse\":" + hook(hooks.url("/cc/allow"), 10000) + "}",
+                        ",\"PostToolUse\":" + hook(hooks.url("/cc/post"), 10000) + "}",
                     private_ok());
 
   Counters counters;

@@ -198,6 +198,8 @@ HANDLERS = {
     "/cc/ask": fixed(200, {"hookSpecificOutput": {"permissionDecision": "ask"}}),
     "/cc/modify": fixed(200, {"hookSpecificOutput": {"permissionDecision": "allow",
                                                      "updatedInput": {"command": "ls -la"}}}),
+    "/cc/post": fixed(200, {"hookSpecificOutput": {"hookEventName": "PostToolUse",
+                                                   "additionalContext": "logged"}}),
     "/cc/defer": fixed(200, {"hookSpecificOutput": {"hookEventName": "PreToolUse",
                                                     "permissionDecision": "defer",
                                                     "permissionDecisionReason": "host decides"}}),
