@@ -209,7 +209,8 @@ typedef struct agenthost_hook_options {
 
 /* Fills *opts with the defaults and sets struct_size. NULL is ignored. */
 AGENTHOST_API void agenthost_hook_options_init(agenthost_hook_options *opts);
-/* Parses and checks config_json (see the README: event -> hook | [hook...]); opts NULL =
+/* Parses and checks config_json (see the README: event -> hook | [hook...], or Claude Code's
+ * settings file {"hooks": {event: [{"matcher", "hooks": [{"type": "http", ...}]}]}}); opts NULL =
  * defaults. Nothing is sent here. Thread-safe handle, freed with agenthost_hook_policy_free.
  * Errors: AGENTHOST_INVALID_ARGUMENT naming the event, the hook index and the field (malformed
  * JSON, bad URL, invalid matcher regex, timeout out of range, ...), or a bad option. */

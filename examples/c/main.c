@@ -216,10 +216,6 @@ static agenthost_hook_policy *open_policy(const char *url, const char *secret) {
   return policy;
 }
 
-static const char *decision_name(agenthost_decision d) {
-  return agenthost_decision_name(d);
-}
-
 /* Evaluates PreToolUse for one tool call and prints the verdict; 1 when it is `expected` and
  * comes from the policy itself (fail_closed 0) or from a failure (fail_closed 1). */
 static int evaluate(agenthost_hook_policy *policy, const char *tool, const char *arg,
@@ -236,8 +232,9 @@ static int evaluate(agenthost_hook_policy *policy, const char *tool, const char 
   check(agenthost_hook_policy_evaluate(policy, input, strlen(input), &verdict), "evaluate");
   decision = agenthost_verdict_decision(verdict);
   failed = strstr(agenthost_verdict_json(verdict, NULL), "\"failed\":true") != NULL;
-  printf("hooks: PreToolUse %s \"%s\" -> %s (%s: %s)\n", tool, arg, decision_name(decision),
-         failed ? "fail-closed" : "policy", agenthost_verdict_reason(verdict));
+  printf("hooks: PreToolUse %s \"%s\" -> %s (%s: %s)\n", tool, arg,
+         agenthost_decision_name(decision), failed ? "fail-closed" : "policy",
+         agenthost_verdict_reason(verdict));
   agenthost_verdict_free(verdict);
   return decision == expected && failed == fail_closed;
 }

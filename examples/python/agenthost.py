@@ -428,9 +428,10 @@ class SessionStore(_Handle):
 
 
 class Verdict:
-    """The combined outcome of an evaluation: decision ("allow", "deny" or "ask"), reason,
+    """The combined outcome of an evaluation: decision ("allow", "deny", "ask" or "defer"), reason,
     failed (a hook failed: the decision is its on_failure), error (the first failure's class),
-    updated_input (dict or None) and hooks (one dict per hook called)."""
+    updated_input (dict or None), continue_ (False: a hook asked to stop the agent),
+    additional_context (every hook's, in order) and hooks (one dict per hook called)."""
 
     def __init__(self, fields):
         self.decision = fields["decision"]
@@ -438,6 +439,8 @@ class Verdict:
         self.failed = fields["failed"]
         self.error = fields["error"]
         self.updated_input = fields["updated_input"]
+        self.continue_ = fields["continue"]
+        self.additional_context = fields["additional_context"]
         self.hooks = fields["hooks"]
 
     @property
@@ -449,7 +452,7 @@ class Verdict:
                                                                self.reason)
 
 
-_DECISIONS = {0: "allow", 1: "deny", 2: "ask"}
+_DECISIONS = {0: "allow", 1: "deny", 2: "ask", 3: "defer"}
 
 
 class HookPolicy(_Handle):

@@ -1,5 +1,7 @@
 // HookPolicy: evaluates agent lifecycle hooks (PreToolUse, PostToolUse, Stop, ...) by calling the
-// user's HTTP webhooks, and fails closed: for PreToolUse every failure yields deny.
+// user's HTTP webhooks, reading Claude Code's reply shapes, and fails closed: for every event that
+// can block (PreToolUse, PermissionRequest, PreSkillShellCommand, UserPromptSubmit, ...) a
+// failure yields deny.
 #pragma once
 
 #include <chrono>
@@ -46,12 +48,12 @@ struct Verdict {
   // PermissionRequest: the updatedPermissions array of the deciding hook (JSON), or empty.
   std::string updated_permissions;
   // Claude Code's common reply fields, gathered over every hook that answered:
-  bool continue_ = true;  // false when any hook said "continue": false (stop the agent)
-  std::string stop_reason;                     // the stopReason of the first such hook
+  bool continue_ = true;    // false when any hook said "continue": false (stop the agent)
+  std::string stop_reason;  // the stopReason of the first such hook
   std::vector<std::string> additional_context;  // every hook's additionalContext, in order
-  std::string system_message;  // every hook's systemMessage, in order, joined by "\n"
-  bool suppress_output = false;  // any hook asked to suppress its output
-  bool interrupt = false;        // a PermissionRequest deny asked to interrupt the agent
+  std::string system_message;     // every hook's systemMessage, in order, joined by "\n"
+  bool suppress_output = false;   // any hook asked to suppress its output
+  bool interrupt = false;         // a PermissionRequest deny asked to interrupt the agent
   std::vector<HookResult> hooks;  // one per hook that matched, in configuration order
 
   // {"decision","reason","failed","error","updated_input","updated_permissions","continue",
@@ -102,7 +104,8 @@ struct HookPolicyStats {
 
 class HookPolicy {
  public:
-  // `config_json`: {"<Event>": hook | [hook...], ...} as described in DESIGN.md. Throws
+  // `config_json`: {"<Event>": hook | [hook...], ...} as described in DESIGN.md, or Claude Code's
+  // settings file ({"hooks": {"<Event>": [{"matcher", "hooks": [{"type": "http", ...}]}]}}). Throws
   // Error(invalid_argument) naming the event, the hook index and the field for any error.
   // Also Error(invalid_argument) from options.validate(). Nothing is sent before evaluate().
   explicit HookPolicy(std::string_view config_json, HookPolicyOptions options = {});

@@ -17,7 +17,8 @@ HookSpec parse_hook(dom::element value, std::string_view event, std::size_t inde
   HookSpec spec = new_hook_spec(event, std::string(event) + "[" + std::to_string(index) + "]");
   const std::string &w = spec.where;
   dom::object obj;
-  if (value.get_object().get(obj) != simdjson::SUCCESS) reject_config(w, "a hook must be an object");
+  if (value.get_object().get(obj) != simdjson::SUCCESS)
+    reject_config(w, "a hook must be an object");
   parse_hook_fields(obj, event, HeaderEnv{}, spec);
   if (dom::element m; obj["matcher"].get(m) == simdjson::SUCCESS && !m.is_null()) {
     spec.matcher =

@@ -1,7 +1,8 @@
 // The hooks configuration, validated once at creation so that evaluation never meets a
 // configuration error. Two formats:
 //   agenthost's: {"<Event>": hook | [hook, ...], ...}
-//   Claude Code's settings: {"hooks": {"<Event>": [{"matcher"?, "hooks": [{"type": "http", ...}]}]}}
+//   Claude Code's settings: {"hooks": {"<Event>": [{"matcher"?, "hooks": [{"type": "http",
+//   ...}]}]}}
 #pragma once
 
 #include <agenthost/hook_policy.hpp>

@@ -162,7 +162,8 @@ void parse_hook_fields(dom::object obj, std::string_view event, const HeaderEnv 
   const bool has_timeout = obj["timeout"].get(t) == simdjson::SUCCESS;
   if (has_timeout) spec.timeout = parse_timeout_seconds(t, w + ".timeout");
   if (dom::element ms; obj["timeout_ms"].get(ms) == simdjson::SUCCESS) {
-    if (has_timeout) reject_config(w + ".timeout_ms", "give either timeout or timeout_ms, not both");
+    if (has_timeout)
+      reject_config(w + ".timeout_ms", "give either timeout or timeout_ms, not both");
     spec.timeout = parse_timeout_ms(ms, w + ".timeout_ms");
   }
   if (dom::element h; obj["headers"].get(h) == simdjson::SUCCESS) {
@@ -175,7 +176,8 @@ void parse_hook_fields(dom::object obj, std::string_view event, const HeaderEnv 
   const bool has_native = obj["on_failure"].get(f) == simdjson::SUCCESS;
   if (has_native) set_on_failure(spec, event, parse_on_failure(f, w + ".on_failure", event, false));
   if (dom::element c; obj["onFailure"].get(c) == simdjson::SUCCESS) {
-    if (has_native) reject_config(w + ".onFailure", "give either on_failure or onFailure, not both");
+    if (has_native)
+      reject_config(w + ".onFailure", "give either on_failure or onFailure, not both");
     set_on_failure(spec, event, parse_on_failure(c, w + ".onFailure", event, true));
   }
 }

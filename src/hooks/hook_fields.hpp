@@ -18,7 +18,7 @@ std::string_view require_config_string(simdjson::dom::element value, const std::
 
 // Environment variables a settings-format hook may interpolate into its header values.
 struct HeaderEnv {
-  bool interpolate = false;           // false: header values are literal ("$" included)
+  bool interpolate = false;          // false: header values are literal ("$" included)
   std::vector<std::string> allowed;  // names from allowedEnvVars
 };
 

@@ -101,8 +101,10 @@ class FieldReader {
 };
 
 using Words = std::pair<std::string_view, Decision>;
-constexpr Words kTopDecisions[] = {{"allow", Decision::allow},   {"deny", Decision::deny},
-                                   {"ask", Decision::ask},       {"approve", Decision::allow},
+constexpr Words kTopDecisions[] = {{"allow", Decision::allow},
+                                   {"deny", Decision::deny},
+                                   {"ask", Decision::ask},
+                                   {"approve", Decision::allow},
                                    {"block", Decision::deny}};
 constexpr Words kPermissionDecisions[] = {{"allow", Decision::allow},
                                           {"deny", Decision::deny},
@@ -217,8 +219,8 @@ void deny_with(ReplyOutcome &r, const std::string &why) {
 void apply_event_rules(const ReplyRules &rules, ReplyOutcome &r) {
   if (rules.event == "PreSkillShellCommand") {
     if (r.has_decision && (r.decision == Decision::ask || r.decision == Decision::defer)) {
-      deny_with(r, std::string(decision_name(r.decision)) +
-                       " keeps a skill shell command from running");
+      deny_with(
+          r, std::string(decision_name(r.decision)) + " keeps a skill shell command from running");
     }
     if (!r.extras.updated_input.empty()) {
       r.extras.updated_input.clear();

@@ -20,16 +20,14 @@ using namespace agenthost::test;
 TEST_CASE("security: a PermissionRequest deny reply denies (it read as allow before)",
           "[hooks][claude_code]") {
   WebhookServer server;
-  HookPolicy policy("{\"PermissionRequest\":" + hook(server.url("/perm/deny")) + "}",
-                    private_ok());
+  HookPolicy policy("{\"PermissionRequest\":" + hook(server.url("/perm/deny")) + "}", private_ok());
   const auto v = policy.evaluate(hook_input("PermissionRequest"));
   CHECK(v.decision == Decision::deny);
   CHECK_FALSE(v.failed);
   CHECK(v.reason == "not on prod");
   CHECK(v.interrupt);
 
-  HookPolicy allow("{\"PermissionRequest\":" + hook(server.url("/perm/allow")) + "}",
-                   private_ok());
+  HookPolicy allow("{\"PermissionRequest\":" + hook(server.url("/perm/allow")) + "}", private_ok());
   const auto a = allow.evaluate(hook_input("PermissionRequest"));
   CHECK(a.decision == Decision::allow);
   CHECK(a.updated_input == R"({"command":"ls"})");
@@ -119,7 +117,8 @@ TEST_CASE("a Claude Code settings file drives the policy, headers from allowed v
   WebhookServer server;
   setenv("AGENTHOST_TEST_HOOK_TOKEN", "s3cr3t", 1);  // NOLINT(concurrency-mt-unsafe)
   HookPolicy policy(R"({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
-      {"type": "http", "url": ")" + server.url("/cc/deny") + R"(", "timeout": 2,
+      {"type": "http", "url": ")" +
+                        server.url("/cc/deny") + R"(", "timeout": 2,
        "headers": {"Authorization": "Bearer ${AGENTHOST_TEST_HOOK_TOKEN}", "X-Other": "$HOME"},
        "allowedEnvVars": ["AGENTHOST_TEST_HOOK_TOKEN"]}]}]}})",
                     private_ok());
@@ -150,7 +149,8 @@ TEST_CASE("C ABI: AGENTHOST_DEFER and its name", "[hooks][claude_code][capi]") {
   CHECK(agenthost_verdict_decision(v) == AGENTHOST_DEFER);
   size_t len = 0;
   const std::string json(agenthost_verdict_json(v, &len));
-  CHECK_THAT(json, Catch::StartsWith(R"({"decision":"defer","reason":"host decides","failed":false)"));
+  CHECK_THAT(json,
+             Catch::StartsWith(R"({"decision":"defer","reason":"host decides","failed":false)"));
   CHECK_THAT(json, Catch::Contains(R"("hook_specific_output":{"hookEventName":"PreToolUse")"));
   agenthost_verdict_free(v);
   agenthost_hook_policy_free(p);

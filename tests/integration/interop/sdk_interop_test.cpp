@@ -34,9 +34,9 @@ namespace {
 
 // The secret forms the official libraries accept: "whsec_" + padded or unpadded base64, and
 // bare base64, padded or not.
-const std::vector<std::string> kSecrets = {
-    "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_c2VjcmV0LWtleS0xNjY",
-    "YWdlbnRob3N0LWludGVyb3A=", "YWdlbnRob3N0LWludGVyb3A"};
+const std::vector<std::string> kSecrets = {"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                                           "whsec_c2VjcmV0LWtleS0xNjY",
+                                           "YWdlbnRob3N0LWludGVyb3A=", "YWdlbnRob3N0LWludGVyb3A"};
 
 // Where tests/interop and its installed node_modules are (compile definitions).
 const std::string kInteropDir = AGENTHOST_INTEROP_DIR;
@@ -131,9 +131,8 @@ std::vector<std::string> strings_of(dom::element array) {
 }
 
 SdkShapes sdk_shapes() {
-  static const std::string text = command_output(
-      "node " + kInteropDir + "/sdk_shapes.mjs " +
-      kModules);
+  static const std::string text =
+      command_output("node " + kInteropDir + "/sdk_shapes.mjs " + kModules);
   dom::parser parser;
   dom::element root = parser.parse(text);
   SdkShapes s;
@@ -228,8 +227,9 @@ TEST_CASE("interop: every event of the SDK is in agenthost's event table, spelle
   CHECK(agenthost::hooks::event_kind("UserPromptSubmit") == EventKind::blocking);
 }
 
-TEST_CASE("interop: every reply shape of sdk.d.ts, signed and verified by standardwebhooks and svix",
-          "[hooks][interop]") {
+TEST_CASE(
+    "interop: every reply shape of sdk.d.ts, signed and verified by standardwebhooks and svix",
+    "[hooks][interop]") {
   const SdkShapes sdk = sdk_shapes();
   const std::string cases_text = read_file(kInteropDir + "/reply_cases.json");
   dom::parser parser;
@@ -298,15 +298,14 @@ TEST_CASE("interop: every SDK event reaches the webhook spelled exactly as the S
   CHECK(strings_of(stats["events"]) == sdk.events);
 }
 
-TEST_CASE("interop: with the webhook down, every event that can block denies",
-          "[hooks][interop]") {
+TEST_CASE("interop: with the webhook down, every event that can block denies", "[hooks][interop]") {
   const SdkShapes sdk = sdk_shapes();
   const int port = agenthost::test::free_port();  // nothing listens there
   std::size_t blocking = 0;
   for (const auto &event : sdk.events) {
     INFO(event);
-    const std::string config = R"({")" + event + R"(":{"url":"http://127.0.0.1:)" +
-                               std::to_string(port) + R"(/hook"}})";
+    const std::string config =
+        R"({")" + event + R"(":{"url":"http://127.0.0.1:)" + std::to_string(port) + R"(/hook"}})";
     HookPolicy policy(config, agenthost::test::private_ok());
     const Verdict v = policy.evaluate(input_for(event));
     CHECK(v.failed);

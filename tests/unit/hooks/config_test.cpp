@@ -242,8 +242,8 @@ TEST_CASE("Claude Code settings format: http hooks, matcher groups, allowed vari
   CHECK(h.timeout.count() == 5000);
   CHECK(h.matcher.matches("Bash"));
   CHECK_FALSE(h.matcher.matches("Write"));
-  CHECK(h.headers == std::vector<std::string>{"Authorization: Bearer tok-123",
-                                              "X-Both: tok-123//$5/${x"});
+  CHECK(h.headers ==
+        std::vector<std::string>{"Authorization: Bearer tok-123", "X-Both: tok-123//$5/${x"});
   CHECK(h.on_failure == Decision::deny);
   CHECK(events[0].hooks[1].matcher.matches("Anything"));
   CHECK(events[0].hooks[1].on_failure == Decision::deny);

@@ -131,8 +131,8 @@ TEST_CASE("secrets: what the standardwebhooks and svix libraries accept signs th
   const std::string body = R"({"test": 2432232314})";
   const std::string expected = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
   // The key of the specification's example is 24 bytes (no padding); "Zm8" is "fo" unpadded.
-  for (const char *secret : {"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                             "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}) {
+  for (const char *secret :
+       {"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}) {
     INFO(secret);
     CHECK(WebhookSigner(secret, "w").signature("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) ==
           expected);
@@ -141,8 +141,8 @@ TEST_CASE("secrets: what the standardwebhooks and svix libraries accept signs th
   CHECK(WebhookSigner("whsec_Zm8", "w").signature("m", 1, "{}") == padded);
   CHECK(WebhookSigner("Zm8", "w").signature("m", 1, "{}") == padded);
   CHECK(WebhookSigner("Zm8=", "w").signature("m", 1, "{}") == padded);
-  for (const char *bad : {"", "whsec_", "whsec_Z", "whsec_Zm8==", "whsec_Zm 8", "Zm8===",
-                          "whsec_Zm-8", "whsec_=", "====", "whsec_Zm9vY"}) {
+  for (const char *bad : {"", "whsec_", "whsec_Z", "whsec_Zm8==", "whsec_Zm 8",
+                          "Zm8===", "whsec_Zm-8", "whsec_=", "====", "whsec_Zm9vY"}) {
     INFO(bad);
     try {
       WebhookSigner(bad, "hooks config: PreToolUse[0].secret");
