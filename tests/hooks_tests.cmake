@@ -15,7 +15,10 @@ agenthost_add_catch_test(unit_hooks
 agenthost_add_catch_test(integration_hooks
   SOURCES integration/hooks/failure_matrix_test.cpp integration/hooks/policy_test.cpp
           integration/hooks/concurrency_test.cpp integration/hooks/capi_hooks_test.cpp
-          integration/hooks/claude_code_test.cpp
+          integration/hooks/claude_code_test.cpp integration/hooks/async_test.cpp
+          integration/hooks/capi_async_test.cpp
   LIBS agenthost_hooks_test_support agenthost_c)
 # concurrency_test.cpp's 16 evaluating threads also run under TSan (label `concurrency`).
 agenthost_label_tests(integration_hooks concurrency "threads evaluating")
+# The event loop thread, its cancellations and its destruction, under TSan too.
+agenthost_label_tests(integration_hooks concurrency "in flight|callback may|threads cancelling")

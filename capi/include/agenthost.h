@@ -217,7 +217,10 @@ AGENTHOST_API void agenthost_hook_options_init(agenthost_hook_options *opts);
 AGENTHOST_API agenthost_status agenthost_hook_policy_create(const char *config_json,
                                                             const agenthost_hook_options *opts,
                                                             agenthost_hook_policy **out);
-/* Frees the policy. NULL is ignored; no evaluation may be running on it. */
+/* Frees the policy. NULL is ignored; no agenthost_hook_policy_evaluate may be running on it.
+ * Asynchronous evaluations still in flight are cancelled: their callbacks run (with the
+ * cancelled verdict) before this returns, and no callback runs after it. May be called from
+ * inside a verdict callback. */
 AGENTHOST_API void agenthost_hook_policy_free(agenthost_hook_policy *p);
 /* Evaluates the hook input (len bytes of JSON; no NUL needed) against the matching hooks,
  * concurrently, blocking at most the longest matching hook's timeout. Safe to call from many
@@ -230,6 +233,36 @@ AGENTHOST_API void agenthost_hook_policy_free(agenthost_hook_policy *p);
 AGENTHOST_API agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p,
                                                               const char *input_json, size_t len,
                                                               agenthost_verdict **out);
+
+/* Receives the verdict of an asynchronous evaluation, which it owns (free it with
+ * agenthost_verdict_free). status is AGENTHOST_OK, or AGENTHOST_INTERNAL when the verdict could
+ * not be allocated (verdict is then a static DENY verdict that agenthost_verdict_free ignores);
+ * verdict is never NULL. `user` is the pointer given to agenthost_hook_policy_evaluate_async. */
+typedef void (*agenthost_verdict_callback)(void *user, agenthost_status status,
+                                           agenthost_verdict *verdict);
+
+/* Starts the evaluation agenthost_hook_policy_evaluate would make, without blocking: the hooks run
+ * on the policy's own event loop thread (started on first use; one libcurl multi handle drives
+ * every evaluation in flight, so 1,000 of them need no thread each). callback is called exactly
+ * once, on that thread, with the verdict the synchronous call would have returned (the same
+ * failures fail closed the same way; breakers, counters and the decision log count it), or with
+ * the cancelled verdict (DENY, "failed": true, "error": "cancelled") when it is cancelled or the
+ * policy is freed first. The callback may run before this function returns; it must not block
+ * for long (it holds up the policy's other evaluations). *ticket (ticket may be NULL) identifies
+ * the evaluation for agenthost_hook_policy_cancel; never 0.
+ * Errors: AGENTHOST_INVALID_ARGUMENT (the input agenthost_hook_policy_evaluate refuses, NULL
+ * callback), AGENTHOST_INTERNAL (out of memory, no thread). On any error the callback is never
+ * called and *ticket is 0. */
+AGENTHOST_API agenthost_status agenthost_hook_policy_evaluate_async(
+    agenthost_hook_policy *p, const char *input_json, size_t len,
+    agenthost_verdict_callback callback, void *user, uint64_t *ticket);
+/* Cancels an asynchronous evaluation whose callback has not started: its requests are dropped
+ * (its hooks' circuit breakers count it neither way) and its callback runs with the cancelled
+ * verdict before this returns (on the loop thread, or on the calling thread when that is the
+ * loop thread: it may be called from a callback).
+ * Errors: AGENTHOST_NOT_FOUND (the callback has already started or run, or no such ticket). */
+AGENTHOST_API agenthost_status agenthost_hook_policy_cancel(agenthost_hook_policy *p,
+                                                            uint64_t ticket);
 
 /* AGENTHOST_DEFER: the hooks abstain and the host applies its normal permission flow (Claude
  * Code's permissionDecision "defer"); it is a decision, not a failure. A host that only acts on

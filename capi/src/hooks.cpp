@@ -101,6 +101,20 @@ agenthost_verdict *deny_verdict(agenthost_status status) noexcept {
   }
 }
 
+// Hands an asynchronous verdict to the host's callback, which owns it.
+void deliver(agenthost_verdict_callback callback, void *user,
+             const agenthost::Verdict &v) noexcept {
+  agenthost_verdict *out = nullptr;
+  agenthost_status status = AGENTHOST_OK;
+  try {
+    out = make_verdict(v);
+  } catch (...) {
+    out = const_cast<agenthost_verdict *>(&kOutOfMemoryDeny);
+    status = AGENTHOST_INTERNAL;
+  }
+  callback(user, status, out);
+}
+
 }  // namespace
 
 extern "C" {
@@ -147,6 +161,35 @@ agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p, const 
   }
   if (status != AGENTHOST_OK && out != nullptr) *out = deny_verdict(status);
   return status;
+}
+
+agenthost_status agenthost_hook_policy_evaluate_async(agenthost_hook_policy *p,
+                                                      const char *input_json, size_t len,
+                                                      agenthost_verdict_callback callback,
+                                                      void *user, uint64_t *ticket) {
+  constexpr const char *fn = "agenthost_hook_policy_evaluate_async";
+  if (ticket != nullptr) *ticket = 0;
+  if (p == nullptr) return null_argument(fn, "p");
+  if (input_json == nullptr) return null_argument(fn, "input_json");
+  if (callback == nullptr) return null_argument(fn, "callback");
+  return guard(fn, [&] {
+    const std::uint64_t t = p->policy->evaluate_async(
+        std::string_view(input_json, len),
+        [callback, user](agenthost::Verdict &&v) { deliver(callback, user, v); });
+    if (ticket != nullptr) *ticket = t;
+  });
+}
+
+agenthost_status agenthost_hook_policy_cancel(agenthost_hook_policy *p, uint64_t ticket) {
+  constexpr const char *fn = "agenthost_hook_policy_cancel";
+  if (p == nullptr) return null_argument(fn, "p");
+  return guard(fn, [&] {
+    if (!p->policy->cancel(ticket)) {
+      throw agenthost::Error(
+          agenthost::Errc::not_found,
+          "no evaluation waiting for its verdict has ticket " + std::to_string(ticket));
+    }
+  });
 }
 
 const char *agenthost_decision_name(agenthost_decision d) {

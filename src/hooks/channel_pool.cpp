@@ -3,19 +3,12 @@
 #include <mutex>
 #include <new>
 
+#include "hooks/transfer.hpp"
+
 namespace agenthost::hooks {
 
-namespace {
-
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-}  // namespace
-
 Channel::Channel() {
-  global_init_once();
+  curl_init_once();
   multi = curl_multi_init();
   if (multi == nullptr) throw std::bad_alloc();
 }

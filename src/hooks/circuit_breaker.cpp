@@ -29,4 +29,10 @@ void CircuitBreaker::record(BreakerToken token, bool success, Clock::time_point 
   }
 }
 
+void CircuitBreaker::release(BreakerToken token) noexcept {
+  if (token != BreakerToken::probe) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  probing_ = false;
+}
+
 }  // namespace agenthost::hooks

@@ -19,11 +19,15 @@ class CircuitBreaker {
       : threshold_(threshold), cooldown_(cooldown) {}
 
   // Whether the hook may be called now: normal while closed, probe for the single caller after
-  // the cooldown, rejected otherwise. Every token but rejected must be handed to one record().
+  // the cooldown, rejected otherwise. Every token but rejected must be handed to one record() or
+  // release().
   [[nodiscard]] BreakerToken acquire(Clock::time_point now);
   // While a probe is in flight only the probe's result counts: a normal call that started
   // before the circuit opened must not close it (success) or cut the probe short (failure).
   void record(BreakerToken token, bool success, Clock::time_point now);
+  // Ends a call without an outcome (the host cancelled it): it counts neither way, and a probe
+  // hands its turn to the next caller.
+  void release(BreakerToken token) noexcept;
 
  private:
   const std::uint32_t threshold_;

@@ -11,5 +11,9 @@ inline constexpr const char *http_status = "http_status";
 inline constexpr const char *too_large = "too_large";
 inline constexpr const char *invalid_reply = "invalid_reply";
 inline constexpr const char *circuit_open = "circuit_open";
+// The host cancelled the evaluation (or freed the policy) before it ended.
+inline constexpr const char *cancelled = "cancelled";
+// The library could not start the request (out of memory).
+inline constexpr const char *internal = "internal";
 
 }  // namespace agenthost::hooks::error_class

@@ -1,5 +1,6 @@
-// Every failure kind x {PreToolUse with its default on_failure, PostToolUse with its default,
-// an informational event with on_failure "deny"}: decision, failed and error class.
+// Every failure kind x {evaluate, evaluate_async} x {PreToolUse with its default on_failure,
+// PostToolUse with its default, an informational event with on_failure "deny"}: decision, failed
+// and error class.
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -28,20 +29,22 @@ void check_matrix(const std::string &url, const Expect &pre, const Expect &post,
   const std::string config =
       "{\"PreToolUse\":" + hook(url, kTimeoutMs) + ",\"PostToolUse\":" + hook(url, kTimeoutMs) +
       ",\"Notification\":" + hook(url, kTimeoutMs, R"(,"on_failure":"deny")") + "}";
-  HookPolicy policy(config, options);
   const std::pair<const char *, const Expect *> cases[] = {
       {"PreToolUse", &pre}, {"PostToolUse", &post}, {"Notification", &info}};
-  for (const auto &[event, expect] : cases) {
-    INFO("event " << event << " url " << url);
-    agenthost::Verdict v;
-    const auto took = time_of([&] { v = policy.evaluate(hook_input(event)); });
-    INFO("reason: " << v.reason);
-    CHECK(v.decision == expect->decision);
-    CHECK(v.failed == expect->failed);
-    CHECK(v.error == expect->error);
-    REQUIRE(v.hooks.size() == 1);
-    CHECK(v.hooks[0].error == expect->error);
-    CHECK(took.count() < 3 * kTimeoutMs);  // the deadline holds: no hang
+  for (const Mode mode : kModes) {
+    HookPolicy policy(config, options);
+    for (const auto &[event, expect] : cases) {
+      INFO(mode_name(mode) << " event " << event << " url " << url);
+      agenthost::Verdict v;
+      const auto took = time_of([&] { v = evaluate_in(mode, policy, hook_input(event)); });
+      INFO("reason: " << v.reason);
+      CHECK(v.decision == expect->decision);
+      CHECK(v.failed == expect->failed);
+      CHECK(v.error == expect->error);
+      REQUIRE(v.hooks.size() == 1);
+      CHECK(v.hooks[0].error == expect->error);
+      CHECK(took.count() < 3 * kTimeoutMs);  // the deadline holds: no hang
+    }
   }
 }
 
@@ -94,7 +97,7 @@ TEST_CASE("a 301 to a private address is not followed and fails as http_status",
           "[hooks][failure]") {
   WebhookServer server;
   check_failure(server.url("/redirect"), "http_status");
-  CHECK(server.request_count() == 3);  // one request per evaluation, no redirect hop
+  CHECK(server.request_count() == 6);  // one request per evaluation, no redirect hop
 }
 
 TEST_CASE("500 with a valid JSON deny body fails as http_status", "[hooks][failure]") {
@@ -141,17 +144,19 @@ TEST_CASE("an open circuit fails as circuit_open", "[hooks][failure]") {
   const std::string config = "{\"PreToolUse\":" + hook(url) + ",\"PostToolUse\":" + hook(url) +
                              ",\"Notification\":" + hook(url, 2000, R"(,"on_failure":"deny")") +
                              "}";
-  HookPolicy policy(config, options);
   const std::pair<const char *, Decision> cases[] = {{"PreToolUse", Decision::deny},
                                                      {"PostToolUse", Decision::allow},
                                                      {"Notification", Decision::deny}};
-  for (const auto &[event, decision] : cases) {
-    INFO(event);
-    CHECK(policy.evaluate(hook_input(event)).error == "connection");  // opens the circuit
-    const auto v = policy.evaluate(hook_input(event));
-    CHECK(v.decision == decision);
-    CHECK(v.failed);
-    CHECK(v.error == "circuit_open");
-    CHECK(policy.stats().events.at(event).circuit_open == 1);
+  for (const Mode mode : kModes) {
+    HookPolicy policy(config, options);
+    for (const auto &[event, decision] : cases) {
+      INFO(mode_name(mode) << " " << event);
+      CHECK(evaluate_in(mode, policy, hook_input(event)).error == "connection");  // opens it
+      const auto v = evaluate_in(mode, policy, hook_input(event));
+      CHECK(v.decision == decision);
+      CHECK(v.failed);
+      CHECK(v.error == "circuit_open");
+      CHECK(policy.stats().events.at(event).circuit_open == 1);
+    }
   }
 }

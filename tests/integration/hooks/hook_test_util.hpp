@@ -3,6 +3,7 @@
 
 #include <agenthost/hook_policy.hpp>
 #include <chrono>
+#include <future>
 #include <string>
 
 namespace agenthost::test {
@@ -23,6 +24,20 @@ inline HookPolicyOptions private_ok() {
   HookPolicyOptions o;
   o.allow_private_networks = true;
   return o;
+}
+
+// The two ways to evaluate: the failure matrix runs against both.
+enum class Mode { sync, async };
+constexpr Mode kModes[] = {Mode::sync, Mode::async};
+inline const char *mode_name(Mode m) { return m == Mode::sync ? "evaluate" : "evaluate_async"; }
+
+// evaluate(), or evaluate_async() waited for.
+inline Verdict evaluate_in(Mode mode, const HookPolicy &policy, const std::string &input) {
+  if (mode == Mode::sync) return policy.evaluate(input);
+  auto promise = std::make_shared<std::promise<Verdict>>();
+  auto future = promise->get_future();
+  policy.evaluate_async(input, [promise](Verdict &&v) { promise->set_value(std::move(v)); });
+  return future.get();
 }
 
 template <typename F>
