@@ -18,7 +18,7 @@ agenthost_add_catch_test(integration_hooks
           integration/hooks/claude_code_test.cpp integration/hooks/async_test.cpp
           integration/hooks/capi_async_test.cpp
   LIBS agenthost_hooks_test_support agenthost_c)
-# concurrency_test.cpp's 16 evaluating threads also run under TSan (label `concurrency`).
-agenthost_label_tests(integration_hooks concurrency "threads evaluating")
-# The event loop thread, its cancellations and its destruction, under TSan too.
-agenthost_label_tests(integration_hooks concurrency "in flight|callback may|threads cancelling")
+# concurrency_test.cpp's 16 evaluating threads, and the event loop thread with its cancellations
+# and destruction (async_test.cpp, capi_async_test.cpp), also run under TSan (label `concurrency`).
+agenthost_label_tests(integration_hooks concurrency
+                      "threads evaluating|in flight|callback may|threads cancelling")
