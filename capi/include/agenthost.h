@@ -183,10 +183,12 @@ AGENTHOST_API size_t agenthost_session_page_count(const agenthost_session_page *
 /* Sessions matching the query across all pages (0 for NULL). */
 AGENTHOST_API uint64_t agenthost_session_page_total(const agenthost_session_page *p);
 /* One session's JSON, NUL-terminated, owned by the page (valid until it is freed); *len (len may
- * be NULL) is its length. NULL (and *len 0) when p is NULL or i is out of range. */
+ * be NULL) is its length. NULL (and *len 0) when p is NULL, i is out of range, or (only the first
+ * time an item is read, when the page's items are built) memory runs out. */
 AGENTHOST_API const char *agenthost_session_page_item(const agenthost_session_page *p, size_t i,
                                                       size_t *len);
-/* The whole page, owned by the page (valid until it is freed); NULL for NULL:
+/* The whole page, owned by the page (valid until it is freed), built the first time it is asked
+ * for (agenthost_session_store_list builds no JSON); NULL for NULL, or when memory runs out:
  * {"sessions":[...],"total":N,"page":P,"page_size":S,"next_cursor":str|null,"skipped_corrupt":K,
  *  "corrupt_ids":[...]} */
 AGENTHOST_API const char *agenthost_session_page_json(const agenthost_session_page *p, size_t *len);

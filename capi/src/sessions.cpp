@@ -2,6 +2,7 @@
 // no exception crosses the boundary; sessions go out as JSON without the owner hash.
 #include <agenthost/session_store.hpp>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,15 @@ struct agenthost_session_store {
   std::unique_ptr<agenthost::SessionStore> store;
 };
 
+// The page as SessionStore::list returned it; its JSON texts are built on first request only
+// (a host that reads the whole page never pays for the items, and one that reads items never
+// pays for the page), once, whichever thread asks first.
 struct agenthost_session_page {
-  std::vector<std::string> items;  // one NUL-terminated JSON text per session
-  std::string json;                // the whole page
-  std::uint64_t total = 0;
+  agenthost::SessionPage page;
+  std::once_flag items_once;
+  std::vector<std::string> items;  // one JSON text per session
+  std::once_flag json_once;
+  std::string json;  // the whole page
 };
 
 namespace {
@@ -37,33 +43,51 @@ std::optional<std::string> optional_key(const char *owner_api_key) {
                          agenthost::SessionStore::not_found_message(id));
 }
 
-std::unique_ptr<agenthost_session_page> make_page(const agenthost::SessionPage &page) {
-  auto out = std::make_unique<agenthost_session_page>();
-  out->total = page.total;
-  out->json = "{\"sessions\":[";
+void build_items(agenthost_session_page &p) {
+  p.items.clear();  // a failed earlier attempt may have left some
+  p.items.reserve(p.page.sessions.size());
+  for (const auto &session : p.page.sessions)
+    p.items.push_back(agenthost::detail::encode_api(session));
+}
+
+void build_json(agenthost_session_page &p) {
+  const agenthost::SessionPage &page = p.page;
+  std::string &out = p.json;
+  out.reserve(page.sessions.size() * 320 + 160);
+  out = "{\"sessions\":[";
   for (std::size_t i = 0; i < page.sessions.size(); ++i) {
-    out->items.push_back(agenthost::detail::encode_api(page.sessions[i]));
-    if (i > 0) out->json += ',';
-    out->json += out->items.back();
+    if (i > 0) out += ',';
+    agenthost::detail::append_api(out, page.sessions[i]);
   }
-  out->json += "],\"total\":" + std::to_string(page.total);
-  out->json += ",\"page\":" + std::to_string(page.page);
-  out->json += ",\"page_size\":" + std::to_string(page.page_size);
+  out += "],\"total\":" + std::to_string(page.total);
+  out += ",\"page\":" + std::to_string(page.page);
+  out += ",\"page_size\":" + std::to_string(page.page_size);
   // Cursors are base64url and ids printable ASCII (validated): no escaping needed, but the one
   // escaping helper is used anyway so this stays correct if either ever changes.
-  out->json += ",\"next_cursor\":";
+  out += ",\"next_cursor\":";
   if (page.next_cursor)
-    agenthost::detail::append_json_string(out->json, *page.next_cursor, "cursor");
+    agenthost::detail::append_json_string(out, *page.next_cursor, "cursor");
   else
-    out->json += "null";
-  out->json += ",\"skipped_corrupt\":" + std::to_string(page.skipped_corrupt);
-  out->json += ",\"corrupt_ids\":[";
+    out += "null";
+  out += ",\"skipped_corrupt\":" + std::to_string(page.skipped_corrupt);
+  out += ",\"corrupt_ids\":[";
   for (std::size_t i = 0; i < page.corrupt_ids.size(); ++i) {
-    if (i > 0) out->json += ',';
-    agenthost::detail::append_json_string(out->json, page.corrupt_ids[i], "id");
+    if (i > 0) out += ',';
+    agenthost::detail::append_json_string(out, page.corrupt_ids[i], "id");
   }
-  out->json += "]}";
-  return out;
+  out += "]}";
+}
+
+// Runs build(p) once; false when it failed (out of memory), so the accessor returns NULL and a
+// later call tries again.
+template <typename Build>
+bool build_once(std::once_flag &once, agenthost_session_page &p, Build build) noexcept {
+  try {
+    std::call_once(once, build, p);
+    return true;
+  } catch (...) {
+    return false;
+  }
 }
 
 }  // namespace
@@ -158,34 +182,37 @@ agenthost_status agenthost_session_store_list(agenthost_session_store *s, const 
   return guard(fn, [&] {
     const auto query = query_json == nullptr ? agenthost::ListQuery{}
                                              : agenthost::detail::parse_list_query(query_json);
-    *out = make_page(s->store->list(query)).release();
+    auto page = std::make_unique<agenthost_session_page>();
+    page->page = s->store->list(query);
+    *out = page.release();
   });
 }
 
 size_t agenthost_session_page_count(const agenthost_session_page *p) {
-  return p == nullptr ? 0 : p->items.size();
+  return p == nullptr ? 0 : p->page.sessions.size();
 }
 
 uint64_t agenthost_session_page_total(const agenthost_session_page *p) {
-  return p == nullptr ? 0 : p->total;
+  return p == nullptr ? 0 : p->page.total;
 }
 
 const char *agenthost_session_page_item(const agenthost_session_page *p, size_t i, size_t *len) {
-  if (p == nullptr || i >= p->items.size()) {
-    if (len != nullptr) *len = 0;
-    return nullptr;
-  }
-  if (len != nullptr) *len = p->items[i].size();
-  return p->items[i].c_str();
+  if (len != nullptr) *len = 0;
+  if (p == nullptr || i >= p->page.sessions.size()) return nullptr;
+  // The page is immutable to the host; the texts are a cache filled once, under call_once.
+  auto &page = const_cast<agenthost_session_page &>(*p);
+  if (!build_once(page.items_once, page, build_items)) return nullptr;
+  if (len != nullptr) *len = page.items[i].size();
+  return page.items[i].c_str();
 }
 
 const char *agenthost_session_page_json(const agenthost_session_page *p, size_t *len) {
-  if (p == nullptr) {
-    if (len != nullptr) *len = 0;
-    return nullptr;
-  }
-  if (len != nullptr) *len = p->json.size();
-  return p->json.c_str();
+  if (len != nullptr) *len = 0;
+  if (p == nullptr) return nullptr;
+  auto &page = const_cast<agenthost_session_page &>(*p);
+  if (!build_once(page.json_once, page, build_json)) return nullptr;
+  if (len != nullptr) *len = page.json.size();
+  return page.json.c_str();
 }
 
 void agenthost_session_page_free(agenthost_session_page *p) { delete p; }
