@@ -3,8 +3,11 @@
 //   floor       raw hiredis: ZRANGE ... REV LIMIT 0 100, then MGET of those 100 keys, no parsing
 //   scan        the Python service's algorithm with raw hiredis: SCAN MATCH session:* + one MGET
 //               of every match + filter by owner + sort by created_at + slice
+//   C ABI       agenthost_session_store_list of the same page (no JSON built), and the same plus
+//               agenthost_session_page_json (what a Python host asks for)
 // Then pages through 1,000 and 10,000 sessions by cursor: time per session and peak RSS.
 // Starts its own redis-server on a free loopback port; never touches another server.
+#include <agenthost.h>
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
 #include <sys/resource.h>
@@ -152,6 +155,20 @@ std::size_t walk_owner(SessionStore &store, const char *owner) {
   }
 }
 
+// The same page through the C ABI; with `json`, the page's JSON is read too.
+std::size_t capi_page(agenthost_session_store *store, bool json) {
+  static const std::string query =
+      fmt::format(R"({{"owner_api_key":"{}","page_size":{}}})", kOwner, kPage);
+  agenthost_session_page *page = nullptr;
+  if (agenthost_session_store_list(store, query.c_str(), &page) != AGENTHOST_OK) {
+    throw std::runtime_error(std::string("C ABI list failed: ") + agenthost_last_error());
+  }
+  std::size_t n = agenthost_session_page_count(page);
+  if (json && agenthost_session_page_json(page, nullptr) == nullptr) n = 0;
+  agenthost_session_page_free(page);
+  return n;
+}
+
 void row(const char *what, double us, const std::string &note) {
   fmt::print("  {:<58} {:>12.1f} us  {}\n", what, us, note);
 }
@@ -183,19 +200,30 @@ int main(int argc, char **argv) {
       "record size {} bytes; DBSIZE {}\n\n",
       kOtherKeys, kOwnerSessions, record->len, command(raw.get(), {"DBSIZE"})->integer);
 
+  agenthost_cache_client *c_cache = nullptr;
+  agenthost_session_store *c_store = nullptr;
+  if (agenthost_cache_client_open(server.url().c_str(), nullptr, &c_cache) != AGENTHOST_OK ||
+      agenthost_session_store_open(c_cache, "{}", &c_store) != AGENTHOST_OK) {
+    throw std::runtime_error(std::string("C ABI open failed: ") + agenthost_last_error());
+  }
+  for (int i = 0; i < 20; ++i) capi_page(c_store, true);
+
   ListQuery first_page{kOwner, std::nullopt, 1, kPage, std::nullopt};
-  std::size_t n_agent = 0, n_floor = 0, n_scan = 0;
+  std::size_t n_agent = 0, n_floor = 0, n_scan = 0, n_capi = 0, n_capi_json = 0;
   for (int i = 0; i < 20; ++i) store.list(first_page);  // warm the pool and the parser
   // Interleaved, so drift in the machine's load affects every column alike.
   std::size_t n_cache = 0;
   std::vector<std::function<void()>> contenders{
       [&] { n_agent = store.list(first_page).sessions.size(); },
-      [&] { n_cache = cache_only(cache, index); }, [&] { n_floor = raw_floor(raw.get(), index); }};
+      [&] { n_cache = cache_only(cache, index); }, [&] { n_floor = raw_floor(raw.get(), index); },
+      [&] { n_capi = capi_page(c_store, false); }, [&] { n_capi_json = capi_page(c_store, true); }};
   const std::vector<double> medians = bench::interleaved_medians_us(runs, contenders);
-  const double agent = medians[0], io = medians[1], floor = medians[2];
+  const double agent = medians[0], io = medians[1], floor = medians[2], capi = medians[3],
+               capi_json = medians[4];
   const double scan =
       bench::median_us(scan_runs, [&] { n_scan = python_scan(raw.get(), owner_hash); });
-  if (n_agent != kPage || n_floor != kPage || n_scan != kPage) {
+  if (n_agent != kPage || n_floor != kPage || n_scan != kPage || n_capi != kPage ||
+      n_capi_json != kPage) {
     throw std::runtime_error(fmt::format("page sizes differ: {} {} {}", n_agent, n_floor, n_scan));
   }
   fmt::print("list one owner's newest {} sessions (median; {} runs, scan {} runs):\n", kPage, runs,
@@ -203,8 +231,12 @@ int main(int argc, char **argv) {
   row("agenthost SessionStore::list (page of 100, decoded)", agent, "");
   row("  of which CacheClient I/O (same 2 round trips, no decoding)", io, "");
   row("floor: raw hiredis ZRANGE REV LIMIT + MGET, no parsing", floor, "");
+  row("C ABI agenthost_session_store_list (no JSON built)", capi, "");
+  row("C ABI list + agenthost_session_page_json", capi_json, "");
   row("Python algorithm: SCAN session:* + MGET all + sort + slice", scan, "");
-  fmt::print("  agenthost / floor = {:.2f}x (target <= 1.5x)\n", agent / floor);
+  fmt::print("  agenthost / floor = {:.2f}x (target <= 1.3x)\n", agent / floor);
+  fmt::print("  C ABI / C++       = {:.2f}x (target <= 1.15x)\n", capi / agent);
+  fmt::print("  C ABI+JSON / C++  = {:.2f}x\n", capi_json / agent);
   fmt::print("  scan / agenthost  = {:.0f}x faster (target >= 50x)\n\n", scan / agent);
 
   const long rss_before = peak_rss_kib();
@@ -227,5 +259,7 @@ int main(int argc, char **argv) {
       "  {:>6} sessions: {:>9.0f} us total, {:.2f} us/session, peak RSS {} KiB "
       "(before {} KiB)\n",
       walked_big, per_10k, per_10k / static_cast<double>(walked_big), rss_10k, rss_created);
+  agenthost_session_store_close(c_store);
+  agenthost_cache_client_close(c_cache);
   return 0;
 }
