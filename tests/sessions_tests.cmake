@@ -28,6 +28,8 @@ if(TARGET agenthost_c)
   agenthost_add_catch_test(capi_sessions_redis
     SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c REDIS)
   target_compile_definitions(capi_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
+  agenthost_add_catch_test(capi_sessions_durable
+    SOURCES integration/sessions/capi_durable_test.cpp LIBS agenthost_c REDIS POSTGRES)
 endif()
 agenthost_add_catch_test(integration_session_repair_memory
   SOURCES integration/sessions/index_repair_test.cpp)

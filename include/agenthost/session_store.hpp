@@ -68,10 +68,12 @@ struct ListQuery {
   // Metadata filters (session_metadata): "mode" and "project_id" equal, every one of `tags` in
   // its "tags" array, "title" containing `title_contains` case-insensitively. They need the
   // durable tier (executed in PostgreSQL); a Redis-only store refuses them (Error(unsupported)).
-  std::optional<std::string> mode;
-  std::optional<std::string> project_id;
-  std::vector<std::string> tags;
-  std::optional<std::string> title_contains;
+  // (Default member initializers: aggregate initialisation written before these existed, e.g.
+  // {owner, status, page, size, cursor}, compiles without -Wmissing-field-initializers.)
+  std::optional<std::string> mode{};
+  std::optional<std::string> project_id{};
+  std::vector<std::string> tags{};
+  std::optional<std::string> title_contains{};
 
   bool has_metadata_filter() const { return mode || project_id || !tags.empty() || title_contains; }
 };
