@@ -44,13 +44,24 @@ def as_server_user(argv):
 
 
 def run(argv, **kw):
+    # cwd "/": the server user may not be allowed into the build tree.
     return subprocess.run(as_server_user(argv), check=True, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, **kw)
+                          stderr=subprocess.STDOUT, text=True, cwd="/", **kw)
+
+
+def server_user():
+    """The `postgres` system user (Debian's postgresql package creates it; made if missing)."""
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError:
+        subprocess.run(["/usr/sbin/useradd", "--system", "--no-create-home", "--shell",
+                        "/usr/sbin/nologin", "postgres"], check=True)
+        return pwd.getpwnam("postgres")
 
 
 def chown_to_server_user(path):
     if os.geteuid() == 0:
-        pw = pwd.getpwnam("postgres")
+        pw = server_user()
         os.chown(path, pw.pw_uid, pw.pw_gid)
 
 
@@ -64,7 +75,7 @@ def pg_ctl_stop(tmp):
     if os.path.exists(os.path.join(data, "postmaster.pid")):
         subprocess.run(as_server_user([BIN + "/pg_ctl", "-D", data, "-m", "fast", "-w",
                                        "-t", "60", "stop"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
 
 
 def read(state_dir, name):
