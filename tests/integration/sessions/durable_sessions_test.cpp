@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "db/pg_pool.hpp"
 #include "db/pg_url.hpp"
 #include "sessions/session_rows.hpp"
 #include "support/errc_of.hpp"
@@ -530,4 +531,30 @@ TEST_CASE("durable: sql/001_sessions.sql is the migration the store applies") {
   const std::string table = test::unique_table("migration");
   psql(shared_pg(), detail::migration_sql(table));
   psql(shared_pg(), detail::migration_sql(table));
+}
+
+TEST_CASE(
+    "durable pool: statement_timeout is timeout, a full pool is pool_exhausted after the wait") {
+  detail::PgOptions o;
+  o.url = shared_pg();
+  o.size = 1;
+  o.statement_timeout = 100ms;
+  o.wait_timeout = 100ms;
+  detail::PgPool pool(o);
+  std::string message;
+  CHECK(code_of([&] { pool.exec("SELECT pg_sleep(5)", {}, "slow query"); }, &message) ==
+        Errc::timeout);
+  CHECK(message.find("slow query") != std::string::npos);
+  // The connection survived the canceled statement and is reused.
+  CHECK(pool.exec("SELECT 1", {}, "probe").rows() == 1);
+  Errc waited = Errc::ok;
+  pool.with_session([&](detail::PgSession &) {
+    // The only connection is borrowed here: another borrower waits 100 ms, then gives up.
+    std::thread other(
+        [&] { waited = code_of([&] { pool.exec("SELECT 1", {}, "probe"); }, &message); });
+    other.join();
+  });
+  CHECK(waited == Errc::pool_exhausted);
+  CHECK(message.find("DB_POOL_SIZE=1") != std::string::npos);
+  CHECK(pool.exec("SELECT 1", {}, "probe").rows() == 1);
 }
