@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git
           libhiredis-dev libcurl4-openssl-dev libsimdjson-dev libfmt-dev catch2 libssl-dev
           libre2-dev redis-server redis-tools python3
+          libpq-dev postgresql
           clang clang-tidy clang-format libclang-rt-14-dev llvm)
 missing=()
 for p in "${packages[@]}"; do
@@ -14,5 +15,6 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# The redis-server package may try to start a system service; agenthost's tests start their own.
+# The redis-server and postgresql packages may try to start a system service; agenthost's tests
+# start their own (tests/support/pg_fixture.py runs PostgreSQL as the `postgres` user).
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -7,6 +7,16 @@ agenthost_add_catch_test(integration_sessions_memory
 agenthost_add_catch_test(integration_sessions_redis
   SOURCES integration/sessions/store_contract_test.cpp REDIS)
 target_compile_definitions(integration_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
+# The same contract with the durable tier (PostgreSQL fixture, label `postgres`), and the durable
+# tier's own cases (FLUSHALL, restarts, PostgreSQL down, Python rows, metadata filters).
+agenthost_add_catch_test(integration_sessions_durable
+  SOURCES integration/sessions/store_contract_test.cpp REDIS POSTGRES)
+target_compile_definitions(integration_sessions_durable PRIVATE AGENTHOST_SESSIONS_ON_REDIS
+  AGENTHOST_SESSIONS_DURABLE)
+agenthost_add_catch_test(integration_durable_sessions
+  SOURCES integration/sessions/durable_sessions_test.cpp LIBS PkgConfig::LIBPQ REDIS POSTGRES)
+target_compile_definitions(integration_durable_sessions PRIVATE
+  AGENTHOST_SQL_DIR="${PROJECT_SOURCE_DIR}/sql")
 # The multi-threaded store cases also run under TSan (label `concurrency`).
 foreach(target integration_sessions_memory integration_sessions_redis)
   agenthost_label_tests(${target} concurrency
@@ -18,6 +28,8 @@ if(TARGET agenthost_c)
   agenthost_add_catch_test(capi_sessions_redis
     SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c REDIS)
   target_compile_definitions(capi_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
+  agenthost_add_catch_test(capi_sessions_durable
+    SOURCES integration/sessions/capi_durable_test.cpp LIBS agenthost_c REDIS POSTGRES)
 endif()
 agenthost_add_catch_test(integration_session_repair_memory
   SOURCES integration/sessions/index_repair_test.cpp)

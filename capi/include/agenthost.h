@@ -126,8 +126,14 @@ typedef struct agenthost_session_page agenthost_session_page;
  * options_json: {"key_prefix"?: "session:", "index_prefix"?: "sessions:", "ttl_s"?: 60..86400};
  * an absent ttl_s (or options_json NULL) takes REDIS_SESSION_TTL, else 3600. Thread-safe handle;
  * free it with agenthost_session_store_close. No call to Redis is made here.
+ * The durable tier (PostgreSQL the source of truth, Redis its cache): "database_url"?
+ * (postgresql://, postgres:// or postgresql+driver://), "db_pool_size"? (1..1000, default 5),
+ * "db_table"? ("sessions"), "db_connect_timeout_ms"?, "db_statement_timeout_ms"?,
+ * "db_pool_wait_ms"? (default 5000 each). options_json NULL reads DATABASE_URL and DB_POOL_SIZE.
+ * No connection is made here either.
  * Errors: AGENTHOST_INVALID_ARGUMENT (malformed JSON, unknown field, value out of range, an
- * index prefix inside the record keyspace). */
+ * index prefix inside the record keyspace, a database URL of another scheme),
+ * AGENTHOST_UNSUPPORTED (a database URL on a Redis Cluster client). */
 AGENTHOST_API agenthost_status agenthost_session_store_open(agenthost_cache_client *c,
                                                             const char *options_json,
                                                             agenthost_session_store **out);
@@ -170,7 +176,9 @@ AGENTHOST_API agenthost_status agenthost_session_store_delete(agenthost_session_
 AGENTHOST_API agenthost_status agenthost_session_store_reindex(agenthost_session_store *s,
                                                                uint64_t *indexed);
 /* One page of sessions, newest first. query_json: {"owner_api_key"?, "status"?, "page"? (>= 1),
- * "page_size"? (1..100, default 20), "cursor"?}; NULL = defaults (every owner, page 1). *out is
+ * "page_size"? (1..100, default 20), "cursor"?, and the metadata filters "mode"?, "project_id"?,
+ * "tags"? (array: all present), "title"? (substring, case-insensitive), which need the durable
+ * tier (AGENTHOST_UNSUPPORTED otherwise)}; NULL = defaults (every owner, page 1). *out is
  * freed with agenthost_session_page_free. Undecodable records are skipped and counted, not
  * errors.
  * Errors: AGENTHOST_INVALID_ARGUMENT (malformed query, value out of range, page > 1 with a

@@ -6,12 +6,17 @@
 #include <agenthost/error.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace agenthost {
+
+namespace detail {
+class DurableSessions;
+}
 
 enum class SessionStatus { active, completed, error };
 
@@ -60,6 +65,17 @@ struct ListQuery {
   std::uint32_t page = 1;             // >= 1; must be 1 with a cursor
   std::uint32_t page_size = 20;       // 1..100, never clamped
   std::optional<std::string> cursor;  // next_cursor of a previous page of the same query
+  // Metadata filters (session_metadata): "mode" and "project_id" equal, every one of `tags` in
+  // its "tags" array, "title" containing `title_contains` case-insensitively. They need the
+  // durable tier (executed in PostgreSQL); a Redis-only store refuses them (Error(unsupported)).
+  // (Default member initializers: aggregate initialisation written before these existed, e.g.
+  // {owner, status, page, size, cursor}, compiles without -Wmissing-field-initializers.)
+  std::optional<std::string> mode{};
+  std::optional<std::string> project_id{};
+  std::vector<std::string> tags{};
+  std::optional<std::string> title_contains{};
+
+  bool has_metadata_filter() const { return mode || project_id || !tags.empty() || title_contains; }
 };
 
 struct SessionPage {
@@ -77,10 +93,21 @@ struct SessionStoreOptions {
   std::string index_prefix = "sessions:";  // indexes: {index_prefix}all, {index_prefix}by_owner:{h}
   std::chrono::seconds ttl{3600};          // 60 s..86400 s; every write resets it
 
-  // Reads REDIS_SESSION_TTL (60..86400 s); unset or empty = 3600.
+  // The durable tier (PostgreSQL, the source of truth; Redis becomes its cache and index). Empty:
+  // Redis (or memory://) only, exactly as without it. postgresql://, postgres:// and
+  // postgresql+driver:// (the Python service's SQLAlchemy form; "+driver" is dropped).
+  std::string database_url;
+  std::uint32_t db_pool_size = 5;                        // 1..1000 (DB_POOL_SIZE)
+  std::string db_table = "sessions";                     // [a-z_][a-z0-9_]{0,39}
+  std::chrono::milliseconds db_connect_timeout{5000};    // 1 ms..60 s (libpq: whole s, >= 2)
+  std::chrono::milliseconds db_statement_timeout{5000};  // 1 ms..600 s
+  std::chrono::milliseconds db_pool_wait{5000};          // 1 ms..600 s
+
+  // Reads REDIS_SESSION_TTL (60..86400 s); unset or empty = 3600. DATABASE_URL and DB_POOL_SIZE
+  // (1..1000, default 5) as the Python service does.
   static SessionStoreOptions from_env();
   // Throws Error(invalid_argument): empty prefixes, an index prefix inside the record keyspace,
-  // ttl out of 60..86400 s.
+  // ttl out of 60..86400 s, a database URL of another scheme, db_* out of range.
   void validate() const;
 };
 
@@ -94,7 +121,14 @@ class SessionStore {
   // Validates the options (Error(invalid_argument)); makes no call to the cache.
   explicit SessionStore(CacheClient &cache, SessionStoreOptions options = {});
 
+  ~SessionStore();
+  SessionStore(const SessionStore &) = delete;
+  SessionStore &operator=(const SessionStore &) = delete;
+
   const SessionStoreOptions &options() const noexcept { return options_; }
+  // True with a database_url: PostgreSQL is the source of truth. Its table and indexes are
+  // created (idempotently) on the first call that needs the database.
+  bool durable() const noexcept { return durable_ != nullptr; }
 
   // Throws Error(conflict) when the id is in use, Error(invalid_argument) for bad input.
   Session create(const CreateRequest &request);
@@ -118,6 +152,8 @@ class SessionStore {
   // Adds every {key_prefix}* record to the indexes it belongs in (SCAN in bounded batches);
   // idempotent. Add-only: stale entries are not removed here but by the listings that meet them.
   // Returns the number of sessions indexed; undecodable records are skipped.
+  // Durable: rebuilds the Redis records and indexes of every session from PostgreSQL instead
+  // (keyset batches) and marks the indexes complete, so listings are served by Redis again.
   std::uint64_t reindex();
 
   // The message of not_found for `id`: identical for absent and foreign sessions.
@@ -126,6 +162,7 @@ class SessionStore {
  private:
   CacheClient &cache_;
   SessionStoreOptions options_;
+  std::unique_ptr<detail::DurableSessions> durable_;
 };
 
 }  // namespace agenthost

@@ -168,7 +168,7 @@ std::vector<Candidate> ties_after(CacheClient &cache, const Plan &p, Reply &firs
 // changed between those two reads (the last members differ), the page is read again with every
 // score (`lean` false), as one command.
 std::vector<Candidate> read_window(CacheClient &cache, const Plan &p, std::uint64_t &total,
-                                   bool lean = true) {
+                                   IndexCompleteness *complete, bool lean = true) {
   Batch batch;
   const std::size_t first = 0;
   const std::size_t wanted = p.size + 1;
@@ -187,9 +187,16 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p, std::uint6
     }
   }
   batch.add({"ZCARD", p.index});
+  if (complete) batch.add({"EXISTS", complete->marker});
   std::vector<Reply> replies = cache.execute(batch);
   if (replies.size() != batch.commands.size()) {
     throw Error(Errc::protocol, "session index read: reply count does not match the pipeline");
+  }
+  if (complete) {
+    const Reply &exists = replies.back();
+    complete->present = exists.type == Reply::Type::integer && exists.integer == 1;
+    replies.pop_back();
+    if (!complete->present) return {};
   }
   const Reply &card = replies.back();
   if (card.type != Reply::Type::integer) {
@@ -202,7 +209,7 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p, std::uint6
     if (out.size() <= p.size) return out;  // no next page, so no cursor and no score needed
     const std::vector<Candidate> last = parse_range(replies[first + 1]);
     if (last.size() != 1 || last[0].id != out[p.size - 1].id) {
-      return read_window(cache, p, total, false);
+      return read_window(cache, p, total, complete, false);
     }
     out[p.size - 1].score = last[0].score;
     out[p.size - 1].bad_score = last[0].bad_score;
@@ -328,7 +335,8 @@ void apply_repairs(CacheClient &cache, const KeySchema &keys, const Plan &p,
 
 }  // namespace
 
-SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query) {
+SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query,
+                          IndexCompleteness *complete) {
   const Plan p = make_plan(keys, query);
   SessionPage page;
   page.sessions.reserve(p.size);
@@ -341,7 +349,8 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
       apply_repairs(cache, keys, p, repairs);
       repairs.clear();
     }
-    std::vector<Candidate> window = read_window(cache, p, page.total);
+    std::vector<Candidate> window = read_window(cache, p, page.total, complete);
+    if (complete && !complete->present) return page;
     const bool has_more = window.size() > p.size;
     if (has_more) window.resize(p.size);
     // Before the loop below, which moves each shown candidate's id into its Session.
@@ -388,6 +397,10 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
       }
     }
     if (repairs.empty()) return page;
+    if (complete) {
+      complete->met_stale = true;
+      return page;
+    }
   }
   // Still stale entries after every pass (mass expiry): fix what was met, return what is valid.
   apply_repairs(cache, keys, p, repairs);

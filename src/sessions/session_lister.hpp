@@ -19,6 +19,16 @@ extern std::function<void()> before_index_repair_hook;
 // concurrent update or create is never undone; then the page is read again, at most a few times.
 // So listings show no ghosts and indexes do not grow without bound. Bad members and bad scores
 // are counted in skipped_corrupt.
-SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query);
+//
+// `complete` (the durable tier): the key whose existence says the index holds every session of
+// the scope, read in the same round trip as the index. When it is absent, or the listing meets a
+// stale entry, the listing stops and says so there (the caller then asks PostgreSQL).
+struct IndexCompleteness {
+  std::string marker;
+  bool present = true;     // out
+  bool met_stale = false;  // out
+};
+SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query,
+                          IndexCompleteness *complete = nullptr);
 
 }  // namespace agenthost::detail

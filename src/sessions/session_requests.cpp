@@ -56,6 +56,19 @@ std::int64_t whole_number_field(std::string_view name, dom::element v, std::int6
   return n;
 }
 
+constexpr std::size_t kMaxTags = 64;
+
+std::vector<std::string> tags_field(std::string_view name, dom::element v) {
+  dom::array items;
+  if (v.get_array().get(items)) bad(fmt::format("\"{}\" must be an array of strings", name));
+  std::vector<std::string> out;
+  for (auto item : items) {
+    if (out.size() == kMaxTags) bad(fmt::format("\"{}\" has more than {} tags", name, kMaxTags));
+    out.push_back(string_field(name, item));
+  }
+  return out;
+}
+
 SessionStatus status_field(std::string_view name, dom::element v) {
   const std::string text = string_field(name, v);
   auto status = parse_session_status(text);
@@ -150,6 +163,14 @@ ListQuery parse_list_query(std::string_view json) {
       q.page_size = static_cast<std::uint32_t>(whole_number_field(k, v, 1, 100));
     } else if (k == "cursor") {
       q.cursor = optional_string_field(k, v);
+    } else if (k == "mode") {
+      q.mode = optional_string_field(k, v);
+    } else if (k == "project_id") {
+      q.project_id = optional_string_field(k, v);
+    } else if (k == "tags") {
+      if (!v.is_null()) q.tags = tags_field(k, v);
+    } else if (k == "title") {
+      q.title_contains = optional_string_field(k, v);
     } else {
       unknown_field("list query", k);
     }
@@ -168,6 +189,18 @@ SessionStoreOptions parse_store_options(std::string_view json) {
     } else if (k == "ttl_s") {
       o.ttl = std::chrono::seconds(whole_number_field(k, v, 60, 86400));
       has_ttl = true;
+    } else if (k == "database_url") {
+      o.database_url = optional_string_field(k, v).value_or("");
+    } else if (k == "db_pool_size") {
+      o.db_pool_size = static_cast<std::uint32_t>(whole_number_field(k, v, 1, 1000));
+    } else if (k == "db_table") {
+      o.db_table = string_field(k, v);
+    } else if (k == "db_connect_timeout_ms") {
+      o.db_connect_timeout = std::chrono::milliseconds(whole_number_field(k, v, 1, 60000));
+    } else if (k == "db_statement_timeout_ms") {
+      o.db_statement_timeout = std::chrono::milliseconds(whole_number_field(k, v, 1, 600000));
+    } else if (k == "db_pool_wait_ms") {
+      o.db_pool_wait = std::chrono::milliseconds(whole_number_field(k, v, 1, 600000));
     } else {
       unknown_field("session store options", k);
     }

@@ -8,12 +8,15 @@
 #include "common/env.hpp"
 #include "common/json_string.hpp"
 #include "common/time.hpp"
+#include "db/pg_url.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
+#include "sessions/session_durable.hpp"
 #include "sessions/session_id.hpp"
 #include "sessions/session_index.hpp"
 #include "sessions/session_lister.hpp"
+#include "sessions/session_rows.hpp"
 #include "sessions/session_writes_cluster.hpp"
 
 namespace agenthost {
@@ -109,8 +112,21 @@ SessionStoreOptions SessionStoreOptions::from_env() {
   SessionStoreOptions o;
   o.ttl = std::chrono::seconds(static_cast<std::int64_t>(
       detail::env_ranged_uint("REDIS_SESSION_TTL", 3600, kMinTtl, kMaxTtl)));
+  if (auto url = detail::env_value("DATABASE_URL")) o.database_url = *url;
+  o.db_pool_size = static_cast<std::uint32_t>(detail::env_ranged_uint("DB_POOL_SIZE", 5, 1, 1000));
   return o;
 }
+
+namespace {
+
+void validate_ms(std::chrono::milliseconds v, std::int64_t max_ms, const char *name) {
+  if (v.count() < 1 || v.count() > max_ms) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("{}={} ms is out of range 1..{}", name, v.count(), max_ms));
+  }
+}
+
+}  // namespace
 
 void SessionStoreOptions::validate() const {
   if (key_prefix.empty()) throw Error(Errc::invalid_argument, "key_prefix is empty");
@@ -125,12 +141,27 @@ void SessionStoreOptions::validate() const {
     throw Error(Errc::invalid_argument, fmt::format("session ttl={} s is out of range {}..{}",
                                                     ttl.count(), kMinTtl, kMaxTtl));
   }
+  if (database_url.empty()) return;
+  detail::normalize_pg_url(database_url);  // the scheme; the message has no password
+  if (db_pool_size < 1 || db_pool_size > 1000) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("db_pool_size={} is out of range 1..1000", db_pool_size));
+  }
+  detail::validate_table_name(db_table);
+  validate_ms(db_connect_timeout, 60000, "db_connect_timeout");
+  validate_ms(db_statement_timeout, 600000, "db_statement_timeout");
+  validate_ms(db_pool_wait, 600000, "db_pool_wait");
 }
 
 SessionStore::SessionStore(CacheClient &cache, SessionStoreOptions options)
     : cache_(cache), options_(std::move(options)) {
   options_.validate();
+  if (!options_.database_url.empty()) {
+    durable_ = std::make_unique<detail::DurableSessions>(cache_, options_);
+  }
 }
+
+SessionStore::~SessionStore() = default;
 
 std::string SessionStore::not_found_message(std::string_view id) {
   return fmt::format("session '{}' not found", id);
@@ -150,6 +181,7 @@ Session SessionStore::create(const CreateRequest &request) {
   s.owner = owner_hash_of(request.owner_api_key);
   if (request.metadata_json) s.metadata_json = detail::normalize_metadata(*request.metadata_json);
   s.created_at = s.updated_at = now();
+  if (durable_) return durable_->create(s);
 
   const KeySchema keys = schema(options_);
   const std::string key = keys.record(s.id);
@@ -178,6 +210,7 @@ std::optional<Session> SessionStore::get(std::string_view id,
                                          const std::optional<std::string> &owner_api_key) {
   detail::validate_session_id(id);
   const auto owner_hash = owner_hash_of(owner_api_key);
+  if (durable_) return durable_->get(id, owner_hash);
   const auto value = cache_.get(schema(options_).record(id));
   if (!value) return std::nullopt;
   try {
@@ -198,6 +231,7 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
   const auto owner_hash = owner_hash_of(owner_api_key);
   std::optional<std::string> metadata;
   if (patch.metadata_json) metadata = detail::normalize_metadata(*patch.metadata_json);
+  if (durable_) return durable_->update(id, patch, metadata, owner_hash);
 
   const KeySchema keys = schema(options_);
   const std::string key = keys.record(id);
@@ -238,6 +272,7 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
 bool SessionStore::remove(std::string_view id, const std::optional<std::string> &owner_api_key) {
   detail::validate_session_id(id);
   const auto owner_hash = owner_hash_of(owner_api_key);
+  if (durable_) return durable_->remove(id, owner_hash);
   const KeySchema keys = schema(options_);
   const std::string key = keys.record(id);
   const std::string id_text(id);
@@ -272,6 +307,12 @@ bool SessionStore::remove(std::string_view id, const std::optional<std::string> 
 }
 
 SessionPage SessionStore::list(const ListQuery &query) {
+  if (durable_) return durable_->list(query);
+  if (query.has_metadata_filter()) {
+    throw Error(Errc::unsupported,
+                "listing by metadata (mode, project_id, tags, title) needs the durable tier "
+                "(database_url / DATABASE_URL): Redis has no index of metadata");
+  }
   return detail::list_sessions(cache_, schema(options_), query);
 }
 

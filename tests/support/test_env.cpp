@@ -25,6 +25,28 @@ std::string shared_redis_url() {
   return url;
 }
 
+std::string shared_pg_url() {
+  if (const char *url = std::getenv("AGENTHOST_TEST_PG_URL"); url != nullptr && *url != '\0') {
+    return url;
+  }
+  const char *file = std::getenv("AGENTHOST_TEST_PG_URL_FILE");
+#ifdef AGENTHOST_PG_FIXTURE_URL_FILE
+  if (file == nullptr) file = AGENTHOST_PG_FIXTURE_URL_FILE;
+#endif
+  if (file == nullptr) return {};
+  std::ifstream in(file);
+  std::string url;
+  std::getline(in, url);
+  return url;
+}
+
+std::string unique_table(const std::string &what) {
+  static std::atomic<unsigned> counter{0};
+  static const unsigned salt = std::random_device{}();
+  return "t_" + what + "_" + std::to_string(::getpid()) + "_" + std::to_string(salt % 100000) +
+         "_" + std::to_string(counter++);
+}
+
 std::string unique_prefix(const std::string &what) {
   static std::atomic<unsigned> counter{0};
   static const unsigned salt = std::random_device{}();

@@ -9,6 +9,13 @@ namespace agenthost::test {
 // file named by AGENTHOST_TEST_REDIS_URL_FILE). Empty when neither is available.
 std::string shared_redis_url();
 
+// URL of the shared PostgreSQL started by the CTest fixture (AGENTHOST_TEST_PG_URL, or the file
+// named by AGENTHOST_TEST_PG_URL_FILE, or the fixture's url file). Empty when none is there.
+std::string shared_pg_url();
+
+// A table name unique to this process and call (for stores sharing the fixture's database).
+std::string unique_table(const std::string &what);
+
 // A prefix unique to this process and call, so tests sharing one server never collide.
 std::string unique_prefix(const std::string &what);
 

@@ -1,7 +1,8 @@
 // What a session integration test runs on: the shared Redis fixture when compiled with
 // AGENTHOST_SESSIONS_ON_REDIS, the shared Redis Cluster with AGENTHOST_SESSIONS_ON_CLUSTER,
 // memory:// otherwise (one test source, two programs), and store
-// options whose keys live under a test's unique prefix.
+// options whose keys live under a test's unique prefix (with AGENTHOST_SESSIONS_DURABLE also the
+// durable tier on the shared PostgreSQL, in a table of the test's own).
 #pragma once
 
 #include <agenthost/cache_client.hpp>
@@ -33,6 +34,12 @@ inline SessionStoreOptions prefixed_store_options(const std::string &prefix) {
   SessionStoreOptions o;
   o.key_prefix = prefix + "session:";
   o.index_prefix = prefix + "sessions:";
+#ifdef AGENTHOST_SESSIONS_DURABLE
+  // The durable tier on the shared PostgreSQL, in a table of this test's own.
+  o.database_url = shared_pg_url();
+  REQUIRE_FALSE(o.database_url.empty());
+  o.db_table = unique_table("sessions");
+#endif
   return o;
 }
 

@@ -1,0 +1,465 @@
+#include "sessions/session_durable.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <set>
+
+#include "common/json_string.hpp"
+#include "common/time.hpp"
+#include "sessions/cursor.hpp"
+#include "sessions/owner_key.hpp"
+#include "sessions/session_codec.hpp"
+#include "sessions/session_index.hpp"
+#include "sessions/session_lister.hpp"
+#include "sessions/session_rows.hpp"
+
+namespace agenthost::detail {
+
+namespace {
+
+constexpr std::uint32_t kMaxPageSize = 100;
+constexpr int kRebuildBatch = 500;
+constexpr unsigned kCacheAttempts = 16;
+constexpr std::size_t kMaxSuspects = 10000;
+
+std::string micros_text(SessionTime t) { return std::to_string(t.time_since_epoch().count()); }
+
+// A timestamptz from microseconds since the epoch, exactly.
+constexpr const char *kMicrosParam = "('epoch'::timestamptz + ${} * interval '1 microsecond')";
+
+std::string at_micros(int param) { return fmt::format(kMicrosParam, param); }
+
+Command set_record(const KeySchema &keys, const Session &s, std::chrono::seconds ttl) {
+  return {"SET", keys.record(s.id), encode_record(s), "EX", std::to_string(ttl.count())};
+}
+
+bool visible(const Session &s, const std::optional<std::string> &owner_hash) {
+  if (!owner_hash) return true;
+  return s.owner && owner_hashes_equal(*s.owner, *owner_hash);
+}
+
+std::optional<Session> decoded(std::string_view id, const std::optional<std::string> &value) {
+  if (!value) return std::nullopt;
+  try {
+    return decode_record(id, *value);
+  } catch (const Error &e) {
+    if (e.code() == Errc::corrupt) return std::nullopt;
+    throw;
+  }
+}
+
+// A Redis failure a read can go around (PostgreSQL has the answer).
+bool is_cache_outage(const Error &e) {
+  return e.code() == Errc::connection || e.code() == Errc::timeout ||
+         e.code() == Errc::pool_exhausted || e.code() == Errc::protocol;
+}
+
+void validate_list(const ListQuery &q) {
+  if (q.page_size < 1 || q.page_size > kMaxPageSize) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("page_size={} is out of range 1..{}", q.page_size, kMaxPageSize));
+  }
+  if (q.page < 1) throw Error(Errc::invalid_argument, "page=0 is out of range (pages start at 1)");
+  if (q.cursor && q.page != 1) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("page={} cannot be combined with a cursor", q.page));
+  }
+  for (const auto *f : {&q.mode, &q.project_id, &q.title_contains}) {
+    if (*f && !is_valid_utf8(**f)) throw Error(Errc::invalid_argument, "filter is not UTF-8");
+  }
+  for (const auto &t : q.tags) {
+    if (!is_valid_utf8(t)) throw Error(Errc::invalid_argument, "tag filter is not UTF-8");
+  }
+}
+
+// {"mode": ..., "project_id": ..., "tags": [...]}: what session_metadata must contain.
+std::optional<std::string> containment(const ListQuery &q) {
+  if (!q.mode && !q.project_id && q.tags.empty()) return std::nullopt;
+  std::string j = "{";
+  const auto field = [&](const char *name, const std::string &v) {
+    if (j.size() > 1) j += ',';
+    append_json_string(j, name, "filter");
+    j += ':';
+    append_json_string(j, v, "filter");
+  };
+  if (q.mode) field("mode", *q.mode);
+  if (q.project_id) field("project_id", *q.project_id);
+  if (!q.tags.empty()) {
+    if (j.size() > 1) j += ',';
+    j += "\"tags\":[";
+    for (std::size_t i = 0; i < q.tags.size(); ++i) {
+      if (i) j += ',';
+      append_json_string(j, q.tags[i], "tag filter");
+    }
+    j += ']';
+  }
+  return j + "}";
+}
+
+}  // namespace
+
+DurableSessions::DurableSessions(CacheClient &cache, const SessionStoreOptions &options)
+    : cache_(cache),
+      options_(options),
+      keys_(options.key_prefix, options.index_prefix),
+      pool_(PgOptions{options.database_url, options.db_pool_size, options.db_connect_timeout,
+                      options.db_statement_timeout, options.db_pool_wait}),
+      table_(options.db_table) {
+  validate_table_name(table_);
+  if (cache.is_cluster()) {
+    throw Error(Errc::unsupported,
+                "the durable tier (database_url) is not available on Redis "
+                "Cluster yet");
+  }
+}
+
+std::string DurableSessions::marker(const std::optional<std::string> &owner_hash) const {
+  return options_.index_prefix + (owner_hash ? "complete:by_owner:" + *owner_hash : "complete:all");
+}
+
+std::string DurableSessions::tombstone(std::string_view id) const {
+  return options_.index_prefix + "deleted:" + std::string(id);
+}
+
+void DurableSessions::ensure_schema() {
+  std::lock_guard<std::mutex> lock(schema_mutex_);
+  if (schema_ready_) return;
+  pool_.with_session([&](PgSession &s) {
+    s.exec("BEGIN", {}, "session schema migration");
+    // One migration at a time across processes (CREATE ... IF NOT EXISTS can race).
+    s.exec("SELECT pg_advisory_xact_lock(7406452390412345)", {}, "session schema migration");
+    s.exec(migration_sql(table_), {}, "session schema migration");
+    s.exec("COMMIT", {}, "session schema migration");
+  });
+  schema_ready_ = true;
+}
+
+// The Redis record and indexes of `s`, unless Redis already holds a newer version. On a Redis
+// failure the record and the markers are deleted (best effort): never an older version served.
+void DurableSessions::cache_put(const Session &s) {
+  const std::string key = keys_.record(s.id);
+  try {
+    const auto replies = cache_.transact(
+        {key},
+        [&](const std::vector<std::optional<std::string>> &current)
+            -> std::optional<std::vector<Command>> {
+          const auto held = decoded(s.id, current.at(0));
+          if (held && held->updated_at > s.updated_at) return std::nullopt;
+          std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
+          for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
+          commands.push_back({"DEL", tombstone(s.id)});
+          return commands;
+        },
+        kCacheAttempts);
+    if (replies) check_replies(*replies, "session cache write");
+    set_suspect(s.id, false);
+  } catch (const Error &) {
+    if (!invalidate(s.id, s.owner)) set_suspect(s.id, true);
+  }
+}
+
+bool DurableSessions::invalidate(const std::string &id,
+                                 const std::optional<std::string> &owner_hash) {
+  try {
+    Batch b;
+    b.add({"DEL", keys_.record(id), marker(std::nullopt), marker(owner_hash)});
+    check_replies(cache_.execute(b), "session cache invalidation");
+    set_suspect(id, false);
+    return true;
+  } catch (const Error &) {
+    return false;
+  }
+}
+
+void DurableSessions::set_suspect(const std::string &id, bool suspect) {
+  std::lock_guard<std::mutex> lock(suspect_mutex_);
+  if (!suspect) {
+    if (!suspect_.empty()) suspect_.erase(id);
+    return;
+  }
+  if (suspect_.size() >= kMaxSuspects) {
+    all_suspect_ = true;
+  } else {
+    suspect_.insert(id);
+  }
+}
+
+bool DurableSessions::is_suspect(std::string_view id) {
+  std::lock_guard<std::mutex> lock(suspect_mutex_);
+  return all_suspect_ || (!suspect_.empty() && suspect_.count(std::string(id)) > 0);
+}
+
+bool DurableSessions::any_suspect() {
+  std::lock_guard<std::mutex> lock(suspect_mutex_);
+  return all_suspect_ || !suspect_.empty();
+}
+
+// After a read from PostgreSQL: cached unless Redis holds a record (the writers' version wins)
+// or a delete tombstone (a delete committed after this read).
+void DurableSessions::recache(const Session &s) {
+  const std::string key = keys_.record(s.id);
+  try {
+    cache_.transact(
+        {key, tombstone(s.id)},
+        [&](const std::vector<std::optional<std::string>> &current)
+            -> std::optional<std::vector<Command>> {
+          if (current.at(0) && decoded(s.id, current.at(0))) return std::nullopt;
+          if (current.at(1)) return std::nullopt;
+          std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
+          for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
+          return commands;
+        },
+        kCacheAttempts);
+  } catch (const Error &) {
+    // The read is served from PostgreSQL; the cache is filled by a later read.
+  }
+}
+
+Session DurableSessions::create(const Session &s) {
+  ensure_schema();
+  const std::string sql = fmt::format(
+      "INSERT INTO {0} (id, model, status, created_at, updated_at, total_turns, total_cost_usd, "
+      "parent_session_id, owner_api_key_hash, session_metadata) VALUES ($1, $2, $3, {1}, {1}, "
+      "0, NULL, $5, $6, $7::jsonb) ON CONFLICT (id) DO NOTHING RETURNING {2}",
+      table_, at_micros(4), row_columns());
+  const PgResult r =
+      pool_.exec(sql,
+                 {s.id, s.model, std::string(session_status_name(s.status)),
+                  micros_text(s.created_at), s.parent_session_id, s.owner, s.metadata_json},
+                 "session create");
+  if (r.rows() == 0) throw Error(Errc::conflict, fmt::format("session '{}' already exists", s.id));
+  Session stored = session_of_row(r, 0);
+  cache_put(stored);
+  return stored;
+}
+
+std::optional<Session> DurableSessions::get(std::string_view id,
+                                            const std::optional<std::string> &owner_hash) {
+  const bool suspect = is_suspect(id);
+  if (!suspect) {
+    std::optional<Session> held;
+    try {
+      held = decoded(id, cache_.get(keys_.record(id)));
+    } catch (const Error &e) {
+      if (!is_cache_outage(e)) throw;  // Redis unreachable: PostgreSQL answers
+    }
+    if (held) {
+      if (!visible(*held, owner_hash)) return std::nullopt;
+      return held;
+    }
+  }
+  ensure_schema();
+  const PgResult r =
+      pool_.exec(fmt::format("SELECT {} FROM {} WHERE id = $1", row_columns(), table_),
+                 {std::string(id)}, "session read", true);
+  if (r.rows() == 0) {
+    if (suspect) invalidate(std::string(id), owner_hash);
+    return std::nullopt;
+  }
+  Session s = session_of_row(r, 0);
+  if (suspect) {
+    cache_put(s);  // overwrites whatever Redis holds: it may be older
+  } else {
+    recache(s);
+  }
+  if (!visible(s, owner_hash)) return std::nullopt;
+  return s;
+}
+
+Session DurableSessions::update(std::string_view id, const SessionPatch &patch,
+                                const std::optional<std::string> &metadata,
+                                const std::optional<std::string> &owner_hash) {
+  ensure_schema();
+  // One statement: the row lock makes increments exact under concurrency, and updated_at
+  // strictly increases per row (the version the cache writes compare).
+  const std::string sql = fmt::format(
+      "UPDATE {0} SET status = COALESCE($2, status), "
+      "total_turns = CASE WHEN $4 THEN total_turns + 1 ELSE COALESCE($3::bigint, total_turns) "
+      "END, total_cost_usd = COALESCE($5::double precision, total_cost_usd), "
+      "session_metadata = COALESCE($6::jsonb, session_metadata), "
+      "updated_at = GREATEST({1}, updated_at + interval '1 microsecond', created_at) "
+      "WHERE id = $1 AND ($8::text IS NULL OR owner_api_key_hash = $8) RETURNING {2}",
+      table_, at_micros(7), row_columns());
+  std::optional<std::string> status, turns, cost;
+  if (patch.status) status = session_status_name(*patch.status);
+  if (patch.total_turns) turns = std::to_string(*patch.total_turns);
+  if (patch.total_cost_usd) cost = format_json_double(*patch.total_cost_usd);
+  PgResult r;
+  try {
+    r = pool_.exec(sql,
+                   {std::string(id), status, turns, std::string(patch.increment_turns ? "t" : "f"),
+                    cost, metadata, std::to_string(now_micros()), owner_hash},
+                   "session update");
+  } catch (const Error &e) {
+    if (e.code() == Errc::invalid_argument && patch.increment_turns) {
+      throw Error(Errc::invalid_argument, "total_turns cannot be incremented further");
+    }
+    throw;
+  }
+  if (r.rows() == 0) throw Error(Errc::not_found, SessionStore::not_found_message(id));
+  Session s = session_of_row(r, 0);
+  cache_put(s);
+  return s;
+}
+
+bool DurableSessions::remove(std::string_view id, const std::optional<std::string> &owner_hash) {
+  ensure_schema();
+  const PgResult r = pool_.exec(
+      fmt::format("DELETE FROM {} WHERE id = $1 AND ($2::text IS NULL OR owner_api_key_hash = $2) "
+                  "RETURNING owner_api_key_hash",
+                  table_),
+      {std::string(id), owner_hash}, "session delete");
+  const bool deleted = r.rows() > 0;
+  const std::optional<std::string> row_owner = deleted ? r.optional_text(0, 0) : std::nullopt;
+  const std::string key = keys_.record(id);
+  const std::string id_text(id);
+  bool cached = false;
+  try {
+    const auto replies = cache_.transact(
+        {key},
+        [&](const std::vector<std::optional<std::string>> &current)
+            -> std::optional<std::vector<Command>> {
+          cached = false;
+          std::optional<std::string> owner = row_owner;
+          if (current.at(0)) {
+            const auto held = decoded(id, current.at(0));
+            // A record the caller may not see is left alone (unless the row was theirs).
+            if (!deleted && held && !visible(*held, owner_hash)) return std::nullopt;
+            if (!deleted && !held && owner_hash) return std::nullopt;
+            if (held) owner = held->owner;
+            cached = true;
+          }
+          if (!deleted && !cached) return std::nullopt;
+          std::vector<Command> commands{{"DEL", key}};
+          for (auto &c : index_remove_commands(keys_, id_text, owner))
+            commands.push_back(std::move(c));
+          commands.push_back(
+              {"SET", tombstone(id), "1", "EX", std::to_string(options_.ttl.count())});
+          return commands;
+        },
+        kCacheAttempts);
+    if (replies) check_replies(*replies, "session cache delete");
+  } catch (const Error &) {
+    if (!deleted) throw;
+    if (!invalidate(id_text, row_owner)) set_suspect(id_text, true);
+  }
+  return deleted || cached;
+}
+
+SessionPage DurableSessions::list(const ListQuery &query) {
+  validate_list(query);
+  std::optional<std::string> owner_hash;
+  if (query.owner_api_key) {
+    if (query.owner_api_key->empty()) throw Error(Errc::invalid_argument, "owner API key is empty");
+    owner_hash = owner_key_hash(*query.owner_api_key);
+  }
+  if (query.cursor) decode_cursor(*query.cursor);  // invalid_argument before any read
+  // While a Redis copy may be older than its row, Redis does not list.
+  if (!query.has_metadata_filter() && !any_suspect()) {
+    IndexCompleteness complete{marker(owner_hash)};
+    try {
+      SessionPage page = list_sessions(cache_, keys_, query, &complete);
+      if (complete.present && !complete.met_stale && page.skipped_corrupt == 0) return page;
+      // An index that met a stale entry can no longer vouch for the scope.
+      if (complete.present) cache_.del(complete.marker);
+    } catch (const Error &e) {
+      if (!is_cache_outage(e)) throw;  // Redis unreachable: PostgreSQL answers
+    }
+  }
+  return list_from_db(query, owner_hash);
+}
+
+SessionPage DurableSessions::list_from_db(const ListQuery &q,
+                                          const std::optional<std::string> &owner_hash) {
+  ensure_schema();
+  PgParams params;
+  std::string where = "TRUE";
+  const auto param = [&](std::optional<std::string> v) {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  };
+  if (owner_hash) where += " AND owner_api_key_hash = " + param(owner_hash);
+  if (q.status) where += " AND status = " + param(std::string(session_status_name(*q.status)));
+  if (auto c = containment(q)) where += " AND session_metadata @> " + param(*c) + "::jsonb";
+  if (q.title_contains) {
+    where += " AND strpos(lower(session_metadata->>'title'), lower(" + param(*q.title_contains) +
+             ")) > 0";
+  }
+  std::string page_where = where;
+  std::uint64_t offset = 0;
+  if (q.cursor) {
+    const CursorPosition at = decode_cursor(*q.cursor);
+    page_where += fmt::format(" AND ({}, id COLLATE \"C\") < ({}::bigint, {}::text COLLATE \"C\")",
+                              kCreatedMsSql, param(std::to_string(at.score)), param(at.id));
+  } else {
+    offset = static_cast<std::uint64_t>(q.page - 1) * q.page_size;
+  }
+  const std::string sql = fmt::format(
+      "SELECT c.total, p.* FROM (SELECT count(*) AS total FROM {0} WHERE {1}) c LEFT JOIN LATERAL "
+      "(SELECT {2} FROM {0} WHERE {3} ORDER BY {4} DESC, id COLLATE \"C\" DESC LIMIT {5} OFFSET "
+      "{6}) p ON TRUE",
+      table_, where, row_columns(), page_where, kCreatedMsSql, q.page_size + 1, offset);
+  const PgResult r = pool_.exec(sql, params, "session list", true);
+  SessionPage page;
+  page.page = q.page;
+  page.page_size = q.page_size;
+  page.sessions.reserve(q.page_size);
+  if (r.rows() > 0) page.total = static_cast<std::uint64_t>(r.integer(0, 0));
+  const int shown = std::min<int>(r.rows(), static_cast<int>(q.page_size));
+  for (int i = 0; i < shown; ++i) {
+    if (r.is_null(i, 1)) break;  // the LEFT JOIN's empty page
+    page.sessions.push_back(session_of_row(r, i, 1));
+  }
+  if (r.rows() > static_cast<int>(q.page_size) && !page.sessions.empty()) {
+    page.next_cursor = encode_cursor({r.integer(shown - 1, 11), page.sessions.back().id});
+  }
+  return page;
+}
+
+std::uint64_t DurableSessions::reindex() {
+  ensure_schema();
+  const auto started = std::chrono::steady_clock::now();
+  std::set<std::optional<std::string>> scopes{std::nullopt};
+  std::uint64_t count = 0;
+  std::optional<CursorPosition> after;
+  for (;;) {
+    PgParams params;
+    std::string where = "TRUE";
+    if (after) {
+      params = {std::to_string(after->score), after->id};
+      where = fmt::format("({}, id COLLATE \"C\") < ($1::bigint, $2::text COLLATE \"C\")",
+                          kCreatedMsSql);
+    }
+    const PgResult r = pool_.exec(
+        fmt::format("SELECT {} FROM {} WHERE {} ORDER BY {} DESC, id COLLATE \"C\" DESC LIMIT {}",
+                    row_columns(), table_, where, kCreatedMsSql, kRebuildBatch),
+        params, "session reindex", true);
+    for (int i = 0; i < r.rows(); ++i) {
+      Session s = session_of_row(r, i);
+      scopes.insert(s.owner);
+      cache_put(s);
+      ++count;
+    }
+    if (r.rows() < kRebuildBatch) break;
+    after = CursorPosition{r.integer(r.rows() - 1, 10), std::string(r.text(r.rows() - 1, 0))};
+  }
+  {
+    std::lock_guard<std::mutex> lock(suspect_mutex_);
+    if (suspect_.empty()) all_suspect_ = false;
+  }
+  // The markers may live only while every record they vouch for is sure to: records written
+  // from here on live a whole TTL, so half a TTL minus the rebuild's duration is safe.
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+  const auto life = options_.ttl / 2 - elapsed;
+  if (life.count() < 1) return count;
+  Batch b;
+  for (const auto &owner : scopes) {
+    b.add({"SET", marker(owner), "1", "EX", std::to_string(life.count())});
+  }
+  check_replies(cache_.execute(b), "session reindex markers");
+  return count;
+}
+
+}  // namespace agenthost::detail

@@ -1,0 +1,68 @@
+// The durable tier of SessionStore: PostgreSQL is the source of truth, Redis its cache and index.
+//  - Writes: one SQL statement (its own transaction) first; then the Redis record and indexes in
+//    one optimistic transaction that never replaces a newer version (updated_at is strictly
+//    increasing per row, enforced in SQL). If Redis fails after the commit, the record and the
+//    completeness markers are deleted; if that fails too (Redis unreachable or stalled), the id
+//    is remembered as suspect: this store reads it from PostgreSQL (and lists from PostgreSQL)
+//    until a Redis write of it succeeds again. So this store never serves an older version.
+//  - Reads: Redis first; a miss (or an undecodable record) reads PostgreSQL and re-caches the
+//    row unless a newer record or a delete tombstone is there.
+//  - Listing: from the Redis index while its scope's completeness marker exists (written by
+//    reindex(), with a TTL of half the session TTL, so it ends before any record it vouches for
+//    can expire), otherwise one keyset query on PostgreSQL.
+#pragma once
+
+#include <agenthost/cache_client.hpp>
+#include <agenthost/session_store.hpp>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "db/pg_pool.hpp"
+#include "sessions/key_schema.hpp"
+
+namespace agenthost::detail {
+
+class DurableSessions {
+ public:
+  DurableSessions(CacheClient &cache, const SessionStoreOptions &options);
+
+  Session create(const Session &s);
+  std::optional<Session> get(std::string_view id, const std::optional<std::string> &owner_hash);
+  Session update(std::string_view id, const SessionPatch &patch,
+                 const std::optional<std::string> &metadata,
+                 const std::optional<std::string> &owner_hash);
+  bool remove(std::string_view id, const std::optional<std::string> &owner_hash);
+  SessionPage list(const ListQuery &query);
+  std::uint64_t reindex();
+
+  // The completeness marker of a listing scope (owner hash, or every session).
+  std::string marker(const std::optional<std::string> &owner_hash) const;
+
+ private:
+  void ensure_schema();
+  void cache_put(const Session &s);
+  void recache(const Session &s);
+  bool invalidate(const std::string &id, const std::optional<std::string> &owner_hash);
+  void set_suspect(const std::string &id, bool suspect);
+  bool is_suspect(std::string_view id);
+  bool any_suspect();
+  std::string tombstone(std::string_view id) const;
+  SessionPage list_from_db(const ListQuery &query, const std::optional<std::string> &owner_hash);
+
+  CacheClient &cache_;
+  const SessionStoreOptions &options_;
+  KeySchema keys_;
+  PgPool pool_;
+  std::string table_;
+  std::mutex schema_mutex_;
+  bool schema_ready_ = false;
+  // Ids whose Redis copy may be older than PostgreSQL's (bounded; past the bound every read
+  // bypasses Redis until a reindex succeeds).
+  std::mutex suspect_mutex_;
+  std::unordered_set<std::string> suspect_;
+  bool all_suspect_ = false;
+};
+
+}  // namespace agenthost::detail

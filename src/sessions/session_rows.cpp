@@ -1,0 +1,78 @@
+#include "sessions/session_rows.hpp"
+
+#include <fmt/format.h>
+
+#include "sessions/session_codec.hpp"
+
+namespace agenthost::detail {
+
+const char *const kCreatedMsSql =
+    "(floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint";
+
+void validate_table_name(const std::string &table) {
+  bool ok = !table.empty() && table.size() <= 40 && !(table[0] >= '0' && table[0] <= '9');
+  for (char c : table) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (!ok) {
+    throw Error(Errc::invalid_argument,
+                "db_table must be 1..40 characters of a-z, 0-9 and _, not starting with a digit");
+  }
+}
+
+std::string migration_sql(const std::string &t) {
+  return fmt::format(
+      "-- agenthost durable sessions: the Python service's `sessions` table and the indexes the\n"
+      "-- store's listings use. Idempotent; agenthost applies it on first use.\n"
+      "CREATE TABLE IF NOT EXISTS {0} (\n"
+      "    id VARCHAR(255) PRIMARY KEY,\n"
+      "    model VARCHAR(255) NOT NULL,\n"
+      "    status VARCHAR(32) NOT NULL DEFAULT 'active',\n"
+      "    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
+      "    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
+      "    total_turns BIGINT NOT NULL DEFAULT 0,\n"
+      "    total_cost_usd DOUBLE PRECISION,\n"
+      "    parent_session_id VARCHAR(255),\n"
+      "    owner_api_key_hash VARCHAR(64),\n"
+      "    session_metadata JSONB\n"
+      ");\n"
+      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_api_key_hash ON {0} (owner_api_key_hash);\n"
+      "-- Keyset listing: created_at in whole ms (the Redis score), then id byte order.\n"
+      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_keyset ON {0}\n"
+      "    (owner_api_key_hash, ({1}), (id COLLATE \"C\"));\n"
+      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_status_keyset ON {0}\n"
+      "    (owner_api_key_hash, status, ({1}), (id COLLATE \"C\"));\n"
+      "CREATE INDEX IF NOT EXISTS ix_{0}_keyset ON {0} (({1}), (id COLLATE \"C\"));\n"
+      "-- Metadata filters: mode, project_id and tags by containment (@>).\n"
+      "CREATE INDEX IF NOT EXISTS ix_{0}_metadata ON {0} USING GIN (session_metadata "
+      "jsonb_path_ops);\n",
+      t, kCreatedMsSql);
+}
+
+std::string row_columns() {
+  return fmt::format(
+      "id, model, status, (extract(epoch from created_at) * 1000000)::bigint, "
+      "(extract(epoch from updated_at) * 1000000)::bigint, total_turns::bigint, "
+      "total_cost_usd, parent_session_id, owner_api_key_hash, session_metadata::text, {}",
+      kCreatedMsSql);
+}
+
+Session session_of_row(const PgResult &r, int row, int f) {
+  Session s;
+  s.id = std::string(r.text(row, f));
+  s.model = std::string(r.text(row, f + 1));
+  // Like a stored record: an unknown status reads as active.
+  s.status = parse_session_status(r.text(row, f + 2)).value_or(SessionStatus::active);
+  s.created_at = SessionTime(std::chrono::microseconds(r.integer(row, f + 3)));
+  s.updated_at = SessionTime(std::chrono::microseconds(r.integer(row, f + 4)));
+  s.total_turns = r.integer(row, f + 5);
+  if (!r.is_null(row, f + 6)) s.total_cost_usd = r.real(row, f + 6);
+  s.parent_session_id = r.optional_text(row, f + 7);
+  s.owner = r.optional_text(row, f + 8);
+  if (!r.is_null(row, f + 9)) {
+    const std::string_view m = r.text(row, f + 9);
+    // JSONB keeps objects as objects; anything else the Python service stored is dropped.
+    if (!m.empty() && m.front() == '{') s.metadata_json = normalize_metadata(m);
+  }
+  return s;
+}
+
+}  // namespace agenthost::detail

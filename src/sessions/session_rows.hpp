@@ -1,0 +1,31 @@
+// The durable tier's table: the Python service's `sessions` schema, its migration, the SQL the
+// store runs, and rows <-> Session.
+#pragma once
+
+#include <agenthost/session_store.hpp>
+#include <string>
+
+#include "db/pg_result.hpp"
+
+namespace agenthost::detail {
+
+// created_at as the Redis index scores it (whole milliseconds since the epoch). The keyset
+// indexes are built on this expression, so PostgreSQL pages in exactly the Redis order:
+// created_at ms descending, then id descending byte by byte (COLLATE "C").
+extern const char *const kCreatedMsSql;
+
+// Throws Error(invalid_argument) unless `table` is [a-z_][a-z0-9_]{0,39} (its index names stay
+// within PostgreSQL's 63 bytes).
+void validate_table_name(const std::string &table);
+
+// The migration (idempotent: CREATE ... IF NOT EXISTS), for `table`. For "sessions" it is
+// byte for byte sql/001_sessions.sql.
+std::string migration_sql(const std::string &table);
+
+// The columns every query selects, in the order session_of_row reads them.
+std::string row_columns();
+
+// One row of row_columns() starting at column `first`.
+Session session_of_row(const PgResult &r, int row, int first = 0);
+
+}  // namespace agenthost::detail

@@ -1,0 +1,89 @@
+// The SessionStore C ABI with the durable tier: a database URL in the options JSON, the same
+// functions otherwise, metadata filters in the query JSON.
+#include <agenthost.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "db/pg_url.hpp"
+#include "support/test_env.hpp"
+
+namespace {
+
+std::string take(char *s) {
+  REQUIRE(s != nullptr);
+  std::string out(s);
+  agenthost_free(s);
+  return out;
+}
+
+std::string options(const std::string &prefix, const std::string &database_url) {
+  return "{\"key_prefix\":\"" + prefix + "session:\",\"index_prefix\":\"" + prefix +
+         "sessions:\",\"database_url\":\"" + database_url +
+         "\",\"db_pool_size\":3,\"db_table\":\"" + agenthost::test::unique_table("capi") +
+         "\",\"db_statement_timeout_ms\":5000}";
+}
+
+}  // namespace
+
+TEST_CASE("capi durable: open with database_url / create / get / list with filters / delete") {
+  const std::string pg = agenthost::test::shared_pg_url();
+  REQUIRE_FALSE(pg.empty());
+  agenthost_cache_client *cache = nullptr;
+  REQUIRE(agenthost_cache_client_open(agenthost::test::shared_redis_url().c_str(), nullptr,
+                                      &cache) == AGENTHOST_OK);
+  const std::string prefix = agenthost::test::unique_prefix("capi-durable");
+  agenthost_session_store *store = nullptr;
+  REQUIRE(agenthost_session_store_open(cache, options(prefix, pg).c_str(), &store) == AGENTHOST_OK);
+
+  char *out = nullptr;
+  REQUIRE(
+      agenthost_session_store_create(
+          store,
+          R"({"model":"m","id":"capi-d1","owner_api_key":"sk-capi-d","metadata":{"mode":"plan","tags":["x","y"],"title":"Hello World"}})",
+          &out) == AGENTHOST_OK);
+  const std::string created = take(out);
+  CHECK(created.find("\"id\":\"capi-d1\"") != std::string::npos);
+  REQUIRE(agenthost_session_store_create(
+              store, R"({"model":"m","id":"capi-d2","owner_api_key":"sk-capi-d"})", &out) ==
+          AGENTHOST_OK);
+  take(out);
+
+  agenthost_session_page *page = nullptr;
+  REQUIRE(agenthost_session_store_list(
+              store, R"({"owner_api_key":"sk-capi-d","mode":"plan","tags":["y"],"title":"WORLD"})",
+              &page) == AGENTHOST_OK);
+  CHECK(agenthost_session_page_total(page) == 1);
+  REQUIRE(agenthost_session_page_count(page) == 1);
+  CHECK(std::string(agenthost_session_page_item(page, 0, nullptr)).find("capi-d1") !=
+        std::string::npos);
+  agenthost_session_page_free(page);
+  REQUIRE(agenthost_session_store_list(store, R"({"owner_api_key":"sk-capi-d","tags":"y"})",
+                                       &page) == AGENTHOST_INVALID_ARGUMENT);
+
+  // Redis loses everything: the database still has both sessions.
+  std::uint64_t indexed = 0;
+  REQUIRE(agenthost_session_store_reindex(store, &indexed) == AGENTHOST_OK);
+  CHECK(indexed == 2);
+  REQUIRE(agenthost_session_store_delete(store, "capi-d2", nullptr) == AGENTHOST_OK);
+  REQUIRE(agenthost_session_store_get(store, "capi-d1", "sk-capi-d", &out) == AGENTHOST_OK);
+  CHECK(take(out).find("Hello World") != std::string::npos);
+  CHECK(agenthost_session_store_get(store, "capi-d2", nullptr, &out) == AGENTHOST_NOT_FOUND);
+  agenthost_session_store_close(store);
+
+  // A bad URL names the problem without the password.
+  store = nullptr;
+  CHECK(agenthost_session_store_open(cache, options(prefix, "mysql://u:hunter2-pw@h/db").c_str(),
+                                     &store) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(std::string(agenthost_last_error()).find("hunter2-pw") == std::string::npos);
+  CHECK(std::string(agenthost_last_error()).find("postgresql://") != std::string::npos);
+
+  // Without the durable tier, metadata filters are UNSUPPORTED.
+  const std::string plain = "{\"key_prefix\":\"" + prefix + "p:session:\",\"index_prefix\":\"" +
+                            prefix + "p:sessions:\"}";
+  REQUIRE(agenthost_session_store_open(cache, plain.c_str(), &store) == AGENTHOST_OK);
+  CHECK(agenthost_session_store_list(store, R"({"mode":"plan"})", &page) == AGENTHOST_UNSUPPORTED);
+  CHECK(std::string(agenthost_last_error()).find("durable") != std::string::npos);
+  agenthost_session_store_close(store);
+  agenthost_cache_client_close(cache);
+}

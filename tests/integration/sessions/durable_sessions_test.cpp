@@ -1,0 +1,560 @@
+// The durable tier (PostgreSQL the truth, Redis the cache and index) against a real PostgreSQL
+// (the shared fixture, or a private one for the cases that stop it) and real redis-servers
+// (private ones for the cases that flush or restart theirs).
+#include <libpq-fe.h>
+
+#include <agenthost/cache_client.hpp>
+#include <agenthost/session_store.hpp>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "db/pg_pool.hpp"
+#include "db/pg_url.hpp"
+#include "sessions/session_rows.hpp"
+#include "support/errc_of.hpp"
+#include "support/pg_server.hpp"
+#include "support/redis_server.hpp"
+#include "support/test_env.hpp"
+
+using namespace agenthost;
+using namespace std::chrono_literals;
+using agenthost::test::code_of;
+
+namespace {
+
+constexpr const char *kOwner = "sk-ant-test-durable-owner";  // fixture keys, not real ones
+constexpr const char *kOther = "sk-ant-test-durable-other";
+constexpr const char *kOwnerHash =
+    "9c5d9a8b0a3c1b1e4c9a0d7c3f6c8a3a1c1f2e5d9d1d0c3b6a8e7f1a2b3c4d5e";  // a literal, not kOwner's
+
+CacheClient cache_at(const std::string &url, std::chrono::milliseconds timeout = 2000ms) {
+  CacheOptions o;
+  o.url = url;
+  o.socket_timeout = timeout;
+  o.connect_timeout = timeout;
+  o.pool_wait_timeout = timeout;
+  return CacheClient(o);
+}
+
+SessionStoreOptions durable_options(const std::string &pg_url) {
+  SessionStoreOptions o = {};
+  const std::string prefix = test::unique_prefix("durable");
+  o.key_prefix = prefix + "session:";
+  o.index_prefix = prefix + "sessions:";
+  o.database_url = pg_url;
+  o.db_table = test::unique_table("durable");
+  o.db_connect_timeout = 3000ms;
+  o.db_statement_timeout = 5000ms;
+  o.db_pool_wait = 5000ms;
+  return o;
+}
+
+std::string shared_pg() {
+  const std::string url = test::shared_pg_url();
+  REQUIRE_FALSE(url.empty());
+  return url;
+}
+
+// Runs SQL on the database directly (what the Python service, or an operator, does).
+void psql(const std::string &url, const std::string &sql) {
+  PGconn *c = PQconnectdb(detail::normalize_pg_url(url).c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult *r = PQexec(c, sql.c_str());
+  const auto st = PQresultStatus(r);
+  INFO(PQresultErrorMessage(r));
+  CHECK((st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK));
+  PQclear(r);
+  PQfinish(c);
+}
+
+Session make(SessionStore &store, const char *owner = kOwner,
+             std::optional<std::string> metadata = std::nullopt) {
+  CreateRequest r;
+  r.model = "claude-sonnet-4";
+  r.owner_api_key = owner;
+  r.metadata_json = std::move(metadata);
+  return store.create(r);
+}
+
+// A page's full content, for comparing listings served by Redis and by PostgreSQL.
+std::string describe(const SessionPage &p) {
+  std::ostringstream o;
+  o << "total=" << p.total << " page=" << p.page << " size=" << p.page_size
+    << " next=" << p.next_cursor.value_or("-") << " corrupt=" << p.skipped_corrupt << "\n";
+  for (const auto &s : p.sessions) {
+    o << s.id << " " << s.model << " " << session_status_name(s.status) << " "
+      << s.created_at.time_since_epoch().count() << " " << s.updated_at.time_since_epoch().count()
+      << " " << s.total_turns << " " << (s.total_cost_usd ? std::to_string(*s.total_cost_usd) : "-")
+      << " " << s.owner.value_or("-") << " " << s.metadata_json.value_or("-") << "\n";
+  }
+  return o.str();
+}
+
+// Every page of every query the tests compare: by owner (two page sizes, cursor walk and page
+// numbers), by status, and the admin view.
+std::vector<std::string> all_pages(SessionStore &store) {
+  std::vector<std::string> out;
+  std::vector<ListQuery> queries;
+  for (std::uint32_t size : {7u, 100u}) {
+    ListQuery q;
+    q.owner_api_key = kOwner;
+    q.page_size = size;
+    queries.push_back(q);
+  }
+  ListQuery done;
+  done.owner_api_key = kOwner;
+  done.status = SessionStatus::completed;
+  done.page_size = 3;
+  queries.push_back(done);
+  ListQuery admin;
+  admin.page_size = 10;
+  queries.push_back(admin);
+  for (ListQuery q : queries) {
+    for (int i = 0; i < 100; ++i) {
+      const SessionPage p = store.list(q);
+      out.push_back(describe(p));
+      if (!p.next_cursor) break;
+      q.cursor = p.next_cursor;
+    }
+    ListQuery numbered = queries.front();
+    numbered.page = 2;
+    out.push_back(describe(store.list(numbered)));
+  }
+  return out;
+}
+
+// 40 sessions of kOwner (some completed, some with turns and cost), 5 of kOther, some created
+// within one millisecond (ties ordered by id).
+void populate(SessionStore &store) {
+  for (int i = 0; i < 40; ++i) {
+    const Session s = make(store);
+    if (i % 4 == 0) {
+      SessionPatch p;
+      p.status = SessionStatus::completed;
+      p.total_cost_usd = 0.25 * i;
+      store.update(s.id, p);
+    }
+    if (i % 3 == 0) {
+      SessionPatch p;
+      p.increment_turns = true;
+      store.update(s.id, p);
+    }
+    if (i % 10 == 0) std::this_thread::sleep_for(2ms);
+  }
+  for (int i = 0; i < 5; ++i) make(store, kOther);
+}
+
+bool marker_exists(CacheClient &cache, const SessionStoreOptions &o, const char *owner_hash) {
+  const std::string scope =
+      owner_hash ? std::string("complete:by_owner:") + owner_hash : std::string("complete:all");
+  return cache.exists(o.index_prefix + scope);
+}
+
+}  // namespace
+
+TEST_CASE("durable: FLUSHALL loses nothing and listings return the same pages") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  REQUIRE(store.durable());
+  populate(store);
+  const auto from_db = all_pages(store);  // no marker yet: PostgreSQL serves
+  CHECK(store.reindex() == 45);
+  CHECK(marker_exists(cache, o, nullptr));
+  const auto from_redis = all_pages(store);
+  CHECK(from_redis == from_db);
+
+  cache.execute([] {
+    Batch b;
+    b.add({"FLUSHALL"});
+    return b;
+  }());
+  CHECK_FALSE(marker_exists(cache, o, nullptr));
+  CHECK(all_pages(store) == from_db);
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  q.page_size = 100;
+  for (const auto &s : store.list(q).sessions) {
+    const auto got = store.get(s.id, std::string(kOwner));
+    REQUIRE(got);
+    CHECK(got->total_turns == s.total_turns);
+    CHECK(got->updated_at == s.updated_at);
+    CHECK(cache.exists(o.key_prefix + s.id));  // re-cached by the read
+  }
+  CHECK(store.reindex() == 45);
+  CHECK(all_pages(store) == from_db);
+}
+
+TEST_CASE("durable: a Redis restart without persistence loses nothing") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  SessionStore store(cache, durable_options(shared_pg()));
+  populate(store);
+  store.reindex();
+  const auto before = all_pages(store);
+  redis.stop();
+  redis.start();
+  CHECK(all_pages(store) == before);
+  const Session s = make(store);
+  CHECK(store.get(s.id));
+  CHECK(store.list(ListQuery{}).total == 46);
+}
+
+TEST_CASE("durable: records and markers expiring by TTL lose nothing") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  populate(store);
+  store.reindex();
+  const auto before = all_pages(store);
+  // Half of the records expire now (as if their TTL ended), the markers stay: the listing meets
+  // the ghosts, stops trusting the index and asks PostgreSQL.
+  const auto keys = cache.scan(o.key_prefix + "*");
+  REQUIRE(keys.size() == 45);
+  for (std::size_t i = 0; i < keys.size(); i += 2) cache.expire(keys[i], 1ms);
+  for (int i = 0; i < 200 && cache.exists(keys[0]); ++i) std::this_thread::sleep_for(5ms);
+  CHECK(all_pages(store) == before);
+  // Every record and marker gone: the same.
+  for (const auto &k : keys) cache.expire(k, 1ms);
+  cache.del(o.index_prefix + "complete:all");
+  for (int i = 0; i < 200 && cache.exists(keys[1]); ++i) std::this_thread::sleep_for(5ms);
+  CHECK(all_pages(store) == before);
+}
+
+TEST_CASE("durable: deleted sessions never come back (cache, FLUSHALL, listings)") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  const Session a = make(store);
+  const Session b = make(store);
+  store.reindex();
+  CHECK_FALSE(store.remove(a.id, std::string(kOther)));  // not theirs
+  CHECK(store.remove(a.id, std::string(kOwner)));
+  CHECK_FALSE(store.get(a.id));
+  CHECK_FALSE(store.remove(a.id));
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  CHECK(store.list(q).total == 1);
+  cache.execute([] {
+    Batch x;
+    x.add({"FLUSHALL"});
+    return x;
+  }());
+  CHECK_FALSE(store.get(a.id));
+  CHECK(store.get(b.id));
+  const SessionPage p = store.list(q);
+  CHECK(p.total == 1);
+  REQUIRE(p.sessions.size() == 1);
+  CHECK(p.sessions[0].id == b.id);
+}
+
+TEST_CASE(
+    "durable: PostgreSQL down - writes fail with connection and nothing half-written is served") {
+  test::PgServer pg;
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  SessionStoreOptions o = durable_options(pg.url());
+  SessionStore store(cache, o);
+  const Session s = make(store);
+  SessionPatch inc;
+  inc.increment_turns = true;
+  store.update(s.id, inc);
+  pg.halt();
+
+  const std::string password = detail::pg_url_password(pg.url());
+  REQUIRE_FALSE(password.empty());
+  std::string message;
+  CreateRequest r;
+  r.model = "m";
+  r.id = "never-written";
+  CHECK(code_of([&] { store.create(r); }, &message) == Errc::connection);
+  CHECK(message.find(password) == std::string::npos);
+  CHECK(message.find("PostgreSQL") != std::string::npos);
+  CHECK(code_of([&] { store.update(s.id, inc); }, &message) == Errc::connection);
+  CHECK(message.find(password) == std::string::npos);
+  CHECK(code_of([&] { store.remove(s.id); }) == Errc::connection);
+  // Nothing of the failed writes is in Redis; the acknowledged version still is.
+  CHECK_FALSE(cache.exists(o.key_prefix + "never-written"));
+  const auto cached = store.get(s.id);
+  REQUIRE(cached);
+  CHECK(cached->total_turns == 1);
+  // A read that needs the database fails as clearly.
+  CHECK(code_of([&] { store.get("never-written"); }) == Errc::connection);
+
+  pg.resume();  // the pool's broken connections are replaced
+  CHECK(store.update(s.id, inc).total_turns == 2);
+  CHECK(store.get(s.id)->total_turns == 2);
+  CHECK_FALSE(store.get("never-written"));
+}
+
+TEST_CASE("durable: a database on a closed port is a connection error without the password") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  SessionStoreOptions o = durable_options("postgresql+asyncpg://agenthost:s3cret-pw@127.0.0.1:" +
+                                          std::to_string(test::free_port()) + "/x");
+  SessionStore store(cache, o);
+  std::string message;
+  CHECK(code_of([&] { make(store); }, &message) == Errc::connection);
+  CHECK(message.find("s3cret-pw") == std::string::npos);
+  CHECK(message.find("127.0.0.1") != std::string::npos);
+  CHECK(cache.scan(o.key_prefix + "*").empty());
+}
+
+TEST_CASE("durable: a Redis stalled after the commit never serves the older version") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url(), 300ms);
+  SessionStore store(cache, durable_options(shared_pg()));
+  const Session s = make(store);
+  store.reindex();
+  // Writes stall (reads go on): the update commits, its Redis write and invalidation time out.
+  redis.cli({"CLIENT", "PAUSE", "1500", "WRITE"});
+  SessionPatch p;
+  p.total_turns = 42;
+  CHECK(store.update(s.id, p).total_turns == 42);
+  CHECK(store.get(s.id)->total_turns == 42);  // from PostgreSQL, not the older cached copy
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  const SessionPage page = store.list(q);
+  REQUIRE(page.sessions.size() == 1);
+  CHECK(page.sessions[0].total_turns == 42);
+  redis.cli({"CLIENT", "UNPAUSE"});
+  CHECK(store.get(s.id)->total_turns == 42);
+  CHECK(store.list(q).sessions.at(0).total_turns == 42);
+}
+
+TEST_CASE("durable: 2 stores x 4 threads x 100 increments end at exactly 800 turns") {
+  const std::string redis_url = test::shared_redis_url();
+  REQUIRE_FALSE(redis_url.empty());
+  CacheClient cache_a = cache_at(redis_url, 5000ms);
+  CacheClient cache_b = cache_at(redis_url, 5000ms);
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore a(cache_a, o);
+  SessionStore b(cache_b, o);  // two processes sharing the database and Redis
+  const Session s = make(a);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      SessionPatch inc;
+      inc.increment_turns = true;
+      for (int i = 0; i < 100; ++i) {
+        try {
+          (t % 2 ? a : b).update(s.id, inc);
+        } catch (const Error &) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto &t : threads) t.join();
+  CHECK(failures == 0);
+  CHECK(a.get(s.id)->total_turns == 800);
+  CHECK(b.get(s.id)->total_turns == 800);
+  cache_a.del(o.key_prefix + s.id);
+  CHECK(b.get(s.id)->total_turns == 800);
+}
+
+TEST_CASE("durable: rows the Python service wrote with plain SQL are read and listed") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  store.list(ListQuery{});  // creates the table (the Python service's own migration would too)
+  const std::string owner_hash = [&] {
+    CreateRequest r;
+    r.model = "probe";
+    r.owner_api_key = kOwner;
+    r.id = "probe";
+    const Session p = store.create(r);
+    store.remove(p.id);
+    return *p.owner;
+  }();
+  psql(o.database_url,
+       "INSERT INTO " + o.db_table +
+           " (id, model, status, created_at, updated_at, total_turns, total_cost_usd, "
+           "parent_session_id, owner_api_key_hash, session_metadata) VALUES "
+           "('py-1', 'claude-3-5-sonnet', 'completed', '2026-01-09T17:00:00.123456+00:00', "
+           "'2026-01-09T17:05:00+02:00', 7, 0.0123, NULL, '" +
+           owner_hash +
+           "', '{\"mode\": \"plan\", \"tags\": [\"a\", \"b\"], \"title\": \"Fix the Build\"}'), "
+           "('py-2', 'claude-sonnet-4', 'active', '2026-01-09T18:00:00Z', "
+           "'2026-01-09T18:00:00Z', 0, NULL, 'py-1', '" +
+           owner_hash +
+           "', NULL), ('py-3', 'm', 'weird', now(), now(), 1, NULL, NULL, NULL, NULL)");
+  const auto one = store.get("py-1", std::string(kOwner));
+  REQUIRE(one);
+  CHECK(one->model == "claude-3-5-sonnet");
+  CHECK(one->status == SessionStatus::completed);
+  CHECK(one->total_turns == 7);
+  CHECK(one->total_cost_usd == 0.0123);
+  CHECK(one->updated_at.time_since_epoch().count() == 1767971100000000);  // 15:05 UTC
+  CHECK(one->metadata_json ==
+        std::optional<std::string>(R"({"mode":"plan","tags":["a","b"],"title":"Fix the Build"})"));
+  CHECK(store.get("py-3")->status == SessionStatus::active);  // unknown status reads as active
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  SessionPage p = store.list(q);
+  CHECK(p.total == 2);
+  REQUIRE(p.sessions.size() == 2);
+  CHECK(p.sessions[0].id == "py-2");
+  CHECK(p.sessions[0].parent_session_id == std::optional<std::string>("py-1"));
+  CHECK(p.sessions[1].id == "py-1");
+  q.tags = {"b"};
+  q.title_contains = "the build";
+  p = store.list(q);
+  REQUIRE(p.sessions.size() == 1);
+  CHECK(p.sessions[0].id == "py-1");
+  // The store's own writes stay readable by the Python service's columns.
+  SessionPatch inc;
+  inc.increment_turns = true;
+  store.update("py-2", inc);
+  psql(o.database_url, "SELECT 1/(total_turns = 1)::int FROM " + o.db_table + " WHERE id = 'py-2'");
+  CHECK(store.reindex() == 3);
+  CHECK(store.list(ListQuery{}).total == 3);
+}
+
+TEST_CASE("durable: metadata filters - mode, project_id, tags all present, title substring") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  SessionStore store(cache, durable_options(shared_pg()));
+  std::vector<std::string> ids;
+  const char *metas[] = {
+      R"({"mode":"plan","project_id":"p1","tags":["a","b"],"title":"Refactor the PARSER"})",
+      R"({"mode":"code","project_id":"p1","tags":["a"],"title":"parser tests"})",
+      R"({"mode":"plan","project_id":"p2","tags":["b","c"],"title":"Docs"})",
+      R"({"mode":"plan","project_id":"p1","tags":["a","b","c"],"title":"100% done_x"})",
+  };
+  for (const char *m : metas) {
+    ids.push_back(make(store, kOwner, std::string(m)).id);
+    std::this_thread::sleep_for(2ms);
+  }
+  make(store, kOther, std::string(metas[0]));  // another owner's: never listed below
+  const auto listed = [&](ListQuery q) {
+    q.owner_api_key = kOwner;
+    std::vector<std::string> out;
+    const SessionPage p = store.list(q);
+    for (const auto &s : p.sessions) out.push_back(s.id);
+    CHECK(p.total == out.size());
+    return out;
+  };
+  ListQuery q;
+  q.mode = "plan";
+  CHECK(listed(q) == std::vector<std::string>{ids[3], ids[2], ids[0]});
+  q.project_id = "p1";
+  CHECK(listed(q) == std::vector<std::string>{ids[3], ids[0]});
+  q = {};
+  q.tags = {"a", "b"};
+  CHECK(listed(q) == std::vector<std::string>{ids[3], ids[0]});
+  q.tags = {"c", "b"};
+  CHECK(listed(q) == std::vector<std::string>{ids[3], ids[2]});
+  q = {};
+  q.title_contains = "PARSER";
+  CHECK(listed(q) == std::vector<std::string>{ids[1], ids[0]});
+  q.title_contains = "0% done_";  // LIKE wildcards are plain text here
+  CHECK(listed(q) == std::vector<std::string>{ids[3]});
+  q = {};
+  q.mode = "plan";
+  q.status = SessionStatus::active;
+  q.page_size = 1;
+  std::vector<std::string> walked;
+  for (int i = 0; i < 10; ++i) {
+    q.owner_api_key = kOwner;
+    const SessionPage p = store.list(q);
+    CHECK(p.total == 3);
+    for (const auto &s : p.sessions) walked.push_back(s.id);
+    if (!p.next_cursor) break;
+    q.cursor = p.next_cursor;
+  }
+  CHECK(walked == std::vector<std::string>{ids[3], ids[2], ids[0]});
+
+  // Redis-only stores refuse metadata filters (Redis keeps no index of metadata).
+  SessionStoreOptions plain;
+  plain.key_prefix = test::unique_prefix("plain") + "session:";
+  plain.index_prefix = plain.key_prefix + "x";
+  plain.index_prefix = test::unique_prefix("plainidx");
+  SessionStore redis_only(cache, plain);
+  ListQuery f;
+  f.mode = "plan";
+  std::string message;
+  CHECK(code_of([&] { redis_only.list(f); }, &message) == Errc::unsupported);
+  CHECK(message.find("durable") != std::string::npos);
+}
+
+TEST_CASE("durable: options - DATABASE_URL forms, DB_POOL_SIZE, bad values name the problem") {
+  CHECK(detail::normalize_pg_url("postgresql+asyncpg://u:p@h:5432/db") ==
+        "postgresql://u:p@h:5432/db");
+  CHECK(detail::normalize_pg_url("postgres://h/db") == "postgresql://h/db");
+  CHECK(detail::normalize_pg_url("postgresql://h/db?sslmode=disable") ==
+        "postgresql://h/db?sslmode=disable");
+  std::string message;
+  CHECK(code_of([] { detail::normalize_pg_url("mysql://u:topsecret@h/db"); }, &message) ==
+        Errc::invalid_argument);
+  CHECK(message.find("topsecret") == std::string::npos);
+  CHECK(message.find("mysql://u:***@h/db") != std::string::npos);
+  CHECK(detail::redact_pg_url("postgresql://u:pw@h/db?password=x") == "postgresql://u:***@h/db");
+
+  ::setenv("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1/db", 1);
+  ::setenv("DB_POOL_SIZE", "7", 1);
+  const SessionStoreOptions o = SessionStoreOptions::from_env();
+  CHECK(o.database_url == "postgresql+asyncpg://u:p@127.0.0.1/db");
+  CHECK(o.db_pool_size == 7);
+  ::setenv("DB_POOL_SIZE", "0", 1);
+  CHECK(code_of([] { SessionStoreOptions::from_env(); }) == Errc::invalid_argument);
+  ::unsetenv("DB_POOL_SIZE");
+  ::unsetenv("DATABASE_URL");
+  CHECK(SessionStoreOptions::from_env().database_url.empty());
+
+  SessionStoreOptions bad;
+  bad.database_url = "redis://h";
+  CHECK(code_of([&] { bad.validate(); }) == Errc::invalid_argument);
+  bad.database_url = "postgresql://h/db";
+  bad.db_table = "sessions; DROP TABLE x";
+  CHECK(code_of([&] { bad.validate(); }) == Errc::invalid_argument);
+  bad.db_table = "sessions";
+  bad.db_pool_size = 0;
+  CHECK(code_of([&] { bad.validate(); }) == Errc::invalid_argument);
+}
+
+TEST_CASE("durable: sql/001_sessions.sql is the migration the store applies") {
+  std::ifstream in(AGENTHOST_SQL_DIR "/001_sessions.sql");
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() == detail::migration_sql("sessions"));
+  // And it runs (twice: idempotent) on a database the store never touched.
+  const std::string table = test::unique_table("migration");
+  psql(shared_pg(), detail::migration_sql(table));
+  psql(shared_pg(), detail::migration_sql(table));
+}
+
+TEST_CASE(
+    "durable pool: statement_timeout is timeout, a full pool is pool_exhausted after the wait") {
+  detail::PgOptions o;
+  o.url = shared_pg();
+  o.size = 1;
+  o.statement_timeout = 100ms;
+  o.wait_timeout = 100ms;
+  detail::PgPool pool(o);
+  std::string message;
+  CHECK(code_of([&] { pool.exec("SELECT pg_sleep(5)", {}, "slow query"); }, &message) ==
+        Errc::timeout);
+  CHECK(message.find("slow query") != std::string::npos);
+  // The connection survived the canceled statement and is reused.
+  CHECK(pool.exec("SELECT 1", {}, "probe").rows() == 1);
+  Errc waited = Errc::ok;
+  pool.with_session([&](detail::PgSession &) {
+    // The only connection is borrowed here: another borrower waits 100 ms, then gives up.
+    std::thread other(
+        [&] { waited = code_of([&] { pool.exec("SELECT 1", {}, "probe"); }, &message); });
+    other.join();
+  });
+  CHECK(waited == Errc::pool_exhausted);
+  CHECK(message.find("DB_POOL_SIZE=1") != std::string::npos);
+  CHECK(pool.exec("SELECT 1", {}, "probe").rows() == 1);
+}
