@@ -29,21 +29,14 @@ endif()
 if(AGENTHOST_SANITIZE)
   message(STATUS "agenthost: the Python binding tests are skipped in a sanitizer build")
 else()
+  # The Python example runs with the venv python_tests.cmake installs the package into.
   foreach(backend memory redis)
-    agenthost_add_example_test(example_python_${backend} ${backend} /usr/bin/python3
+    agenthost_add_example_test(example_python_${backend} ${backend}
+                               ${CMAKE_CURRENT_BINARY_DIR}/python-venv/bin/python
                                ${PROJECT_SOURCE_DIR}/examples/python/example.py)
+    set_tests_properties(example_python_${backend} PROPERTIES FIXTURES_REQUIRED python_venv)
   endforeach()
-
-  # The ctypes binding against the built library, on memory:// and on the shared Redis.
-  foreach(backend memory redis)
-    add_test(NAME python_binding_${backend}
-             COMMAND /usr/bin/python3 ${AGENTHOST_EXAMPLES_TEST_DIR}/test_python_binding.py -v)
-    set(env "${AGENTHOST_EXAMPLES_LIB_ENV}" "${AGENTHOST_EXAMPLES_REDIS_ENV}"
-            "AGENTHOST_TEST_BACKEND=${backend}")
-    set_tests_properties(python_binding_${backend} PROPERTIES
-                         ENVIRONMENT "${env}" LABELS examples TIMEOUT 120)
-  endforeach()
-  set_tests_properties(python_binding_redis PROPERTIES FIXTURES_REQUIRED redis)
+  set_tests_properties(example_python_redis PROPERTIES FIXTURES_REQUIRED "python_venv;redis")
 endif()
 
 add_test(NAME policy_server_test

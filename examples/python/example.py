@@ -6,7 +6,7 @@ hooks evaluated by a policy webhook that fails closed. The same steps as example
 
 Environment: REDIS_URL (else memory://), AGENTHOST_EXAMPLE_PREFIX, AGENTHOST_POLICY_URL,
 AGENTHOST_POLICY_SECRET, AGENTHOST_POLICY_DOWN_URL (default http://127.0.0.1:9/hook), and
-AGENTHOST_C_LIBRARY (the path of libagenthost_c.so, when agenthost.py does not find it).
+AGENTHOST_C_LIBRARY (overrides the library bundled in the installed agenthost package).
 Exit status 0 when every step worked and every verdict was the expected one.
 """
 
@@ -21,7 +21,7 @@ SECTIONS = ("cache", "sessions", "policy", "fail-closed")
 def open_cache():
     use_env = bool(os.environ.get("REDIS_URL"))
     cache = agenthost.Cache(None if use_env else "memory://")  # None: REDIS_URL and REDIS_*
-    print("agenthost %s, cache backend: %s" % (agenthost.version(),
+    print("agenthost %s, cache backend: %s" % (agenthost.__version__,
                                                "Redis (REDIS_URL)" if use_env else "memory://"))
     return cache
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Tests of examples/python/agenthost.py (the ctypes binding) against the built libagenthost_c.
+"""Tests of the agenthost package (sync API, installed in a venv) against the built libagenthost_c.
 
 Environment: AGENTHOST_C_LIBRARY (the library under test), AGENTHOST_TEST_BACKEND (memory or
 redis; redis reads the shared fixture's URL from the file in AGENTHOST_TEST_REDIS_URL_FILE).
@@ -18,7 +18,6 @@ import unittest
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", "python"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", "policy_server"))
 import agenthost  # noqa: E402
 import policy_server  # noqa: E402
@@ -378,6 +377,40 @@ class ReplyServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
+
+
+class PackageTest(unittest.TestCase):
+    def test_version_is_the_bundled_libraries(self):
+        self.assertEqual(agenthost.__version__, agenthost.version())
+        self.assertRegex(agenthost.__version__, r"^\d+\.\d+\.\d+$")
+        self.assertIn("site-packages", agenthost.__file__)  # the installed package
+        here = os.path.dirname(agenthost.__file__)
+        self.assertTrue(os.path.isfile(os.path.join(here, "libagenthost_c.so.0")))
+        self.assertTrue(os.path.isfile(os.path.join(here, "py.typed")))
+
+    def test_exceptions_subclass_the_builtins(self):
+        import builtins
+        pairs = [(agenthost.InvalidArgument, ValueError), (agenthost.NotFound, LookupError),
+                 (agenthost.Timeout, builtins.TimeoutError),
+                 (agenthost.ConnectionError, builtins.ConnectionError),
+                 (agenthost.PoolExhausted, builtins.TimeoutError),
+                 (agenthost.Unsupported, NotImplementedError),
+                 (agenthost.InternalError, RuntimeError), (agenthost.Corrupt, ValueError)]
+        for cls, builtin in pairs:
+            self.assertTrue(issubclass(cls, builtin), cls)
+            self.assertTrue(issubclass(cls, agenthost.AgenthostError), cls)
+        e = agenthost.Timeout("slow", code=4, status="timeout")
+        self.assertEqual((e.status, e.code, str(e)), ("timeout", 4, "timeout: slow"))
+
+    def test_verdict_has_every_field(self):
+        policy = agenthost.HookPolicy({})
+        with policy:
+            v = policy.evaluate(pre_tool_use("Bash", command="ls"))
+        for name in ("decision", "reason", "failed", "error", "updated_input",
+                     "updated_permissions", "continue_", "stop_reason", "additional_context",
+                     "system_message", "suppress_output", "interrupt", "hooks"):
+            self.assertTrue(hasattr(v, name), name)
+        self.assertTrue(v.allowed)
 
 
 class LoadTest(unittest.TestCase):

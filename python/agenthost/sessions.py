@@ -1,0 +1,125 @@
+"""SessionStore: sessions on a Cache, as dicts."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+from typing import Any, Dict, Iterator, Optional
+
+from . import _lib
+from .cache import Cache
+
+Session = Dict[str, Any]
+Page = Dict[str, Any]
+
+
+def _drop_none(**fields: Any) -> Dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _take_json(ptr: ctypes.c_void_p) -> Session:
+    data = _lib.take_bytes(ptr)
+    result: Session = json.loads(data or b"null")
+    return result
+
+
+class SessionStore(_lib.Handle):
+    """Sessions are dicts: id, model, status, created_at, updated_at, total_turns,
+    total_cost_usd, parent_session_id, metadata. Calls with owner_api_key act only on that
+    owner's sessions. The Cache must stay open (closing it closes its stores)."""
+
+    _free_name = "agenthost_session_store_close"
+
+    def __init__(self, cache: Cache, *, key_prefix: Optional[str] = None,
+                 index_prefix: Optional[str] = None, ttl_s: Optional[int] = None) -> None:
+        super().__init__()
+        options = _drop_none(key_prefix=key_prefix, index_prefix=index_prefix, ttl_s=ttl_s)
+        out = ctypes.c_void_p()
+        _lib.check(_lib.lib().agenthost_session_store_open(
+            cache._h(), _lib.enc(json.dumps(options)) if options else None, ctypes.byref(out)))
+        self._handle = out.value
+        self._cache = cache
+        cache._stores.add(self)
+
+    def __enter__(self) -> "SessionStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def create(self, model: str, *, id: Optional[str] = None,
+               parent_session_id: Optional[str] = None, owner_api_key: Optional[str] = None,
+               metadata: Optional[Dict[str, Any]] = None) -> Session:
+        request = _drop_none(model=model, id=id, parent_session_id=parent_session_id,
+                             owner_api_key=owner_api_key, metadata=metadata)
+        out = ctypes.c_void_p()
+        _lib.check(_lib.lib().agenthost_session_store_create(
+            self._h(), _lib.enc(json.dumps(request)), ctypes.byref(out)))
+        return _take_json(out)
+
+    def get(self, id: str, owner_api_key: Optional[str] = None) -> Session:
+        """The session; NotFound when absent or another owner's."""
+        out = ctypes.c_void_p()
+        _lib.check(_lib.lib().agenthost_session_store_get(
+            self._h(), _lib.enc(id), _lib.enc(owner_api_key), ctypes.byref(out)))
+        return _take_json(out)
+
+    def update(self, id: str, owner_api_key: Optional[str] = None, *,
+               status: Optional[str] = None, total_turns: Optional[int] = None,
+               increment_turns: bool = False, total_cost_usd: Optional[float] = None,
+               metadata: Optional[Dict[str, Any]] = None) -> Session:
+        """An atomic partial update; returns the updated session."""
+        patch = _drop_none(status=status, total_turns=total_turns,
+                           total_cost_usd=total_cost_usd, metadata=metadata)
+        if increment_turns:
+            patch["increment_turns"] = True
+        out = ctypes.c_void_p()
+        _lib.check(_lib.lib().agenthost_session_store_update(
+            self._h(), _lib.enc(id), _lib.enc(owner_api_key), _lib.enc(json.dumps(patch)),
+            ctypes.byref(out)))
+        return _take_json(out)
+
+    def delete(self, id: str, owner_api_key: Optional[str] = None) -> None:
+        """Removes the session and its index entries; NotFound when absent."""
+        _lib.check(_lib.lib().agenthost_session_store_delete(
+            self._h(), _lib.enc(id), _lib.enc(owner_api_key)))
+
+    def list(self, owner_api_key: Optional[str] = None, *, status: Optional[str] = None,
+             page: Optional[int] = None, page_size: Optional[int] = None,
+             cursor: Optional[str] = None) -> Page:
+        """One page, newest first: {"sessions": [...], "total", "page", "page_size",
+        "next_cursor" (None on the last page), "skipped_corrupt", "corrupt_ids"}, parsed with
+        one json.loads of the page's JSON."""
+        query = _drop_none(owner_api_key=owner_api_key, status=status, page=page,
+                           page_size=page_size, cursor=cursor)
+        out = ctypes.c_void_p()
+        c = _lib.lib()
+        _lib.check(c.agenthost_session_store_list(
+            self._h(), _lib.enc(json.dumps(query)) if query else None, ctypes.byref(out)))
+        try:
+            length = ctypes.c_size_t()
+            text = c.agenthost_session_page_json(out, ctypes.byref(length))  # owned by page
+            if not text:
+                from .errors import InternalError
+                raise InternalError("out of memory building the page")
+            result: Page = json.loads(ctypes.string_at(text, length.value))
+            return result
+        finally:
+            c.agenthost_session_page_free(out)
+
+    def pages(self, owner_api_key: Optional[str] = None, *, status: Optional[str] = None,
+              page_size: Optional[int] = None) -> Iterator[Page]:
+        """Every page of a listing, following next_cursor."""
+        cursor: Optional[str] = None
+        while True:
+            page = self.list(owner_api_key, status=status, page_size=page_size, cursor=cursor)
+            yield page
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return
+
+    def reindex(self) -> int:
+        """Adds every stored record to the indexes; returns the number indexed."""
+        indexed = ctypes.c_uint64()
+        _lib.check(_lib.lib().agenthost_session_store_reindex(self._h(), ctypes.byref(indexed)))
+        return int(indexed.value)
