@@ -71,5 +71,6 @@ AGENTHOST_POLICY_DOWN_URL=$policy_url "$build/examples/agenthost-example-c" fail
 
 step "Done. The same steps from C++ and Python:"
 echo "  $build/examples/agenthost-example-cpp"
-echo "  AGENTHOST_C_LIBRARY=$build/capi/libagenthost_c.so /usr/bin/python3 examples/python/example.py"
+echo "  /usr/bin/python3 -m venv --system-site-packages venv && AGENTHOST_C_LIBRARY=$build/capi/libagenthost_c.so venv/bin/pip install --no-index --no-build-isolation ./python"
+echo "  venv/bin/python examples/python/example.py"
 echo "(without AGENTHOST_POLICY_URL they skip the policy server; REDIS_URL=redis://... uses Redis)"
