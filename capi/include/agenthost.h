@@ -81,16 +81,36 @@ typedef struct agenthost_cache_options {
   uint32_t connect_timeout_ms;   /* 1..300000 */
   uint32_t socket_timeout_ms;    /* 1..300000 */
   uint32_t pool_wait_timeout_ms; /* 0..300000; how long a call waits for a free connection */
+  /* TLS, for rediss:// and rediss+cluster:// only (any of them set with another URL is
+   * AGENTHOST_INVALID_ARGUMENT). NULL or "" = unset; the strings are read during the open call
+   * only. The server's certificate is verified by default (against the CAs given, else the
+   * system's), including its host name. */
+  const char *tls_ca_file;     /* PEM bundle of trusted CAs */
+  const char *tls_ca_dir;      /* directory of hashed CA certificates */
+  const char *tls_cert_file;   /* client certificate (PEM), for mutual TLS */
+  const char *tls_key_file;    /* its key (PEM, no passphrase); NULL = inside tls_cert_file */
+  const char *tls_server_name; /* SNI and the name to verify; NULL = the URL's host */
+  uint32_t tls_insecure_skip_verify; /* 1 = accept any certificate (no authentication); 0 */
 } agenthost_cache_options;
 
-/* Fills *opts with the defaults (50 connections, 5000 ms timeouts) and sets struct_size. NULL is
- * ignored. */
+/* Fills *opts with the defaults (50 connections, 5000 ms timeouts, no TLS options) and sets
+ * struct_size. NULL is ignored. It is a macro passing sizeof(agenthost_cache_options) of the
+ * header it is compiled with to agenthost_cache_options_init_sized, which writes only the
+ * fields that fit in `size` bytes: a program built against an older header (a shorter struct)
+ * keeps working with a newer library. The function of the same name (still exported, for
+ * bindings such as ctypes and for programs built before the TLS fields) fills the original
+ * five fields only, as it always did. */
+AGENTHOST_API void agenthost_cache_options_init_sized(agenthost_cache_options *opts, size_t size);
 AGENTHOST_API void agenthost_cache_options_init(agenthost_cache_options *opts);
-/* Opens a client for url (redis://, unix://, memory://). Connections are made lazily, so a
+#define agenthost_cache_options_init(opts) \
+  agenthost_cache_options_init_sized((opts), sizeof(agenthost_cache_options))
+/* Opens a client for url (redis://, rediss://, redis+cluster://, rediss+cluster://, unix://,
+ * memory://). Connections are made lazily, so a
  * server that is down shows up on the first call, not here. opts NULL = defaults. Thread-safe
  * handle: share one per process; free it with agenthost_cache_client_close.
- * Errors: AGENTHOST_INVALID_ARGUMENT (malformed URL, option out of range, bad struct_size),
- * AGENTHOST_UNSUPPORTED (rediss://: no TLS with hiredis 0.14). */
+ * Errors: AGENTHOST_INVALID_ARGUMENT (malformed URL, option out of range, bad struct_size, a TLS
+ * file that cannot be loaded or a key that does not match its certificate, TLS options with a
+ * URL that is not rediss://). A certificate the server presents is checked on the first call. */
 AGENTHOST_API agenthost_status agenthost_cache_client_open(const char *url,
                                                            const agenthost_cache_options *opts,
                                                            agenthost_cache_client **out);

@@ -2,6 +2,7 @@
 // inside capi::guard, so no exception crosses the boundary.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 
@@ -19,6 +20,57 @@ using agenthost::capi::null_argument;
 constexpr std::size_t kKnownSize = sizeof(agenthost_cache_options);
 constexpr std::size_t kMinimumSize =
     offsetof(agenthost_cache_options, max_connections) + sizeof(std::uint32_t);
+
+// The struct as it was before the TLS fields (agenthost 0.x up to issue 13).
+constexpr std::size_t kFirstVersionSize =
+    offsetof(agenthost_cache_options, pool_wait_timeout_ms) + sizeof(std::uint32_t);
+
+// The defaults, in the fields that fit in `size` bytes; struct_size = the bytes filled.
+void fill_defaults(agenthost_cache_options *opts, std::size_t size) {
+  using O = agenthost_cache_options;
+  const agenthost::CacheOptions defaults;
+  const auto u32 = [&](std::size_t offset, std::uint32_t O::*field, std::uint32_t value) {
+    if (has_field<std::uint32_t>(size, offset)) opts->*field = value;
+  };
+  const auto text = [&](std::size_t offset, const char *O::*field) {
+    if (has_field<const char *>(size, offset)) opts->*field = nullptr;
+  };
+  const auto ms = [](std::chrono::milliseconds v) { return static_cast<std::uint32_t>(v.count()); };
+  u32(offsetof(O, struct_size), &O::struct_size,
+      static_cast<std::uint32_t>(size >= kKnownSize ? kKnownSize : size));
+  u32(offsetof(O, max_connections), &O::max_connections, defaults.max_connections);
+  u32(offsetof(O, connect_timeout_ms), &O::connect_timeout_ms, ms(defaults.connect_timeout));
+  u32(offsetof(O, socket_timeout_ms), &O::socket_timeout_ms, ms(defaults.socket_timeout));
+  u32(offsetof(O, pool_wait_timeout_ms), &O::pool_wait_timeout_ms,
+      ms(defaults.pool_wait_timeout));
+  text(offsetof(O, tls_ca_file), &O::tls_ca_file);
+  text(offsetof(O, tls_ca_dir), &O::tls_ca_dir);
+  text(offsetof(O, tls_cert_file), &O::tls_cert_file);
+  text(offsetof(O, tls_key_file), &O::tls_key_file);
+  text(offsetof(O, tls_server_name), &O::tls_server_name);
+  u32(offsetof(O, tls_insecure_skip_verify), &O::tls_insecure_skip_verify, 0);
+}
+
+// A field beyond the caller's struct_size is never read: a shorter struct ends before it.
+void read_tls(const agenthost_cache_options *opts, std::size_t size, agenthost::TlsOptions *tls) {
+  using O = agenthost_cache_options;
+  const auto copy = [&](std::size_t offset, const char *const O::*field, std::string *into) {
+    if (has_field<const char *>(size, offset) && opts->*field != nullptr) *into = opts->*field;
+  };
+  copy(offsetof(O, tls_ca_file), &O::tls_ca_file, &tls->ca_file);
+  copy(offsetof(O, tls_ca_dir), &O::tls_ca_dir, &tls->ca_dir);
+  copy(offsetof(O, tls_cert_file), &O::tls_cert_file, &tls->cert_file);
+  copy(offsetof(O, tls_key_file), &O::tls_key_file, &tls->key_file);
+  copy(offsetof(O, tls_server_name), &O::tls_server_name, &tls->server_name);
+  if (has_field<std::uint32_t>(size, offsetof(O, tls_insecure_skip_verify))) {
+    const std::uint32_t skip = opts->tls_insecure_skip_verify;
+    if (skip > 1) {
+      throw agenthost::Error(agenthost::Errc::invalid_argument,
+                             "opts->tls_insecure_skip_verify must be 0 or 1");
+    }
+    tls->insecure_skip_verify = skip == 1;
+  }
+}
 
 agenthost::CacheOptions to_options(const char *url, const agenthost_cache_options *opts) {
   agenthost::CacheOptions options;
@@ -40,6 +92,7 @@ agenthost::CacheOptions to_options(const char *url, const agenthost_cache_option
   if (has_field<std::uint32_t>(size, offsetof(O, pool_wait_timeout_ms))) {
     options.pool_wait_timeout = ms(opts->pool_wait_timeout_ms);
   }
+  read_tls(opts, size, &options.tls);
   return options;
 }
 
@@ -53,14 +106,15 @@ void open_into(agenthost::CacheOptions options, agenthost_cache_client **out) {
 
 extern "C" {
 
-void agenthost_cache_options_init(agenthost_cache_options *opts) {
+void agenthost_cache_options_init_sized(agenthost_cache_options *opts, size_t size) {
   if (opts == nullptr) return;
-  const agenthost::CacheOptions defaults;
-  opts->struct_size = sizeof(agenthost_cache_options);
-  opts->max_connections = defaults.max_connections;
-  opts->connect_timeout_ms = static_cast<std::uint32_t>(defaults.connect_timeout.count());
-  opts->socket_timeout_ms = static_cast<std::uint32_t>(defaults.socket_timeout.count());
-  opts->pool_wait_timeout_ms = static_cast<std::uint32_t>(defaults.pool_wait_timeout.count());
+  fill_defaults(opts, std::min(size, kKnownSize));
+}
+
+// The original function (before the TLS fields): its callers' structs end at kFirstVersionSize.
+void(agenthost_cache_options_init)(agenthost_cache_options *opts) {
+  if (opts == nullptr) return;
+  fill_defaults(opts, kFirstVersionSize);
 }
 
 agenthost_status agenthost_cache_client_open(const char *url, const agenthost_cache_options *opts,

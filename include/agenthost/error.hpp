@@ -17,7 +17,7 @@ enum class Errc : int {
   pool_exhausted = 6,    // no connection became free within the pool wait timeout
   protocol = 7,          // the server answered something unexpected (or an error reply)
   corrupt = 8,           // stored data could not be decoded
-  unsupported = 9,       // a feature not available (e.g. rediss:// with hiredis 0.14)
+  unsupported = 9,       // a feature not available (e.g. a durable store on a cluster)
   internal = 100,        // a bug
 };
 

@@ -18,6 +18,7 @@
 #include "cache/cluster_topology.hpp"
 #include "cache/redis_url.hpp"
 #include "cache/retry_backoff.hpp"
+#include "cache/tls_context.hpp"
 
 namespace agenthost::detail {
 
@@ -538,7 +539,12 @@ std::optional<std::vector<Reply>> ClusterBackend::transact_on(
 
 std::unique_ptr<CacheBackend> make_cluster_backend(const CacheOptions &options) {
   options.validate();
-  return std::make_unique<ClusterBackend>(parse_cluster_url(options.url), options);
+  auto seeds = parse_cluster_url(options.url);
+  if (seeds.front().tls) {
+    auto context = std::make_shared<const TlsContext>(options.tls);
+    for (auto &seed : seeds) seed.tls_context = context;  // and every node found from them
+  }
+  return std::make_unique<ClusterBackend>(std::move(seeds), options);
 }
 
 }  // namespace agenthost::detail

@@ -9,6 +9,7 @@
 #include "cache/redis_pool.hpp"
 #include "cache/redis_url.hpp"
 #include "cache/retry_backoff.hpp"
+#include "cache/tls_context.hpp"
 
 namespace agenthost::detail {
 
@@ -138,6 +139,7 @@ std::unique_ptr<CacheBackend> make_redis_backend(const CacheOptions &options) {
   if (endpoint.kind == RedisEndpoint::Kind::memory) {
     throw Error(Errc::invalid_argument, "make_redis_backend called with a memory:// URL");
   }
+  if (endpoint.tls) endpoint.tls_context = std::make_shared<const TlsContext>(options.tls);
   return std::make_unique<RedisBackend>(std::move(endpoint), options);
 }
 

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include <agenthost/error.hpp>
 #include <algorithm>
@@ -16,12 +14,16 @@
 #include <string>
 #include <system_error>
 
+#include "cache/sigpipe_block.hpp"
+
 namespace agenthost::detail {
 
 namespace {
 
 // Request and read buffers up to this size are kept between calls (per connection).
 constexpr std::size_t kMaxKeptBuffer = std::size_t{256} * 1024;
+// One TLS record's worth of plaintext: what one SSL_read returns at most.
+constexpr std::size_t kTlsReadChunk = std::size_t{16} * 1024;
 
 timeval to_timeval(std::chrono::milliseconds ms) {
   timeval tv{};
@@ -57,39 +59,6 @@ Errc classify(int err, const char *errstr, Phase phase) {
       return Errc::connection;  // EOF, resolution failures ("OTHER")
   }
 }
-
-// hiredis writes with write(2): writing to a connection the server already closed raises
-// SIGPIPE, which would kill the host. A library must not change the process' signal handling, so
-// SIGPIPE is blocked in this thread while we write, and a SIGPIPE we caused (the write then
-// failed, so we are unwinding) is consumed. If the host itself blocks SIGPIPE, it is left alone.
-class SigpipeBlock {
- public:
-  SigpipeBlock() : exceptions_(std::uncaught_exceptions()) {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
-  }
-  ~SigpipeBlock() {
-    bool failed = std::uncaught_exceptions() > exceptions_;
-    if (failed && sigismember(&old_, SIGPIPE) == 0 && is_pending()) {
-      timespec zero{};
-      sigtimedwait(&pipe_, nullptr, &zero);
-    }
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  SigpipeBlock(const SigpipeBlock &) = delete;
-  SigpipeBlock &operator=(const SigpipeBlock &) = delete;
-
- private:
-  static bool is_pending() {
-    sigset_t pending;
-    sigemptyset(&pending);
-    return sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-  }
-  int exceptions_;
-  sigset_t pipe_{};
-  sigset_t old_{};
-};
 
 // hiredis' reader builds replies through these callbacks. Building agenthost::Reply directly
 // (instead of hiredis' redisReply, then a converted copy) halves the allocations and copies per
@@ -199,17 +168,23 @@ RedisConnection::RedisConnection(const RedisEndpoint &endpoint,
                                  std::chrono::milliseconds connect_timeout,
                                  std::chrono::milliseconds socket_timeout)
     : endpoint_(endpoint), socket_timeout_(socket_timeout) {
+  const auto started = Clock::now();
   connect(connect_timeout);
   try {
     configure();
+    if (endpoint_.tls) start_tls(connect_timeout, started);
     handshake();
   } catch (...) {
+    tls_.reset();
     redisFree(ctx_);
     throw;
   }
 }
 
-RedisConnection::~RedisConnection() { redisFree(ctx_); }
+RedisConnection::~RedisConnection() {
+  tls_.reset();
+  redisFree(ctx_);
+}
 
 void RedisConnection::connect(std::chrono::milliseconds connect_timeout) {
   timeval tv = to_timeval(connect_timeout);
@@ -243,6 +218,20 @@ void RedisConnection::configure() {
   }
 }
 
+// The TLS handshake shares the connect timeout with the TCP connect that preceded it.
+void RedisConnection::start_tls(std::chrono::milliseconds connect_timeout,
+                                Clock::time_point started) {
+  if (!endpoint_.tls_context) {
+    throw Error(Errc::internal, fmt::format("Redis at {}: rediss:// without a TLS context",
+                                            endpoint_.describe()));
+  }
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  const auto left = std::max(std::chrono::milliseconds(1), connect_timeout - spent);
+  SigpipeBlock no_sigpipe;
+  tls_ = std::make_unique<TlsStream>(ctx_->fd, *endpoint_.tls_context, endpoint_.host,
+                                     endpoint_.describe(), left, socket_timeout_);
+}
+
 // AUTH and SELECT in one round trip; a refusal is a configuration error, reported without the
 // password.
 void RedisConnection::handshake() {
@@ -268,10 +257,44 @@ void RedisConnection::handshake() {
 }
 
 Reply RedisConnection::read_reply() {
+  if (tls_) return read_tls_reply();
   void *raw = nullptr;
   if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) fail_io("reading a reply");
   std::unique_ptr<Reply> reply(static_cast<Reply *>(raw));  // built by reply_functions
+  answered_ = true;
   return std::move(*reply);
+}
+
+// hiredis' reader parses what the TLS stream decrypted, exactly as it parses the socket's bytes.
+Reply RedisConnection::read_tls_reply() {
+  redisReader *reader = ctx_->reader;
+  for (;;) {
+    void *raw = nullptr;
+    if (redisReaderGetReply(reader, &raw) != REDIS_OK) {
+      broken_ = true;
+      throw Error(reader->err == REDIS_ERR_OOM ? Errc::internal : Errc::protocol,
+                  fmt::format("Redis at {}: invalid reply: {}", endpoint_.describe(),
+                              reader->errstr));
+    }
+    if (raw != nullptr) {
+      std::unique_ptr<Reply> reply(static_cast<Reply *>(raw));
+      answered_ = true;
+      return std::move(*reply);
+    }
+    char chunk[kTlsReadChunk];
+    std::size_t n = 0;
+    try {
+      SigpipeBlock no_sigpipe;  // TLS may answer a key update while reading
+      n = tls_->read_some(chunk, sizeof chunk, "reading a reply");
+    } catch (...) {
+      broken_ = true;
+      throw;
+    }
+    if (redisReaderFeed(reader, chunk, n) != REDIS_OK) {
+      broken_ = true;
+      throw Error(Errc::internal, "out of memory buffering a Redis reply");
+    }
+  }
 }
 
 void RedisConnection::fail_io(const char *during) {
@@ -279,6 +302,17 @@ void RedisConnection::fail_io(const char *during) {
   int err = ctx_->err != 0 ? ctx_->err : REDIS_ERR_OTHER;
   const char *text = ctx_->err != 0 ? ctx_->errstr : "unknown error";
   Errc code = classify(err, text, Phase::io);
+  // A TLS server answers RESP with a TLS alert (0x15) or closes the connection.
+  const bool tls_bytes = err == REDIS_ERR_PROTOCOL &&
+                         (std::strstr(text, "\\x15") != nullptr || std::strstr(text, "\\x16") != nullptr);
+  // So does a TLS port that reads RESP: it closes or resets the new connection unanswered.
+  const bool refused_first = !answered_ && code == Errc::connection && err != REDIS_ERR_PROTOCOL;
+  if (tls_bytes || refused_first) {
+    throw Error(code, fmt::format("Redis at {}: connection lost while {}: {} (before any reply: "
+                                  "{}use rediss:// if this is a TLS port)",
+                                  endpoint_.describe(), during, text,
+                                  tls_bytes ? "the server answered in TLS; " : ""));
+  }
   if (code == Errc::timeout) {
     throw Error(code, fmt::format("Redis at {}: no answer within the socket timeout ({} ms) "
                                   "while {}: {}",
@@ -299,14 +333,28 @@ void RedisConnection::send(const std::vector<Command> &commands) {
   if (broken_) throw Error(Errc::connection, "Redis connection is broken");
   out_.clear();
   for (const auto &c : commands) append_resp(out_, c);
+  SigpipeBlock no_sigpipe;
+  if (tls_) {
+    send_tls();
+    return;
+  }
   if (redisAppendFormattedCommand(ctx_, out_.data(), out_.size()) != REDIS_OK) {
     fail_io("buffering commands");
   }
   if (out_.capacity() > kMaxKeptBuffer) std::string().swap(out_);
-  SigpipeBlock no_sigpipe;
   for (int done = 0; !done;) {
     if (redisBufferWrite(ctx_, &done) != REDIS_OK) fail_io("sending commands");
   }
+}
+
+void RedisConnection::send_tls() {
+  try {
+    tls_->write_all(out_.data(), out_.size(), "sending commands");
+  } catch (...) {
+    broken_ = true;
+    throw;
+  }
+  if (out_.capacity() > kMaxKeptBuffer) std::string().swap(out_);
 }
 
 std::vector<Reply> RedisConnection::receive(std::size_t count) {

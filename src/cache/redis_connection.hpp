@@ -1,15 +1,18 @@
-// One hiredis connection: connect (with timeouts, keep-alive, AUTH, SELECT), pipelines and
-// MULTI/EXEC transactions, replies converted to agenthost::Reply. Not thread-safe: the pool hands
+// One hiredis connection: connect (with timeouts, keep-alive, TLS for rediss://, AUTH, SELECT),
+// pipelines and MULTI/EXEC transactions, replies converted to agenthost::Reply. Over TLS,
+// hiredis still connects the socket and parses the replies (its reader is fed from a TlsStream). Not thread-safe: the pool hands
 // it to one borrower at a time.
 #pragma once
 
 #include <agenthost/cache_client.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cache/redis_url.hpp"
+#include "cache/tls_stream.hpp"
 
 struct redisContext;
 
@@ -19,8 +22,9 @@ class RedisConnection {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Connects at once. Throws Error(timeout) when the connect timeout passes, Error(connection)
-  // when the server cannot be reached, Error(protocol) when AUTH or SELECT is refused.
+  // Connects at once. Throws Error(timeout) when the connect timeout passes (TCP connect and TLS
+  // handshake together), Error(connection) when the server cannot be reached or the TLS
+  // handshake fails, Error(protocol) when AUTH or SELECT is refused.
   RedisConnection(const RedisEndpoint &endpoint, std::chrono::milliseconds connect_timeout,
                   std::chrono::milliseconds socket_timeout);
   ~RedisConnection();
@@ -49,13 +53,18 @@ class RedisConnection {
   void connect(std::chrono::milliseconds connect_timeout);
   void configure();
   void handshake();
+  void start_tls(std::chrono::milliseconds connect_timeout, Clock::time_point started);
   Reply read_reply();
+  Reply read_tls_reply();
+  void send_tls();
   [[noreturn]] void fail_io(const char *during);
   void throw_if_loading(const std::vector<Reply> &replies);
 
   RedisEndpoint endpoint_;
   std::chrono::milliseconds socket_timeout_;
   redisContext *ctx_ = nullptr;
+  std::unique_ptr<TlsStream> tls_;  // rediss://; freed before ctx_ (which owns the socket)
+  bool answered_ = false;           // a reply was read: the server speaks our protocol
   bool broken_ = false;
   std::string out_;  // RESP of the pipeline being sent, reused between calls
   Clock::time_point last_used_ = Clock::now();

@@ -74,7 +74,7 @@ UrlParts split_url(std::string_view url) {
   UrlParts parts;
   auto sep = url.find("://");
   if (sep == std::string_view::npos || sep == 0) {
-    fail(url, "expected redis://, unix:// or memory://");
+    fail(url, "expected redis://, rediss://, unix:// or memory://");
   }
   parts.scheme = url.substr(0, sep);
   std::string_view rest = url.substr(sep + 3);
@@ -237,28 +237,36 @@ RedisEndpoint parse_redis_url(std::string_view url) {
     ep.kind = RedisEndpoint::Kind::memory;
     return ep;
   }
-  if (scheme == "rediss") {
-    throw Error(Errc::unsupported,
-                fmt::format("rediss:// (TLS) is not supported by hiredis 0.14 (URL '{}'); use "
-                            "redis:// on a trusted network or a local TLS tunnel",
-                            redact_redis_url(url)));
+  if (scheme == "redis" || scheme == "rediss") {
+    RedisEndpoint ep = parse_tcp(url, parts);
+    ep.tls = scheme == "rediss";
+    return ep;
   }
-  if (scheme == "redis") return parse_tcp(url, parts);
-  if (scheme == "redis+cluster") return parse_cluster_url(url).front();
+  if (is_cluster_url(url)) return parse_cluster_url(url).front();
   if (scheme == "unix") return parse_unix(url, parts);
   fail(url, fmt::format(
-                "unknown scheme '{}' (expected redis://, redis+cluster://, unix:// or memory://)",
+                "unknown scheme '{}' (expected redis://, rediss://, redis+cluster://, "
+                "rediss+cluster://, unix:// or memory://)",
                 parts.scheme.substr(0, 32)));
 }
 
+namespace {
+
+bool is_cluster_scheme(std::string_view scheme) {
+  const std::string s = lower(scheme);
+  return s == "redis+cluster" || s == "rediss+cluster";
+}
+
+}  // namespace
+
 bool is_cluster_url(std::string_view url) {
   const auto sep = url.find("://");
-  return sep != std::string_view::npos && lower(url.substr(0, sep)) == "redis+cluster";
+  return sep != std::string_view::npos && is_cluster_scheme(url.substr(0, sep));
 }
 
 std::vector<RedisEndpoint> parse_cluster_url(std::string_view url) {
   UrlParts parts = split_url(url);
-  if (lower(parts.scheme) != "redis+cluster") fail(url, "expected redis+cluster://");
+  if (!is_cluster_scheme(parts.scheme)) fail(url, "expected redis+cluster:// or rediss+cluster://");
   if (parts.location.find('#') != std::string_view::npos ||
       parts.query.find('#') != std::string_view::npos) {
     fail(url, "URL fragments ('#') are not allowed");
@@ -273,6 +281,7 @@ std::vector<RedisEndpoint> parse_cluster_url(std::string_view url) {
   if (hosts.empty()) fail(url, "no seed node (expected host:port[,host:port...])");
   RedisEndpoint base;
   base.kind = RedisEndpoint::Kind::tcp;
+  base.tls = lower(parts.scheme) == "rediss+cluster";
   apply_userinfo(url, parts, &base);
   std::vector<RedisEndpoint> seeds;
   for (std::size_t start = 0, n = 1;; ++n) {

@@ -5,6 +5,7 @@
 
 #include <agenthost.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,5 +370,103 @@ int capi_check_ttl(const char *url, const char *prefix, char *why, size_t cap) {
   EXPECT(st == AGENTHOST_NOT_FOUND, "key with a 1 s TTL still there after 5 s (status %s)",
          agenthost_status_name(st));
   EXPECT(polls > 0, "key with a 1 s TTL was gone at once");
+  return 1;
+}
+
+int capi_check_tls_options(char *why, size_t cap) {
+  agenthost_cache_options opts;
+  agenthost_cache_client *c = NULL;
+  agenthost_status st;
+
+  memset(&opts, 0xAB, sizeof opts);
+  agenthost_cache_options_init(&opts);
+  EXPECT(opts.tls_ca_file == NULL && opts.tls_ca_dir == NULL && opts.tls_cert_file == NULL &&
+             opts.tls_key_file == NULL && opts.tls_server_name == NULL &&
+             opts.tls_insecure_skip_verify == 0,
+         "init left TLS fields set");
+
+  /* The exported function itself (a binding, or a program built before the TLS fields) fills
+     the first five fields only: an older, shorter struct is never overrun. */
+  memset(&opts, 0xAB, sizeof opts);
+  (agenthost_cache_options_init)(&opts);
+  EXPECT(opts.struct_size == offsetof(agenthost_cache_options, pool_wait_timeout_ms) + 4 &&
+             opts.max_connections == 50 && opts.pool_wait_timeout_ms == 5000,
+         "original init: struct_size %u", (unsigned)opts.struct_size);
+  {
+    const unsigned char *tail = (const unsigned char *)&opts.tls_ca_file;
+    size_t i, n = sizeof opts - offsetof(agenthost_cache_options, tls_ca_file);
+    for (i = 0; i < n; ++i) EXPECT(tail[i] == 0xAB, "original init wrote byte %u of the TLS fields", (unsigned)i);
+  }
+  memset(&opts, 0xAB, sizeof opts);
+  agenthost_cache_options_init_sized(&opts, 8);
+  EXPECT(opts.struct_size == 8 && opts.max_connections == 50 && opts.connect_timeout_ms == 0xABABABABu,
+         "init_sized(8): struct_size %u, connect_timeout_ms %u", (unsigned)opts.struct_size,
+         (unsigned)opts.connect_timeout_ms);
+
+  /* A caller built before the TLS fields: its struct ends before them, never read (garbage). */
+  agenthost_cache_options_init(&opts);
+  opts.struct_size = (uint32_t)offsetof(agenthost_cache_options, tls_ca_file);
+  memset(&opts.tls_ca_file, 0xAB, sizeof opts - offsetof(agenthost_cache_options, tls_ca_file));
+  st = agenthost_cache_client_open("memory://", &opts, &c);
+  EXPECT(st == AGENTHOST_OK, "pre-TLS struct_size: %s", agenthost_last_error());
+  agenthost_cache_client_close(c);
+
+  /* TLS options with a URL that is not rediss:// would go unused: refused. */
+  agenthost_cache_options_init(&opts);
+  opts.tls_ca_file = "/etc/ssl/certs/ca-certificates.crt";
+  st = agenthost_cache_client_open("memory://", &opts, &c);
+  EXPECT(failed_with(st, AGENTHOST_INVALID_ARGUMENT, "not rediss://"),
+         "TLS options with memory://: status %s, '%s'", agenthost_status_name(st),
+         agenthost_last_error());
+
+  agenthost_cache_options_init(&opts);
+  opts.tls_insecure_skip_verify = 2;
+  st = agenthost_cache_client_open("rediss://127.0.0.1:1/0", &opts, &c);
+  EXPECT(failed_with(st, AGENTHOST_INVALID_ARGUMENT, "tls_insecure_skip_verify"),
+         "skip_verify 2: status %s, '%s'", agenthost_status_name(st), agenthost_last_error());
+
+  agenthost_cache_options_init(&opts);
+  opts.tls_ca_file = "/nonexistent/ca.pem";
+  st = agenthost_cache_client_open("rediss://127.0.0.1:1/0", &opts, &c);
+  EXPECT(failed_with(st, AGENTHOST_INVALID_ARGUMENT, "ca_file '/nonexistent/ca.pem'"),
+         "missing CA file: status %s, '%s'", agenthost_status_name(st), agenthost_last_error());
+  EXPECT(c == NULL, "*out not NULL after a failure");
+  return 1;
+}
+
+int capi_check_tls_round_trip(const char *url, const char *ca, const char *cert, const char *key,
+                              const char *prefix, char *why, size_t cap) {
+  agenthost_cache_options opts;
+  agenthost_cache_client *c = NULL;
+  agenthost_status st;
+  char k[256];
+  char *value = NULL;
+  size_t len = 0;
+
+  agenthost_cache_options_init(&opts);
+  opts.tls_ca_file = ca;
+  opts.tls_cert_file = cert;
+  opts.tls_key_file = key;
+  st = agenthost_cache_client_open(url, &opts, &c);
+  EXPECT(st == AGENTHOST_OK, "open %s: %s", url, agenthost_last_error());
+  join_key(k, sizeof k, prefix, "tls");
+  st = agenthost_cache_client_set(c, k, "over-tls", 8, 0);
+  EXPECT(st == AGENTHOST_OK, "set over TLS: %s", agenthost_last_error());
+  st = agenthost_cache_client_get(c, k, &value, &len);
+  EXPECT(st == AGENTHOST_OK && len == 8 && memcmp(value, "over-tls", 8) == 0,
+         "get over TLS: %s", agenthost_last_error());
+  agenthost_free(value);
+  agenthost_cache_client_close(c);
+
+  /* Without the client certificate, the server (mutual TLS) refuses: a connection error. */
+  opts.tls_cert_file = NULL;
+  opts.tls_key_file = NULL;
+  st = agenthost_cache_client_open(url, &opts, &c);
+  EXPECT(st == AGENTHOST_OK, "open without a client certificate: %s", agenthost_last_error());
+  st = agenthost_cache_client_ping(c);
+  EXPECT(failed_with(st, AGENTHOST_CONNECTION, "client certificate"),
+         "ping without a client certificate: status %s, '%s'", agenthost_status_name(st),
+         agenthost_last_error());
+  agenthost_cache_client_close(c);
   return 1;
 }

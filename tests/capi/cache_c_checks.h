@@ -15,6 +15,9 @@ int capi_check_status_names(char *why, size_t cap);
 int capi_check_version(const char *expected, char *why, size_t cap);
 int capi_check_last_error_is_per_thread(char *why, size_t cap);
 int capi_check_options(char *why, size_t cap);
+int capi_check_tls_options(char *why, size_t cap);
+int capi_check_tls_round_trip(const char *url, const char *ca, const char *cert, const char *key,
+                              const char *prefix, char *why, size_t cap);
 int capi_check_open_env(const char *url, char *why, size_t cap);
 /* Against a server: url is memory:// or the Redis fixture; keys start with prefix. */
 int capi_check_set_get_del(const char *url, const char *prefix, char *why, size_t cap);

@@ -32,6 +32,10 @@ TEST_CASE("capi cache: option struct defaults, struct_size prefixes, validation"
   C_CHECK(capi_check_options(why, sizeof why));
 }
 
+TEST_CASE("capi cache: TLS options are versioned with struct_size and checked at open") {
+  C_CHECK(capi_check_tls_options(why, sizeof why));
+}
+
 TEST_CASE("capi cache: open_env reads REDIS_URL and validates REDIS_* (memory://)") {
   C_CHECK(capi_check_open_env("memory://", why, sizeof why));
 }

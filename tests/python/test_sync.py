@@ -102,9 +102,10 @@ class CacheTest(BindingTest):
         self.assertIn("key", str(ctx.exception))
         with self.assertRaises(agenthost.InvalidArgument):
             agenthost.Cache("bogus://host")
-        with self.assertRaises(agenthost.Unsupported) as ctx:
-            agenthost.Cache("rediss://127.0.0.1:6379/0")
-        self.assertEqual(ctx.exception.code, 9)
+        with agenthost.Cache("rediss://127.0.0.1:1/0", connect_timeout_ms=200) as tls:
+            with self.assertRaises(agenthost.ConnectionError) as ctx:
+                tls.ping()  # nothing listens on port 1
+            self.assertIsInstance(ctx.exception, ConnectionError)
         with self.assertRaises(agenthost.InvalidArgument):
             agenthost.Cache("memory://", max_connections=0)
         with self.assertRaises(agenthost.InvalidArgument):

@@ -1,5 +1,6 @@
-// The CacheClient contract suite: one set of test bodies, linked into two programs that differ
-// only in contract_url(): memory:// and the shared redis-server fixture.
+// The CacheClient contract suite: one set of test bodies, linked into programs that differ only
+// in contract_url() and contract_tls(): memory://, the shared redis-server fixture, the same over
+// TLS, and the shared cluster.
 #pragma once
 
 #include <agenthost/cache_client.hpp>
@@ -9,8 +10,9 @@
 
 namespace agenthost::test {
 
-// The URL the suite runs against (defined once per program).
+// The URL the suite runs against and its TLS options (defined once per program).
 std::string contract_url();
+TlsOptions contract_tls();
 // "memory", "redis" or "cluster", for messages and the cases a cluster refuses.
 const char *contract_backend();
 

@@ -6,6 +6,7 @@ namespace agenthost::test {
 CacheClient contract_client() {
   CacheOptions options;
   options.url = contract_url();
+  options.tls = contract_tls();
   return CacheClient(options);
 }
 

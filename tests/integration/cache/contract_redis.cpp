@@ -13,5 +13,6 @@ std::string contract_url() {
   }
   return url;
 }
+TlsOptions contract_tls() { return {}; }
 const char *contract_backend() { return "redis"; }
 }  // namespace agenthost::test

@@ -14,5 +14,6 @@ std::string contract_url() {
   }
   return url;
 }
+TlsOptions contract_tls() { return {}; }
 const char *contract_backend() { return "cluster"; }
 }  // namespace agenthost::test

@@ -1,5 +1,6 @@
 // What a session integration test runs on: the shared Redis fixture when compiled with
-// AGENTHOST_SESSIONS_ON_REDIS, the shared Redis Cluster with AGENTHOST_SESSIONS_ON_CLUSTER,
+// AGENTHOST_SESSIONS_ON_REDIS, the shared TLS fixture with AGENTHOST_SESSIONS_ON_TLS, the shared
+// Redis Cluster with AGENTHOST_SESSIONS_ON_CLUSTER,
 // memory:// otherwise (one test source, two programs), and store
 // options whose keys live under a test's unique prefix (with AGENTHOST_SESSIONS_DURABLE also the
 // durable tier on the shared PostgreSQL, in a table of the test's own).
@@ -21,6 +22,10 @@ inline CacheClient make_session_test_cache() {
 #if defined(AGENTHOST_SESSIONS_ON_REDIS)
   o.url = shared_redis_url();
   REQUIRE_FALSE(o.url.empty());
+#elif defined(AGENTHOST_SESSIONS_ON_TLS)
+  o.url = shared_tls_redis_url();
+  REQUIRE_FALSE(o.url.empty());
+  o.tls = test_tls_options();
 #elif defined(AGENTHOST_SESSIONS_ON_CLUSTER)
   o.url = shared_cluster_url();
   REQUIRE_FALSE(o.url.empty());

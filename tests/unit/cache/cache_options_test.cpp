@@ -19,7 +19,12 @@ const char *const kVariables[] = {"REDIS_URL",
                                   "REDIS_SOCKET_TIMEOUT",
                                   "REDIS_POOL_WAIT_TIMEOUT",
                                   "REDIS_RETRY_MAX_ATTEMPTS",
-                                  "REDIS_RETRY_BACKOFF_BASE_MS"};
+                                  "REDIS_RETRY_BACKOFF_BASE_MS",
+                                  "REDIS_SSL_CA_CERTS",
+                                  "REDIS_SSL_CA_PATH",
+                                  "REDIS_SSL_CERTFILE",
+                                  "REDIS_SSL_KEYFILE",
+                                  "REDIS_SSL_CERT_REQS"};
 
 // Each TEST_CASE runs in its own process (catch_discover_tests), so the environment is ours.
 void clear_env() {
@@ -142,10 +147,51 @@ TEST_CASE("REDIS_URL is read and checked without echoing its password", "[cache_
   CHECK(message.find("REDIS_URL: invalid Redis URL") == 0);
   CHECK(message.find("hunter2") == std::string::npos);
 
-  ::setenv("REDIS_URL", "rediss://:hunter2@h:6380/0", 1);
+  ::setenv("REDIS_URL", "rediss://:hunter2@h:0/0", 1);
   std::tie(code, message) = failure([] { CacheOptions::from_env(); });
-  CHECK(code == Errc::unsupported);
+  CHECK(code == Errc::invalid_argument);
   CHECK(message.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("from_env reads redis-py's TLS variables for rediss://", "[cache_options]") {
+  clear_env();
+  ::setenv("REDIS_URL", "rediss://:pw@redis.example.com:6380/0", 1);
+  auto o = CacheOptions::from_env();
+  CHECK_FALSE(o.tls.configured());  // verification on, the system's CAs
+  ::setenv("REDIS_SSL_CA_CERTS", "/etc/ca.pem", 1);
+  ::setenv("REDIS_SSL_CA_PATH", "/etc/ca.d", 1);
+  ::setenv("REDIS_SSL_CERTFILE", "/etc/client.pem", 1);
+  ::setenv("REDIS_SSL_KEYFILE", "/etc/client.key", 1);
+  ::setenv("REDIS_SSL_CERT_REQS", "required", 1);
+  o = CacheOptions::from_env();
+  CHECK(o.tls.ca_file == "/etc/ca.pem");
+  CHECK(o.tls.ca_dir == "/etc/ca.d");
+  CHECK(o.tls.cert_file == "/etc/client.pem");
+  CHECK(o.tls.key_file == "/etc/client.key");
+  CHECK_FALSE(o.tls.insecure_skip_verify);
+  ::setenv("REDIS_SSL_CERT_REQS", "optional", 1);
+  CHECK_FALSE(CacheOptions::from_env().tls.insecure_skip_verify);
+  ::setenv("REDIS_SSL_CERT_REQS", "none", 1);
+  CHECK(CacheOptions::from_env().tls.insecure_skip_verify);
+  ::setenv("REDIS_SSL_CERT_REQS", "sometimes", 1);
+  auto [code, message] = failure([] { CacheOptions::from_env(); });
+  CHECK(code == Errc::invalid_argument);
+  CHECK(message.find("REDIS_SSL_CERT_REQS") == 0);
+}
+
+TEST_CASE("from_env refuses TLS variables that a redis:// URL would leave unused",
+          "[cache_options]") {
+  clear_env();
+  ::setenv("REDIS_URL", "redis://h:6379/0", 1);
+  ::setenv("REDIS_SSL_CERT_REQS", "required", 1);  // the default: changes nothing
+  CHECK_NOTHROW(CacheOptions::from_env());
+  ::setenv("REDIS_SSL_CA_CERTS", "/etc/ca.pem", 1);
+  auto [code, message] = failure([] { CacheOptions::from_env(); });
+  CHECK(code == Errc::invalid_argument);
+  CHECK(message.find("REDIS_SSL_CA_CERTS is set but REDIS_URL is not rediss://") == 0);
+  ::unsetenv("REDIS_SSL_CA_CERTS");
+  ::setenv("REDIS_SSL_CERT_REQS", "none", 1);
+  CHECK(failure([] { CacheOptions::from_env(); }).first == Errc::invalid_argument);
 }
 
 TEST_CASE("validate accepts the defaults and every range bound", "[cache_options]") {
@@ -218,7 +264,14 @@ TEST_CASE("validate checks the URL", "[cache_options]") {
   CHECK(code == Errc::invalid_argument);
   CHECK(message.find("hunter2") == std::string::npos);
   o.url = "rediss://h";
-  CHECK(failure([&] { o.validate(); }).first == Errc::unsupported);
+  CHECK_NOTHROW(o.validate());
+  o.tls.ca_file = "/etc/ca.pem";
+  CHECK_NOTHROW(o.validate());
+  o.url = "redis://h";
+  std::tie(code, message) = failure([&] { o.validate(); });
+  CHECK(code == Errc::invalid_argument);
+  CHECK(message.find("CacheOptions.tls is set but the URL is not rediss://") == 0);
+  o.tls = {};
   o.url = "memory://";
   CHECK_NOTHROW(o.validate());
 }

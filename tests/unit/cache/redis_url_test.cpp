@@ -6,6 +6,8 @@
 
 using agenthost::Errc;
 using agenthost::Error;
+using agenthost::detail::is_cluster_url;
+using agenthost::detail::parse_cluster_url;
 using agenthost::detail::parse_redis_url;
 using agenthost::detail::redact_redis_url;
 using agenthost::detail::RedisEndpoint;
@@ -110,11 +112,32 @@ TEST_CASE("memory:// URL", "[redis_url]") {
   CHECK(failure("memory://x").first == Errc::invalid_argument);
 }
 
-TEST_CASE("rediss:// is unsupported with a clear reason", "[redis_url]") {
-  auto [code, message] = failure("rediss://:topsecret@h:6380/0");
-  CHECK(code == Errc::unsupported);
-  CHECK(message.find("rediss:// (TLS) is not supported by hiredis 0.14") == 0);
+TEST_CASE("rediss:// is the TLS form of redis://", "[redis_url]") {
+  auto ep = parse_redis_url("rediss://bob:top%40secret@redis.example.com:6380/4");
+  CHECK(ep.tls);
+  CHECK(ep.kind == Kind::tcp);
+  CHECK(ep.host == "redis.example.com");
+  CHECK(ep.port == 6380);
+  CHECK(ep.user == "bob");
+  CHECK(ep.password == "top@secret");
+  CHECK(ep.db == 4);
+  CHECK(parse_redis_url("REDISS://h").tls);
+  CHECK(parse_redis_url("rediss://h").port == 6379);
+  CHECK_FALSE(parse_redis_url("redis://h").tls);
+  auto [code, message] = failure("rediss://:topsecret@h:0/0");
+  CHECK(code == Errc::invalid_argument);
   CHECK(message.find("topsecret") == std::string::npos);
+}
+
+TEST_CASE("rediss+cluster:// seeds are all TLS", "[redis_url]") {
+  auto seeds = parse_cluster_url("rediss+cluster://:pw@10.0.0.1:7000,10.0.0.2:7001");
+  REQUIRE(seeds.size() == 2);
+  CHECK(seeds[0].tls);
+  CHECK(seeds[1].tls);
+  CHECK(seeds[1].password == "pw");
+  CHECK(is_cluster_url("rediss+cluster://h:1"));
+  CHECK(parse_redis_url("rediss+cluster://h:1").tls);
+  CHECK_FALSE(parse_cluster_url("redis+cluster://h:1").front().tls);
 }
 
 TEST_CASE("malformed URLs are invalid_argument naming the problem", "[redis_url]") {
@@ -175,7 +198,7 @@ TEST_CASE("errors for URLs with a password never contain the password", "[redis_
       "http://:hunter2@h",
       "redis://:hunter2%zz@h",
       "redis://:hun?ter2@h#x",
-      "rediss://bob:hunter2@h",
+      "rediss://bob:hunter2@h:0",
       "unix://:hunter2@relative",
       "hunter2@h",
       "redis://:hunter2@h?opt=1",
