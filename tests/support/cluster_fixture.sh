@@ -5,11 +5,20 @@
 #              cluster-bus ports (+10000) are free too, joins them with redis-cli --cluster create,
 #              waits (bounded) until every node reports cluster_state:ok, then writes DIR/url
 #              (redis+cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3) and DIR/ports.
+#   start DIR CERTS: the same over TLS only (--port 0, --tls-cluster yes: clients and the
+#              cluster bus), with the certificates of tls_certs.sh in CERTS (server.crt also
+#              serves as the nodes' client certificate); DIR/url is rediss+cluster://...
 #   stop DIR:  stops every server by the PID in its pidfile (never by process name).
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=${2:?directory}
+certs=${3:-}
 nodes=3
+cli_tls=()
+if [ -n "$certs" ]; then
+  cli_tls=(--tls --cacert "$certs/ca.crt" --cert "$certs/client.crt" --key "$certs/client.key")
+fi
+cli() { redis-cli "${cli_tls[@]}" "$@"; }
 
 stop_pidfile() {
   local pidfile=$1 pid
@@ -55,7 +64,7 @@ wait_ok() {
   for _ in $(seq 1 200); do
     local all=1
     for port in "$@"; do
-      redis-cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' || all=0
+      cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' || all=0
     done
     [ "$all" = 1 ] && return 0
     sleep 0.1
@@ -69,7 +78,13 @@ start_once() {
   for port in "${ports[@]}"; do
     i=$((i + 1))
     mkdir -p "$dir/data-$i"
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    local listen=(--port "$port")
+    if [ -n "$certs" ]; then
+      listen=(--port 0 --tls-port "$port" --tls-cluster yes --tls-replication yes
+              --tls-cert-file "$certs/server.crt" --tls-key-file "$certs/server.key"
+              --tls-ca-cert-file "$certs/ca.crt" --tls-auth-clients yes)
+    fi
+    redis-server "${listen[@]}" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
       --cluster-enabled yes --cluster-config-file "nodes.conf" --cluster-node-timeout 2000 \
       --cluster-require-full-coverage no --dir "$dir/data-$i" --pidfile "$dir/node-$i.pid" \
       --logfile "$dir/node-$i.log" --maxclients 4000
@@ -77,14 +92,16 @@ start_once() {
   done
   for port in "${ports[@]}"; do
     for _ in $(seq 1 100); do
-      redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break
+      cli -p "$port" ping 2>/dev/null | grep -q PONG && break
       sleep 0.05
     done
   done
-  redis-cli --cluster create "${addrs[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 ||
+  cli --cluster create "${addrs[@]}" --cluster-replicas 0 --cluster-yes >"$dir/create.log" 2>&1 ||
     return 1
   wait_ok "${ports[@]}" || return 1
-  (IFS=,; echo "redis+cluster://${addrs[*]}") > "$dir/url"
+  local scheme=redis+cluster
+  [ -n "$certs" ] && scheme=rediss+cluster
+  (IFS=,; echo "$scheme://${addrs[*]}") > "$dir/url"
   echo "${ports[*]}" > "$dir/ports"
   echo "redis cluster ready: $(cat "$dir/url")"
 }

@@ -1,8 +1,9 @@
-// Selects the shared Redis Cluster for the CacheClient contract suite.
+// Selects the shared Redis Cluster (or the shared TLS cluster) for the CacheClient contract suite.
 #include <stdexcept>
 
 #include "integration/cache/contract.hpp"
 #include "support/redis_cluster.hpp"
+#include "support/test_env.hpp"
 
 namespace agenthost::test {
 std::string contract_url() {
@@ -14,6 +15,8 @@ std::string contract_url() {
   }
   return url;
 }
-TlsOptions contract_tls() { return {}; }
+TlsOptions contract_tls() {
+  return contract_url().rfind("rediss", 0) == 0 ? test_tls_options() : TlsOptions{};
+}
 const char *contract_backend() { return "cluster"; }
 }  // namespace agenthost::test

@@ -29,6 +29,7 @@ inline CacheClient make_session_test_cache() {
 #elif defined(AGENTHOST_SESSIONS_ON_CLUSTER)
   o.url = shared_cluster_url();
   REQUIRE_FALSE(o.url.empty());
+  if (o.url.rfind("rediss", 0) == 0) o.tls = test_tls_options();
 #else
   o.url = "memory://";
 #endif
