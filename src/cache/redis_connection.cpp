@@ -284,7 +284,6 @@ Reply RedisConnection::read_tls_reply() {
     char chunk[kTlsReadChunk];
     std::size_t n = 0;
     try {
-      SigpipeBlock no_sigpipe;  // TLS may answer a key update while reading
       n = tls_->read_some(chunk, sizeof chunk, "reading a reply");
     } catch (...) {
       broken_ = true;
@@ -359,6 +358,9 @@ void RedisConnection::send_tls() {
 
 std::vector<Reply> RedisConnection::receive(std::size_t count) {
   std::vector<Reply> replies;
+  // A TLS read may write (answering a key update): SIGPIPE stays blocked while reading too.
+  std::optional<SigpipeBlock> no_sigpipe;
+  if (tls_) no_sigpipe.emplace();
   try {
     replies.reserve(count);
     for (std::size_t i = 0; i < count; ++i) replies.push_back(read_reply());

@@ -134,7 +134,10 @@ void TlsStream::handshake(std::chrono::milliseconds timeout) {
   bool probe_pending = window.count() > 0;
   for (;;) {
     const int ret = SSL_connect(ssl_);
-    if (ret == 1) return;
+    if (ret == 1) {
+      make_blocking();
+      return;
+    }
     const int err = SSL_get_error(ssl_, ret);
     if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) fail_handshake(err, ret);
     if (wait(err, probe_pending ? deadline - window : deadline)) continue;
@@ -155,6 +158,17 @@ void TlsStream::handshake(std::chrono::milliseconds timeout) {
                             "timeout ({} ms): the server accepted the connection but did not "
                             "answer in TLS",
                             where_, timeout.count()));
+  }
+}
+
+// After the handshake the socket blocks, bounded by SO_RCVTIMEO/SO_SNDTIMEO (the socket timeout,
+// set by the connection): one read per TLS record, as a blocking client does, instead of a failed
+// read and a poll before each.
+void TlsStream::make_blocking() {
+  const int flags = fcntl(fd_, F_GETFL);
+  if (flags < 0 || fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+    throw Error(Errc::connection, fmt::format("Redis at {}: cannot make the socket blocking",
+                                              where_));
   }
 }
 
@@ -245,7 +259,7 @@ void TlsStream::write_all(const char *data, std::size_t size, const char *during
       errno = sys_errno;
       fail(err, ret, during);
     }
-    if (!wait(err, Clock::now() + io_timeout_)) fail(SSL_ERROR_WANT_WRITE, ret, during);
+    fail(SSL_ERROR_WANT_WRITE, ret, during);  // SO_SNDTIMEO passed
   }
 }
 
@@ -253,23 +267,19 @@ void TlsStream::write_all(const char *data, std::size_t size, const char *during
 // refusal arrives as an alert just before the server resets the connection, so the first write
 // fails with ECONNRESET. The alert is still in the receive queue; reading it names the cause.
 void TlsStream::read_pending_alert(const char *during) {
-  ERR_clear_error();
   char byte = 0;
+  if (::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) != 1) return;  // nothing came: no alert
+  ERR_clear_error();
   const int ret = SSL_read(ssl_, &byte, 1);
   if (ret <= 0 && SSL_get_error(ssl_, ret) == SSL_ERROR_SSL) fail(SSL_ERROR_SSL, ret, during);
   ERR_clear_error();
 }
 
 std::size_t TlsStream::read_some(char *buffer, std::size_t size, const char *during) {
-  const int want = static_cast<int>(std::min<std::size_t>(size, std::size_t{1} << 30));
-  for (;;) {
-    ERR_clear_error();
-    const int ret = SSL_read(ssl_, buffer, want);
-    if (ret > 0) return static_cast<std::size_t>(ret);
-    const int err = SSL_get_error(ssl_, ret);
-    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) fail(err, ret, during);
-    if (!wait(err, Clock::now() + io_timeout_)) fail(SSL_ERROR_WANT_READ, ret, during);
-  }
+  ERR_clear_error();
+  const int ret = SSL_read(ssl_, buffer, static_cast<int>(std::min<std::size_t>(size, 1 << 30)));
+  if (ret > 0) return static_cast<std::size_t>(ret);
+  fail(SSL_get_error(ssl_, ret), ret, during);  // WANT_READ: SO_RCVTIMEO passed
 }
 
 // The messages follow RedisConnection's for plain TCP, so that a host sees one vocabulary.

@@ -36,6 +36,7 @@ class TlsStream {
   void handshake(std::chrono::milliseconds timeout);
   // After a silent handshake: whether the peer answers "\r\n" like a plaintext Redis.
   bool answers_plaintext_resp(std::chrono::steady_clock::time_point deadline) const;
+  void make_blocking();
   // Waits for what SSL_get_error asked for; false when `deadline` passed first.
   bool wait(int ssl_error, std::chrono::steady_clock::time_point deadline) const;
   void read_pending_alert(const char *during);
