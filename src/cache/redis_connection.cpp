@@ -229,7 +229,8 @@ void RedisConnection::start_tls(std::chrono::milliseconds connect_timeout,
   const auto left = std::max(std::chrono::milliseconds(1), connect_timeout - spent);
   SigpipeBlock no_sigpipe;
   tls_ = std::make_unique<TlsStream>(ctx_->fd, *endpoint_.tls_context, endpoint_.host,
-                                     endpoint_.describe(), left, socket_timeout_);
+                                     endpoint_.describe(), left, connect_timeout,
+                                     socket_timeout_);
 }
 
 // AUTH and SELECT in one round trip; a refusal is a configuration error, reported without the

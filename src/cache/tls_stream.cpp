@@ -87,6 +87,7 @@ std::string describe_verify_failure(long result, const std::string &name) {
 
 TlsStream::TlsStream(int fd, const TlsContext &context, const std::string &host,
                      std::string where, std::chrono::milliseconds handshake_timeout,
+                     std::chrono::milliseconds connect_timeout,
                      std::chrono::milliseconds io_timeout)
     : fd_(fd),
       host_(context.name_for(host)),
@@ -102,7 +103,7 @@ TlsStream::TlsStream(int fd, const TlsContext &context, const std::string &host,
   ssl_ = SSL_new(context.native());
   if (ssl_ == nullptr) throw Error(Errc::internal, "TLS: out of memory creating a session");
   try {
-    handshake(handshake_timeout);
+    handshake(handshake_timeout, connect_timeout);
   } catch (...) {
     SSL_free(ssl_);
     throw;
@@ -111,7 +112,8 @@ TlsStream::TlsStream(int fd, const TlsContext &context, const std::string &host,
 
 TlsStream::~TlsStream() { SSL_free(ssl_); }
 
-void TlsStream::handshake(std::chrono::milliseconds timeout) {
+void TlsStream::handshake(std::chrono::milliseconds timeout,
+                          std::chrono::milliseconds connect_timeout) {
   const bool ip = is_ip_literal(host_);
   bool named = SSL_set_fd(ssl_, fd_) == 1;
   if (named && !ip) named = SSL_set_tlsext_host_name(ssl_, host_.c_str()) == 1;  // SNI: names only
@@ -157,7 +159,7 @@ void TlsStream::handshake(std::chrono::milliseconds timeout) {
                 fmt::format("Redis at {}: the TLS handshake did not complete within the connect "
                             "timeout ({} ms): the server accepted the connection but did not "
                             "answer in TLS",
-                            where_, timeout.count()));
+                            where_, connect_timeout.count()));
   }
 }
 

@@ -16,12 +16,13 @@ namespace agenthost::detail {
 
 class TlsStream {
  public:
-  // Handshakes on `fd` (connected, not owned; made non-blocking) with the name `host` for SNI and
-  // verification (TlsContext::name_for). `where` is the endpoint for messages.
-  // Throws Error(timeout) when the handshake does not finish within handshake_timeout and
-  // Error(connection) when it fails.
+  // Handshakes on `fd` (connected, not owned; non-blocking during the handshake) with the name
+  // `host` for SNI and verification (TlsContext::name_for). `where` is the endpoint for messages.
+  // Throws Error(timeout) when the handshake does not finish within handshake_timeout (what the
+  // TCP connect left of connect_timeout, which messages name) and Error(connection) when it fails.
   TlsStream(int fd, const TlsContext &context, const std::string &host, std::string where,
-            std::chrono::milliseconds handshake_timeout, std::chrono::milliseconds io_timeout);
+            std::chrono::milliseconds handshake_timeout, std::chrono::milliseconds connect_timeout,
+            std::chrono::milliseconds io_timeout);
   ~TlsStream();
   TlsStream(const TlsStream &) = delete;
   TlsStream &operator=(const TlsStream &) = delete;
@@ -33,7 +34,7 @@ class TlsStream {
   std::size_t read_some(char *buffer, std::size_t size, const char *during);
 
  private:
-  void handshake(std::chrono::milliseconds timeout);
+  void handshake(std::chrono::milliseconds timeout, std::chrono::milliseconds connect_timeout);
   // After a silent handshake: whether the peer answers "\r\n" like a plaintext Redis.
   bool answers_plaintext_resp(std::chrono::steady_clock::time_point deadline) const;
   void make_blocking();
