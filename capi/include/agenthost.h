@@ -85,11 +85,11 @@ typedef struct agenthost_cache_options {
    * AGENTHOST_INVALID_ARGUMENT). NULL or "" = unset; the strings are read during the open call
    * only. The server's certificate is verified by default (against the CAs given, else the
    * system's), including its host name. */
-  const char *tls_ca_file;     /* PEM bundle of trusted CAs */
-  const char *tls_ca_dir;      /* directory of hashed CA certificates */
-  const char *tls_cert_file;   /* client certificate (PEM), for mutual TLS */
-  const char *tls_key_file;    /* its key (PEM, no passphrase); NULL = inside tls_cert_file */
-  const char *tls_server_name; /* SNI and the name to verify; NULL = the URL's host */
+  const char *tls_ca_file;           /* PEM bundle of trusted CAs */
+  const char *tls_ca_dir;            /* directory of hashed CA certificates */
+  const char *tls_cert_file;         /* client certificate (PEM), for mutual TLS */
+  const char *tls_key_file;          /* its key (PEM, no passphrase); NULL = inside tls_cert_file */
+  const char *tls_server_name;       /* SNI and the name to verify; NULL = the URL's host */
   uint32_t tls_insecure_skip_verify; /* 1 = accept any certificate (no authentication); 0 */
 } agenthost_cache_options;
 

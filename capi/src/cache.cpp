@@ -41,8 +41,7 @@ void fill_defaults(agenthost_cache_options *opts, std::size_t size) {
   u32(offsetof(O, max_connections), &O::max_connections, defaults.max_connections);
   u32(offsetof(O, connect_timeout_ms), &O::connect_timeout_ms, ms(defaults.connect_timeout));
   u32(offsetof(O, socket_timeout_ms), &O::socket_timeout_ms, ms(defaults.socket_timeout));
-  u32(offsetof(O, pool_wait_timeout_ms), &O::pool_wait_timeout_ms,
-      ms(defaults.pool_wait_timeout));
+  u32(offsetof(O, pool_wait_timeout_ms), &O::pool_wait_timeout_ms, ms(defaults.pool_wait_timeout));
   text(offsetof(O, tls_ca_file), &O::tls_ca_file);
   text(offsetof(O, tls_ca_dir), &O::tls_ca_dir);
   text(offsetof(O, tls_cert_file), &O::tls_cert_file);

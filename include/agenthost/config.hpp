@@ -58,8 +58,8 @@ struct CacheOptions {
   // REDIS_RETRY_MAX_ATTEMPTS (1..10), REDIS_RETRY_BACKOFF_BASE_MS (10..1000), and for rediss://
   // REDIS_SSL_CA_CERTS, REDIS_SSL_CA_PATH, REDIS_SSL_CERTFILE, REDIS_SSL_KEYFILE and
   // REDIS_SSL_CERT_REQS (required | optional | none; none = insecure_skip_verify; redis-py's
-  // names). Unset or empty variables take the defaults. Throws Error(invalid_argument) naming the variable and its range
-  // for a value that is out of range or not a whole number.
+  // names). Unset or empty variables take the defaults. Throws Error(invalid_argument) naming the
+  // variable and its range for a value that is out of range or not a whole number.
   static CacheOptions from_env();
 
   // Throws Error(invalid_argument) for an out-of-range field, a malformed URL, or TLS options

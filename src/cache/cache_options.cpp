@@ -8,7 +8,6 @@
 #include "cache/redis_url.hpp"
 #include "common/env.hpp"
 
-
 namespace agenthost {
 
 namespace {

@@ -222,15 +222,14 @@ void RedisConnection::configure() {
 void RedisConnection::start_tls(std::chrono::milliseconds connect_timeout,
                                 Clock::time_point started) {
   if (!endpoint_.tls_context) {
-    throw Error(Errc::internal, fmt::format("Redis at {}: rediss:// without a TLS context",
-                                            endpoint_.describe()));
+    throw Error(Errc::internal,
+                fmt::format("Redis at {}: rediss:// without a TLS context", endpoint_.describe()));
   }
   const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   const auto left = std::max(std::chrono::milliseconds(1), connect_timeout - spent);
   SigpipeBlock no_sigpipe;
   tls_ = std::make_unique<TlsStream>(ctx_->fd, *endpoint_.tls_context, endpoint_.host,
-                                     endpoint_.describe(), left, connect_timeout,
-                                     socket_timeout_);
+                                     endpoint_.describe(), left, connect_timeout, socket_timeout_);
 }
 
 // AUTH and SELECT in one round trip; a refusal is a configuration error, reported without the
@@ -273,9 +272,9 @@ Reply RedisConnection::read_tls_reply() {
     void *raw = nullptr;
     if (redisReaderGetReply(reader, &raw) != REDIS_OK) {
       broken_ = true;
-      throw Error(reader->err == REDIS_ERR_OOM ? Errc::internal : Errc::protocol,
-                  fmt::format("Redis at {}: invalid reply: {}", endpoint_.describe(),
-                              reader->errstr));
+      throw Error(
+          reader->err == REDIS_ERR_OOM ? Errc::internal : Errc::protocol,
+          fmt::format("Redis at {}: invalid reply: {}", endpoint_.describe(), reader->errstr));
     }
     if (raw != nullptr) {
       std::unique_ptr<Reply> reply(static_cast<Reply *>(raw));
@@ -303,8 +302,8 @@ void RedisConnection::fail_io(const char *during) {
   const char *text = ctx_->err != 0 ? ctx_->errstr : "unknown error";
   Errc code = classify(err, text, Phase::io);
   // A TLS server answers RESP with a TLS alert (0x15) or closes the connection.
-  const bool tls_bytes = err == REDIS_ERR_PROTOCOL &&
-                         (std::strstr(text, "\\x15") != nullptr || std::strstr(text, "\\x16") != nullptr);
+  const bool tls_bytes = err == REDIS_ERR_PROTOCOL && (std::strstr(text, "\\x15") != nullptr ||
+                                                       std::strstr(text, "\\x16") != nullptr);
   // So does a TLS port that reads RESP: it closes or resets the new connection unanswered.
   const bool refused_first = !answered_ && code == Errc::connection && err != REDIS_ERR_PROTOCOL;
   if (tls_bytes || refused_first) {

@@ -1,7 +1,7 @@
 // One hiredis connection: connect (with timeouts, keep-alive, TLS for rediss://, AUTH, SELECT),
 // pipelines and MULTI/EXEC transactions, replies converted to agenthost::Reply. Over TLS,
-// hiredis still connects the socket and parses the replies (its reader is fed from a TlsStream). Not thread-safe: the pool hands
-// it to one borrower at a time.
+// hiredis still connects the socket and parses the replies (its reader is fed from a TlsStream).
+// Not thread-safe: the pool hands it to one borrower at a time.
 #pragma once
 
 #include <agenthost/cache_client.hpp>

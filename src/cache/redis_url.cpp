@@ -244,10 +244,9 @@ RedisEndpoint parse_redis_url(std::string_view url) {
   }
   if (is_cluster_url(url)) return parse_cluster_url(url).front();
   if (scheme == "unix") return parse_unix(url, parts);
-  fail(url, fmt::format(
-                "unknown scheme '{}' (expected redis://, rediss://, redis+cluster://, "
-                "rediss+cluster://, unix:// or memory://)",
-                parts.scheme.substr(0, 32)));
+  fail(url, fmt::format("unknown scheme '{}' (expected redis://, rediss://, redis+cluster://, "
+                        "rediss+cluster://, unix:// or memory://)",
+                        parts.scheme.substr(0, 32)));
 }
 
 namespace {

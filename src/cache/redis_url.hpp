@@ -36,8 +36,9 @@ struct RedisEndpoint {
 RedisEndpoint parse_redis_url(std::string_view url);
 
 // redis+cluster://[[user]:password@]host:port[,host:port...] (rediss+cluster:// for TLS): the
-// seed nodes of a Redis Cluster (port default 6379; no database other than 0, no query). parse_redis_url accepts such a URL
-// too and returns its first seed. Throws Error(invalid_argument) naming the offending part.
+// seed nodes of a Redis Cluster (port default 6379; no database other than 0, no query).
+// parse_redis_url accepts such a URL too and returns its first seed. Throws Error(invalid_argument)
+// naming the offending part.
 bool is_cluster_url(std::string_view url);
 std::vector<RedisEndpoint> parse_cluster_url(std::string_view url);
 

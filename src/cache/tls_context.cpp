@@ -22,8 +22,8 @@ std::string openssl_reason() {
 }
 
 [[noreturn]] void fail(const char *option, const std::string &path, const char *what) {
-  throw Error(Errc::invalid_argument, fmt::format("TLS {} '{}': {} ({})", option, path, what,
-                                                  openssl_reason()));
+  throw Error(Errc::invalid_argument,
+              fmt::format("TLS {} '{}': {} ({})", option, path, what, openssl_reason()));
 }
 
 // A passphrase-protected key would make OpenSSL prompt on the terminal; refuse it instead.

@@ -85,8 +85,8 @@ std::string describe_verify_failure(long result, const std::string &name) {
 
 }  // namespace
 
-TlsStream::TlsStream(int fd, const TlsContext &context, const std::string &host,
-                     std::string where, std::chrono::milliseconds handshake_timeout,
+TlsStream::TlsStream(int fd, const TlsContext &context, const std::string &host, std::string where,
+                     std::chrono::milliseconds handshake_timeout,
                      std::chrono::milliseconds connect_timeout,
                      std::chrono::milliseconds io_timeout)
     : fd_(fd),
@@ -97,8 +97,8 @@ TlsStream::TlsStream(int fd, const TlsContext &context, const std::string &host,
   ERR_clear_error();
   int flags = fcntl(fd_, F_GETFL);
   if (flags < 0 || fcntl(fd_, F_SETFL, flags | O_NONBLOCK) < 0) {
-    throw Error(Errc::connection, fmt::format("Redis at {}: cannot make the socket non-blocking",
-                                              where_));
+    throw Error(Errc::connection,
+                fmt::format("Redis at {}: cannot make the socket non-blocking", where_));
   }
   ssl_ = SSL_new(context.native());
   if (ssl_ == nullptr) throw Error(Errc::internal, "TLS: out of memory creating a session");
@@ -124,8 +124,7 @@ void TlsStream::handshake(std::chrono::milliseconds timeout,
   }
   if (!named) {
     throw Error(Errc::invalid_argument,
-                fmt::format("Redis at {}: TLS: cannot use '{}' as the server name", where_,
-                            host_));
+                fmt::format("Redis at {}: TLS: cannot use '{}' as the server name", where_, host_));
   }
   // A plaintext Redis port reads the ClientHello as the start of an inline command and waits
   // for its end of line (never found: it looks for it with strchr, and the ClientHello holds NUL
@@ -169,8 +168,8 @@ void TlsStream::handshake(std::chrono::milliseconds timeout,
 void TlsStream::make_blocking() {
   const int flags = fcntl(fd_, F_GETFL);
   if (flags < 0 || fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-    throw Error(Errc::connection, fmt::format("Redis at {}: cannot make the socket blocking",
-                                              where_));
+    throw Error(Errc::connection,
+                fmt::format("Redis at {}: cannot make the socket blocking", where_));
   }
 }
 
@@ -222,8 +221,9 @@ void TlsStream::fail_handshake(int ssl_error, int ret) {
   }
   ERR_clear_error();
   throw Error(Errc::connection,
-              prefix + "the server closed the connection (a plaintext port, or a server that "
-                       "refuses this client's TLS version)");
+              prefix +
+                  "the server closed the connection (a plaintext port, or a server that "
+                  "refuses this client's TLS version)");
 }
 
 bool TlsStream::wait(int ssl_error, Clock::time_point deadline) const {
@@ -231,7 +231,8 @@ bool TlsStream::wait(int ssl_error, Clock::time_point deadline) const {
   p.fd = fd_;
   p.events = ssl_error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() < 0) return false;
     // Round up so that a sub-millisecond remainder still waits instead of spinning.
     const int n = poll(&p, 1, static_cast<int>(left.count()) + 1);
@@ -248,8 +249,9 @@ void TlsStream::write_all(const char *data, std::size_t size, const char *during
   std::size_t done = 0;
   while (done < size) {
     ERR_clear_error();
-    const int ret = SSL_write(ssl_, data + done, static_cast<int>(std::min<std::size_t>(
-                                                     size - done, std::size_t{1} << 30)));
+    const int ret =
+        SSL_write(ssl_, data + done,
+                  static_cast<int>(std::min<std::size_t>(size - done, std::size_t{1} << 30)));
     if (ret > 0) {
       done += static_cast<std::size_t>(ret);
       continue;
@@ -296,9 +298,10 @@ void TlsStream::fail(int ssl_error, int ret, const char *during) {
   if (ssl_error == SSL_ERROR_SSL) {
     const SslReason reason = last_reason();
     why = is_client_cert_refused(reason.code)
-              ? fmt::format("the server refused the client certificate or requires one ({}); "
-                            "set cert_file and key_file",
-                            reason.text)
+              ? fmt::format(
+                    "the server refused the client certificate or requires one ({}); "
+                    "set cert_file and key_file",
+                    reason.text)
               : "TLS error: " + reason.text;
   } else if (ssl_error == SSL_ERROR_SYSCALL && ret != 0 && sys_errno != 0) {
     why = std::generic_category().message(sys_errno);

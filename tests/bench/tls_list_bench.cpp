@@ -69,8 +69,8 @@ class RawTls {
       lens.push_back(a.size());
     }
     char *resp = nullptr;
-    const long long n = redisFormatCommandArgv(&resp, static_cast<int>(args.size()), argv.data(),
-                                               lens.data());
+    const long long n =
+        redisFormatCommandArgv(&resp, static_cast<int>(args.size()), argv.data(), lens.data());
     const int written = SSL_write(ssl_, resp, static_cast<int>(n));
     redisFreeCommand(resp);
     if (written != n) throw std::runtime_error("raw TLS write failed");
@@ -186,7 +186,8 @@ int main(int argc, char **argv) {
   row("floor TLS: raw OpenSSL + redisReader, ZRANGE + MGET", medians[1]);
   row("agenthost SessionStore::list over plain TCP", medians[2]);
   row("floor plain: raw hiredis, ZRANGE + MGET", medians[3]);
-  fmt::print("  agenthost TLS / TLS floor     = {:.2f}x (target <= 1.3x)\n", medians[0] / medians[1]);
+  fmt::print("  agenthost TLS / TLS floor     = {:.2f}x (target <= 1.3x)\n",
+             medians[0] / medians[1]);
   fmt::print("  agenthost TLS / plain         = {:.2f}x\n", medians[0] / medians[2]);
   fmt::print("  TLS floor / plain floor       = {:.2f}x\n", medians[1] / medians[3]);
   redisFree(plain_raw);

@@ -395,13 +395,15 @@ int capi_check_tls_options(char *why, size_t cap) {
   {
     const unsigned char *tail = (const unsigned char *)&opts.tls_ca_file;
     size_t i, n = sizeof opts - offsetof(agenthost_cache_options, tls_ca_file);
-    for (i = 0; i < n; ++i) EXPECT(tail[i] == 0xAB, "original init wrote byte %u of the TLS fields", (unsigned)i);
+    for (i = 0; i < n; ++i)
+      EXPECT(tail[i] == 0xAB, "original init wrote byte %u of the TLS fields", (unsigned)i);
   }
   memset(&opts, 0xAB, sizeof opts);
   agenthost_cache_options_init_sized(&opts, 8);
-  EXPECT(opts.struct_size == 8 && opts.max_connections == 50 && opts.connect_timeout_ms == 0xABABABABu,
-         "init_sized(8): struct_size %u, connect_timeout_ms %u", (unsigned)opts.struct_size,
-         (unsigned)opts.connect_timeout_ms);
+  EXPECT(
+      opts.struct_size == 8 && opts.max_connections == 50 && opts.connect_timeout_ms == 0xABABABABu,
+      "init_sized(8): struct_size %u, connect_timeout_ms %u", (unsigned)opts.struct_size,
+      (unsigned)opts.connect_timeout_ms);
 
   /* A caller built before the TLS fields: its struct ends before them, never read (garbage). */
   agenthost_cache_options_init(&opts);
@@ -453,8 +455,8 @@ int capi_check_tls_round_trip(const char *url, const char *ca, const char *cert,
   st = agenthost_cache_client_set(c, k, "over-tls", 8, 0);
   EXPECT(st == AGENTHOST_OK, "set over TLS: %s", agenthost_last_error());
   st = agenthost_cache_client_get(c, k, &value, &len);
-  EXPECT(st == AGENTHOST_OK && len == 8 && memcmp(value, "over-tls", 8) == 0,
-         "get over TLS: %s", agenthost_last_error());
+  EXPECT(st == AGENTHOST_OK && len == 8 && memcmp(value, "over-tls", 8) == 0, "get over TLS: %s",
+         agenthost_last_error());
   agenthost_free(value);
   agenthost_cache_client_close(c);
 

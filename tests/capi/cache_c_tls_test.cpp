@@ -12,8 +12,7 @@ TEST_CASE("capi cache: set/get over mutual TLS, refused without a client certifi
   const std::string url = agenthost::test::shared_tls_redis_url();
   REQUIRE_FALSE(url.empty());
   const auto tls = agenthost::test::test_tls_options();
-  C_CHECK(capi_check_tls_round_trip(url.c_str(), tls.ca_file.c_str(), tls.cert_file.c_str(),
-                                    tls.key_file.c_str(),
-                                    agenthost::test::unique_prefix("capi-tls").c_str(), why,
-                                    sizeof why));
+  C_CHECK(capi_check_tls_round_trip(
+      url.c_str(), tls.ca_file.c_str(), tls.cert_file.c_str(), tls.key_file.c_str(),
+      agenthost::test::unique_prefix("capi-tls").c_str(), why, sizeof why));
 }

@@ -235,8 +235,7 @@ TEST_CASE("TLS: a paused server is a socket timeout, then the client works again
   CHECK(c.get("k") == "v");
 }
 
-TEST_CASE("TLS: connections killed by the server are replaced, without SIGPIPE",
-          "[tls][faults]") {
+TEST_CASE("TLS: connections killed by the server are replaced, without SIGPIPE", "[tls][faults]") {
   TlsRedis server;
   CacheOptions o = tls_options(server.url());
   o.retry_max_attempts = 3;
