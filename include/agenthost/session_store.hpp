@@ -4,6 +4,7 @@
 
 #include <agenthost/cache_client.hpp>
 #include <agenthost/error.hpp>
+#include <agenthost/metrics.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -16,7 +17,8 @@ namespace agenthost {
 
 namespace detail {
 class DurableSessions;
-}
+struct SessionCounters;
+}  // namespace detail
 
 enum class SessionStatus { active, completed, error };
 
@@ -111,6 +113,21 @@ struct SessionStoreOptions {
   void validate() const;
 };
 
+// One operation's counters since the store was created.
+struct SessionOperationStats {
+  std::uint64_t calls = 0;
+  std::uint64_t errors = 0;  // calls that threw (not_found from update included)
+  LatencyHistogram latency;  // every call, failed ones too
+};
+
+struct SessionStoreStats {
+  SessionOperationStats create, get, update, remove, list, reindex;
+  // Undecodable records met by get (without an owner key: with one they read as absent, and are
+  // still counted) and by listings (SessionPage::skipped_corrupt).
+  std::uint64_t corrupt_records = 0;
+  std::uint64_t index_repairs = 0;  // stale index entries that listings removed or re-placed
+};
+
 // Thread-safe (as thread-safe as the CacheClient it borrows, which must outlive it).
 // Methods taking `owner_api_key` act only on that owner's sessions when it is given; a session of
 // another owner is reported exactly like an absent one. Results are returned by value. Besides
@@ -156,13 +173,19 @@ class SessionStore {
   // (keyset batches) and marks the indexes complete, so listings are served by Redis again.
   std::uint64_t reindex();
 
+  // A snapshot of the counters; safe to call while other threads use the store.
+  SessionStoreStats stats() const;
+
   // The message of not_found for `id`: identical for absent and foreign sessions.
   static std::string not_found_message(std::string_view id);
 
  private:
+  SessionPage list_unmetered(const ListQuery &query);
+
   CacheClient &cache_;
   SessionStoreOptions options_;
   std::unique_ptr<detail::DurableSessions> durable_;
+  std::unique_ptr<detail::SessionCounters> counters_;
 };
 
 }  // namespace agenthost

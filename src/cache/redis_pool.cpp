@@ -5,6 +5,8 @@
 #include <agenthost/error.hpp>
 #include <optional>
 
+#include "common/internal_events.hpp"
+
 namespace agenthost::detail {
 
 RedisPool::Lease::~Lease() {
@@ -37,9 +39,12 @@ RedisPool::Pooled RedisPool::take_idle_or_reserve(std::unique_lock<std::mutex> &
     auto deadline = RedisConnection::Clock::now() + options_.pool_wait_timeout;
     if (!freed_.wait_until(lock, deadline, available)) {
       ++wait_timeouts_;
-      throw Error(Errc::pool_exhausted,
-                  fmt::format("no Redis connection free within {} ms (max_connections={})",
-                              options_.pool_wait_timeout.count(), options_.max_connections));
+      Error e(Errc::pool_exhausted,
+              fmt::format("no Redis connection free within {} ms (max_connections={})",
+                          options_.pool_wait_timeout.count(), options_.max_connections));
+      lock.unlock();  // the listener is never called under the pool's lock
+      emit_internal_event(InternalEventKind::redis_pool_exhausted, endpoint_.describe(), e.what());
+      throw e;
     }
   }
   if (closed_) throw Error(Errc::connection, "the CacheClient is closed");
@@ -62,16 +67,25 @@ RedisPool::Pooled RedisPool::open_reserved(std::uint64_t generation) {
                                              options_.socket_timeout);
   } catch (const Error &e) {
     unreserve(e.code() == Errc::connection || e.code() == Errc::timeout);
+    emit_internal_event(InternalEventKind::redis_connect_failed, endpoint_.describe(), e.what());
     throw;
   } catch (...) {
     unreserve(false);
     throw;
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  ++created_;
-  if (pending_replacements_ > 0) {
-    --pending_replacements_;
-    ++reconnects_;
+  bool replaced = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++created_;
+    if (pending_replacements_ > 0) {
+      --pending_replacements_;
+      ++reconnects_;
+      replaced = true;
+    }
+  }
+  if (replaced) {
+    emit_internal_event(InternalEventKind::redis_reconnect, endpoint_.describe(),
+                        "a broken connection was replaced");
   }
   return {std::move(conn), generation};
 }

@@ -10,6 +10,11 @@ namespace agenthost::hooks {
 
 // What acquire() granted: no call, a call while the circuit is closed, or the single probe.
 enum class BreakerToken { rejected, normal, probe };
+// What a record() did to the circuit.
+enum class BreakerChange { none, opened, closed };
+// For statistics: closed; open (calls rejected); half_open (the cooldown is over, a probe may
+// run or runs).
+enum class CircuitState { closed, open, half_open };
 
 class CircuitBreaker {
  public:
@@ -24,10 +29,11 @@ class CircuitBreaker {
   [[nodiscard]] BreakerToken acquire(Clock::time_point now);
   // While a probe is in flight only the probe's result counts: a normal call that started
   // before the circuit opened must not close it (success) or cut the probe short (failure).
-  void record(BreakerToken token, bool success, Clock::time_point now);
+  BreakerChange record(BreakerToken token, bool success, Clock::time_point now);
   // Ends a call without an outcome (the host cancelled it): it counts neither way, and a probe
   // hands its turn to the next caller.
   void release(BreakerToken token) noexcept;
+  CircuitState state(Clock::time_point now);
 
  private:
   const std::uint32_t threshold_;

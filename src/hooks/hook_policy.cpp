@@ -46,6 +46,18 @@ Verdict out_of_memory_verdict() noexcept {
   return v;
 }
 
+const char *circuit_state_name(hooks::CircuitState state) noexcept {
+  switch (state) {
+    case hooks::CircuitState::closed:
+      return "closed";
+    case hooks::CircuitState::open:
+      return "open";
+    case hooks::CircuitState::half_open:
+      return "half_open";
+  }
+  return "closed";
+}
+
 }  // namespace
 
 struct HookPolicy::Impl {
@@ -65,6 +77,7 @@ struct HookPolicy::Impl {
       for (std::size_t i = 0; i < ev.hooks.size(); ++i) {
         entry->breakers.push_back(
             std::make_unique<hooks::CircuitBreaker>(options.failure_threshold, options.cooldown));
+        entry->hook_counters.push_back(std::make_unique<hooks::HookCounters>());
       }
       entry->config = std::move(ev);
       events.push_back(std::move(entry));
@@ -80,7 +93,7 @@ struct HookPolicy::Impl {
 
   std::vector<HookOutcome> run_hooks(EventEntry &entry, const hooks::HookInput &in) const {
     auto run = hooks::start_run(entry, in);
-    if (run->requests.empty()) return std::move(run->outcomes);
+    if (run->requests.empty()) return hooks::finish_run(*run, {});
     return hooks::finish_run(*run, transport.perform(run->requests));
   }
 
@@ -169,6 +182,17 @@ HookPolicyStats HookPolicy::stats() const {
   HookPolicyStats s;
   for (const auto &e : impl_->events) s.events[e->config.event] = e->counters.snapshot();
   s.events["*"] = impl_->unconfigured.snapshot();
+  const auto now = hooks::CircuitBreaker::Clock::now();
+  for (const auto &e : impl_->events) {
+    for (std::size_t i = 0; i < e->config.hooks.size(); ++i) {
+      HookStats &h = s.hooks.emplace_back();
+      h.event = e->config.event;
+      h.index = i;
+      h.url = e->config.hooks[i].url.display;
+      e->hook_counters[i]->snapshot(h);
+      h.circuit = circuit_state_name(e->breakers[i]->state(now));
+    }
+  }
   return s;
 }
 

@@ -68,18 +68,18 @@ PendingRecords::PendingRecords(EventEntry &entry, std::size_t capacity) : entry_
 
 PendingRecords::~PendingRecords() {
   const auto now = Clock::now();
-  for (; next_ < calls_.size(); ++next_) {
-    entry_.breakers[calls_[next_].spec]->record(calls_[next_].token, false, now);
-  }
+  while (next_ < calls_.size()) record_next(false, now);
 }
 
 void PendingRecords::add(std::size_t spec, BreakerToken token) noexcept {
   calls_.push_back({spec, token});
 }
 
-void PendingRecords::record_next(bool success, Clock::time_point now) {
-  entry_.breakers[calls_[next_].spec]->record(calls_[next_].token, success, now);
+void PendingRecords::record_next(bool success, Clock::time_point now) noexcept {
+  const std::size_t spec = calls_[next_].spec;
   ++next_;
+  const BreakerChange change = entry_.breakers[spec]->record(calls_[next_ - 1].token, success, now);
+  entry_.hook_counters[spec]->count_change(change, entry_.config.hooks[spec].where);
 }
 
 void PendingRecords::release_rest() noexcept {
@@ -128,6 +128,9 @@ std::vector<HookOutcome> finish_run(HookRun &run, std::vector<TransferResult> &&
     HookOutcome &o = run.outcomes[run.slots[r]];
     o = interpret(specs[run.matched[run.slots[r]]], run.entry.config.event, std::move(results[r]));
     run.pending.record_next(!o.result.failed(), done);
+  }
+  for (std::size_t k = 0; k < run.outcomes.size(); ++k) {
+    run.entry.hook_counters[run.matched[k]]->count(run.outcomes[k].result);
   }
   return std::move(run.outcomes);
 }

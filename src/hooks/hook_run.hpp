@@ -10,16 +10,18 @@
 #include "hooks/circuit_breaker.hpp"
 #include "hooks/event_counters.hpp"
 #include "hooks/hook_config.hpp"
+#include "hooks/hook_counters.hpp"
 #include "hooks/hook_input.hpp"
 #include "hooks/verdict.hpp"
 #include "hooks/webhook_transport.hpp"
 
 namespace agenthost::hooks {
 
-// One configured event: its hooks, a breaker per hook, and its counters.
+// One configured event: its hooks, a breaker and counters per hook, and its counters.
 struct EventEntry {
   EventHooks config;
   std::vector<std::unique_ptr<CircuitBreaker>> breakers;
+  std::vector<std::unique_ptr<HookCounters>> hook_counters;
   AtomicEventCounters counters;
 };
 
@@ -35,7 +37,7 @@ class PendingRecords {
 
   // Within the reserved capacity, so it cannot throw between acquire() and the guard.
   void add(std::size_t spec, BreakerToken token) noexcept;
-  void record_next(bool success, CircuitBreaker::Clock::time_point now);
+  void record_next(bool success, CircuitBreaker::Clock::time_point now) noexcept;
   // The run was cancelled: the calls still pending count neither way.
   void release_rest() noexcept;
 
@@ -62,7 +64,8 @@ struct HookRun {
 
 // The requests point into `in` and the entry's specs: both must outlive the run's transfers.
 std::unique_ptr<HookRun> start_run(EventEntry &entry, const HookInput &in);
-// Moves the outcomes out of the run; `results` has one result per request, in order.
+// Moves the outcomes out of the run (and counts them with the hooks' counters); `results` has
+// one result per request, in order.
 std::vector<HookOutcome> finish_run(HookRun &run, std::vector<TransferResult> &&results);
 
 }  // namespace agenthost::hooks

@@ -6,10 +6,12 @@
 #include <cstdint>
 
 #include "cache/typed_helpers.hpp"
+#include "common/internal_events.hpp"
 #include "common/json_string.hpp"
 #include "sessions/cursor.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
+#include "sessions/session_counters.hpp"
 #include "sessions/session_index.hpp"
 #include "sessions/session_writes_cluster.hpp"
 
@@ -333,6 +335,15 @@ void apply_repairs(CacheClient &cache, const KeySchema &keys, const Plan &p,
   }
 }
 
+// Repairs and counts: the store's index_repairs counter and the listener hear of it.
+void repair_and_count(CacheClient &cache, const KeySchema &keys, const Plan &p,
+                      const std::vector<Repair> &repairs) {
+  apply_repairs(cache, keys, p, repairs);
+  count_index_repairs_on_this_thread(repairs.size());
+  emit_internal_event(InternalEventKind::session_index_repaired, p.index,
+                      fmt::format("{} stale index entries met by a listing", repairs.size()));
+}
+
 }  // namespace
 
 SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query,
@@ -346,7 +357,7 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     if (!repairs.empty()) {
       if (detail::before_index_repair_hook) detail::before_index_repair_hook();
-      apply_repairs(cache, keys, p, repairs);
+      repair_and_count(cache, keys, p, repairs);
       repairs.clear();
     }
     std::vector<Candidate> window = read_window(cache, p, page.total, complete);
@@ -403,7 +414,7 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
     }
   }
   // Still stale entries after every pass (mass expiry): fix what was met, return what is valid.
-  apply_repairs(cache, keys, p, repairs);
+  repair_and_count(cache, keys, p, repairs);
   return page;
 }
 

@@ -6,6 +6,7 @@
 
 #include "sessions/key_schema.hpp"
 #include "sessions/session_codec.hpp"
+#include "sessions/session_counters.hpp"
 #include "sessions/session_durable.hpp"
 #include "sessions/session_index.hpp"
 
@@ -74,6 +75,7 @@ std::uint64_t index_records(CacheClient &cache, const detail::KeySchema &schema,
 }  // namespace
 
 std::uint64_t SessionStore::reindex() {
+  const detail::OperationTimer timer(counters_->reindex);
   if (durable_) return durable_->reindex();
   const detail::KeySchema schema(options_.key_prefix, options_.index_prefix);
   const std::string pattern = schema.record_pattern();

@@ -6,12 +6,14 @@
 #include <limits>
 
 #include "common/env.hpp"
+#include "common/internal_events.hpp"
 #include "common/json_string.hpp"
 #include "common/time.hpp"
 #include "db/pg_url.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
+#include "sessions/session_counters.hpp"
 #include "sessions/session_durable.hpp"
 #include "sessions/session_id.hpp"
 #include "sessions/session_index.hpp"
@@ -126,6 +128,12 @@ void validate_ms(std::chrono::milliseconds v, std::int64_t max_ms, const char *n
   }
 }
 
+void count_corrupt(detail::SessionCounters &counters, std::string_view id) noexcept {
+  counters.corrupt_records.fetch_add(1, std::memory_order_relaxed);
+  detail::emit_internal_event(InternalEventKind::session_corrupt_record, id,
+                              "the session record cannot be decoded");
+}
+
 }  // namespace
 
 void SessionStoreOptions::validate() const {
@@ -154,7 +162,9 @@ void SessionStoreOptions::validate() const {
 }
 
 SessionStore::SessionStore(CacheClient &cache, SessionStoreOptions options)
-    : cache_(cache), options_(std::move(options)) {
+    : cache_(cache),
+      options_(std::move(options)),
+      counters_(std::make_unique<detail::SessionCounters>()) {
   options_.validate();
   if (!options_.database_url.empty()) {
     durable_ = std::make_unique<detail::DurableSessions>(cache_, options_);
@@ -163,11 +173,14 @@ SessionStore::SessionStore(CacheClient &cache, SessionStoreOptions options)
 
 SessionStore::~SessionStore() = default;
 
+SessionStoreStats SessionStore::stats() const { return counters_->snapshot(); }
+
 std::string SessionStore::not_found_message(std::string_view id) {
   return fmt::format("session '{}' not found", id);
 }
 
 Session SessionStore::create(const CreateRequest &request) {
+  const detail::OperationTimer timer(counters_->create);
   Session s;
   s.id = request.id ? *request.id : detail::random_session_id();
   detail::validate_session_id(s.id, "id");
@@ -208,6 +221,7 @@ Session SessionStore::create(const CreateRequest &request) {
 
 std::optional<Session> SessionStore::get(std::string_view id,
                                          const std::optional<std::string> &owner_api_key) {
+  const detail::OperationTimer timer(counters_->get);
   detail::validate_session_id(id);
   const auto owner_hash = owner_hash_of(owner_api_key);
   if (durable_) return durable_->get(id, owner_hash);
@@ -218,6 +232,7 @@ std::optional<Session> SessionStore::get(std::string_view id,
     if (!visible_to(s, owner_hash)) return std::nullopt;
     return s;
   } catch (const Error &e) {
+    if (e.code() == Errc::corrupt) count_corrupt(*counters_, id);
     // An owner cannot be shown a record whose owner is unreadable: it reads as absent.
     if (e.code() == Errc::corrupt && owner_hash) return std::nullopt;
     throw;
@@ -226,6 +241,7 @@ std::optional<Session> SessionStore::get(std::string_view id,
 
 Session SessionStore::update(std::string_view id, const SessionPatch &patch,
                              const std::optional<std::string> &owner_api_key) {
+  const detail::OperationTimer timer(counters_->update);
   detail::validate_session_id(id);
   validate_patch(patch);
   const auto owner_hash = owner_hash_of(owner_api_key);
@@ -270,6 +286,7 @@ Session SessionStore::update(std::string_view id, const SessionPatch &patch,
 }
 
 bool SessionStore::remove(std::string_view id, const std::optional<std::string> &owner_api_key) {
+  const detail::OperationTimer timer(counters_->remove);
   detail::validate_session_id(id);
   const auto owner_hash = owner_hash_of(owner_api_key);
   if (durable_) return durable_->remove(id, owner_hash);
@@ -307,6 +324,19 @@ bool SessionStore::remove(std::string_view id, const std::optional<std::string> 
 }
 
 SessionPage SessionStore::list(const ListQuery &query) {
+  const detail::OperationTimer timer(counters_->list);
+  const std::uint64_t repairs_before = detail::index_repairs_on_this_thread();
+  SessionPage page = list_unmetered(query);
+  counters_->index_repairs.fetch_add(detail::index_repairs_on_this_thread() - repairs_before,
+                                     std::memory_order_relaxed);
+  for (const auto &id : page.corrupt_ids) count_corrupt(*counters_, id);
+  // Entries without a usable id are counted but cannot be named.
+  const std::uint64_t unnamed = page.skipped_corrupt - page.corrupt_ids.size();
+  if (unnamed > 0) counters_->corrupt_records.fetch_add(unnamed, std::memory_order_relaxed);
+  return page;
+}
+
+SessionPage SessionStore::list_unmetered(const ListQuery &query) {
   if (durable_) return durable_->list(query);
   if (query.has_metadata_filter()) {
     throw Error(Errc::unsupported,

@@ -1,0 +1,31 @@
+// One hook's counters: its decisions, its failures by error class, how often its circuit opened,
+// and a latency histogram of the calls that were made. Lock-free.
+#pragma once
+
+#include <agenthost/hook_policy.hpp>
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "common/latency_histogram.hpp"
+#include "hooks/circuit_breaker.hpp"
+
+namespace agenthost::hooks {
+
+class HookCounters {
+ public:
+  // Counts one hook's outcome in an evaluation.
+  void count(const HookResult &r) noexcept;
+  // Counts a change of the hook's circuit and tells the event listener; `where` names the hook.
+  void count_change(BreakerChange change, const std::string &where) noexcept;
+  // Fills every field of `s` but event, index, url and circuit.
+  void snapshot(HookStats &s) const;
+
+ private:
+  std::array<std::atomic<std::uint64_t>, 4> decisions_{};  // allow, deny, ask, defer
+  std::array<std::atomic<std::uint64_t>, 10> failures_{};  // by kErrorClasses
+  std::atomic<std::uint64_t> circuit_opened_{0};
+  detail::AtomicLatencyHistogram latency_;
+};
+
+}  // namespace agenthost::hooks
