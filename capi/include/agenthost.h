@@ -40,6 +40,13 @@
 #define AGENTHOST_API
 #endif
 
+/* The version of this header; agenthost_version() gives the loaded library's. A host checks at
+ * run time that the library's MAJOR matches AGENTHOST_VERSION_MAJOR (the SONAME carries it).
+ * The build refuses to configure when these differ from the project's version. */
+#define AGENTHOST_VERSION_MAJOR 0
+#define AGENTHOST_VERSION_MINOR 1
+#define AGENTHOST_VERSION_PATCH 0
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -321,6 +328,60 @@ AGENTHOST_API const char *agenthost_verdict_reason(const agenthost_verdict *v);
 AGENTHOST_API const char *agenthost_verdict_json(const agenthost_verdict *v, size_t *len);
 /* Frees the verdict and the strings its accessors returned. NULL is ignored. */
 AGENTHOST_API void agenthost_verdict_free(agenthost_verdict *v);
+
+/* Metrics. Any of c, s and p may be NULL (left out); all three NULL gives an empty exposition
+ * ("" or "{}"). Safe to call while other threads use the handles. *text / *json is the caller's
+ * (agenthost_free); NULL on failure.
+ *
+ * agenthost_metrics_prometheus: the Prometheus text exposition format (0.0.4), for a host's
+ * /metrics endpoint. Families: agenthost_redis_* (the pool: connections by state, created, waits,
+ * wait timeouts, reconnects, idle checks, retries, errors by class), agenthost_session_*
+ * (operations, errors and a latency histogram by operation; corrupt records; index repairs),
+ * agenthost_hook_* (evaluations by event and decision; per hook, labelled event, hook (its index)
+ * and url (without user-info, query or fragment): decisions, failures by error class, circuit
+ * state, circuit openings, a call latency histogram). Render each handle once per exposition:
+ * two cache clients in one text would repeat a family.
+ * agenthost_metrics_json: the same families as {"<family>": {"type","help","samples":[{"labels":
+ * {...},"value":N} or {"labels":{...},"buckets":[[le,cumulative]...,["+Inf",N]],"count","sum"}]}}.
+ */
+AGENTHOST_API agenthost_status agenthost_metrics_prometheus(const agenthost_cache_client *c,
+                                                            const agenthost_session_store *s,
+                                                            const agenthost_hook_policy *p,
+                                                            char **text);
+AGENTHOST_API agenthost_status agenthost_metrics_json(const agenthost_cache_client *c,
+                                                      const agenthost_session_store *s,
+                                                      const agenthost_hook_policy *p, char **json);
+
+/* The library's internal events. The numbers are part of the ABI. */
+typedef enum agenthost_event_kind {
+  AGENTHOST_EVENT_REDIS_RECONNECT = 1,        /* a broken Redis connection was replaced */
+  AGENTHOST_EVENT_REDIS_CONNECT_FAILED = 2,   /* opening a Redis connection failed */
+  AGENTHOST_EVENT_REDIS_POOL_EXHAUSTED = 3,   /* a borrow gave up waiting for a connection */
+  AGENTHOST_EVENT_HOOK_CIRCUIT_OPENED = 4,    /* a hook's circuit opened */
+  AGENTHOST_EVENT_HOOK_CIRCUIT_CLOSED = 5,    /* a probe succeeded: the circuit closed again */
+  AGENTHOST_EVENT_SESSION_INDEX_REPAIRED = 6, /* a listing repaired stale index entries */
+  AGENTHOST_EVENT_SESSION_CORRUPT_RECORD = 7  /* a session record could not be decoded */
+} agenthost_event_kind;
+
+typedef struct agenthost_event {
+  uint32_t struct_size; /* sizeof(agenthost_event) of the library; fields are only appended */
+  agenthost_event_kind kind;
+  const char *kind_name; /* "redis_reconnect", ... */
+  const char *subject;   /* "127.0.0.1:6379", "PreToolUse[0]", a session id, an index key */
+  const char *detail;    /* a short explanation; never a password, API key or secret */
+} agenthost_event;
+
+/* Receives an internal event. The event and its strings are valid only during the call. */
+typedef void (*agenthost_event_callback)(void *user, const agenthost_event *event);
+
+/* Sets the process's one event callback (NULL removes it). It is called on the thread where the
+ * event happened, never while the library holds a lock; it must return quickly and must not wait
+ * for other threads' agenthost calls. Events that happen inside the callback on its own thread are
+ * not delivered. When this returns, no call of the previous callback is running and none will
+ * start, so its `user` may be freed. Calling it from inside the callback is
+ * AGENTHOST_INVALID_ARGUMENT. */
+AGENTHOST_API agenthost_status agenthost_set_event_callback(agenthost_event_callback callback,
+                                                            void *user);
 
 #ifdef __cplusplus
 }

@@ -6,10 +6,7 @@
 #include <string>
 
 #include "guard.hpp"
-
-struct agenthost_hook_policy {
-  std::unique_ptr<agenthost::HookPolicy> policy;
-};
+#include "hook_handle.hpp"
 
 struct agenthost_verdict {
   agenthost_decision decision = AGENTHOST_DENY;

@@ -9,12 +9,9 @@
 #include "cache_handle.hpp"
 #include "common/json_string.hpp"
 #include "guard.hpp"
+#include "session_handle.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_requests.hpp"
-
-struct agenthost_session_store {
-  std::unique_ptr<agenthost::SessionStore> store;
-};
 
 // The page as SessionStore::list returned it; its JSON texts are built on first request only
 // (a host that reads the whole page never pays for the items, and one that reads items never
