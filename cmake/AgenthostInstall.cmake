@@ -1,6 +1,7 @@
 # Install rules: headers, the static C++ library, the shared C library, the CMake package
-# (agenthostConfig.cmake, its version file and the exported targets agenthost::agenthost and
-# agenthost::agenthost_c) and the pkg-config files agenthost.pc and agenthost_c.pc.
+# (agenthostConfig.cmake, its version file and the exported targets of its components: C,
+# agenthost::agenthost_c; CXX, agenthost::agenthost and agenthost::agenthost_shared) and the
+# pkg-config files agenthost.pc and agenthost_c.pc.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -15,8 +16,20 @@ set(agenthost_install_includes)
 if(NOT CMAKE_INSTALL_INCLUDEDIR STREQUAL "include")
   set(agenthost_install_includes INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()
-install(TARGETS agenthost agenthost_c
-  EXPORT agenthostTargets
+# Two export sets, one per component of the package: C (the shared libagenthost_c, which has
+# its dependencies inside) and CXX (the static C++ library, and libagenthost_cxx.so when
+# AGENTHOST_SHARED_CXX is on), so the config file finds dependencies only for CXX.
+install(TARGETS agenthost_c
+  EXPORT agenthostCTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  ${agenthost_install_includes})
+set(agenthost_cxx_targets agenthost)
+if(TARGET agenthost_shared)
+  list(APPEND agenthost_cxx_targets agenthost_shared)
+endif()
+install(TARGETS ${agenthost_cxx_targets}
+  EXPORT agenthostCXXTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -31,10 +44,12 @@ install(FILES ${PROJECT_BINARY_DIR}/include/agenthost/version.hpp
 install(FILES ${PROJECT_SOURCE_DIR}/capi/include/agenthost.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-install(EXPORT agenthostTargets
-  NAMESPACE agenthost::
-  FILE agenthostTargets.cmake
-  DESTINATION ${AGENTHOST_INSTALL_CMAKEDIR})
+foreach(component C CXX)
+  install(EXPORT agenthost${component}Targets
+    NAMESPACE agenthost::
+    FILE agenthost${component}Targets.cmake
+    DESTINATION ${AGENTHOST_INSTALL_CMAKEDIR})
+endforeach()
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/agenthostConfig.cmake.in
   ${PROJECT_BINARY_DIR}/cmake/agenthostConfig.cmake
