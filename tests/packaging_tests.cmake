@@ -24,6 +24,7 @@ set(agenthost_pkg_env
   "AGENTHOST_PKG_PREFIX=${agenthost_pkg_work}/prefix"
   "AGENTHOST_PKG_LIBDIR=${CMAKE_INSTALL_LIBDIR}"
   "AGENTHOST_PKG_VERSION=${PROJECT_VERSION}"
+  "AGENTHOST_PKG_SHARED_CXX=${AGENTHOST_SHARED_CXX}"
   "AGENTHOST_PKG_GENERATOR=${CMAKE_GENERATOR}"
   "AGENTHOST_PKG_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}"
   "AGENTHOST_PKG_CC=${CMAKE_C_COMPILER}"
@@ -41,6 +42,10 @@ endfunction()
 agenthost_add_packaging_test(exported_symbols exported_symbols.sh 60
   $<TARGET_FILE:agenthost_c> ${PROJECT_SOURCE_DIR}/capi/include/agenthost.h
   ${PROJECT_VERSION_MAJOR})
+if(TARGET agenthost_shared)
+  agenthost_add_packaging_test(exported_symbols_cxx exported_symbols_cxx.sh 60
+    $<TARGET_FILE:agenthost_shared> ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+endif()
 agenthost_add_packaging_test(header_compiles header_compiles.sh 300
   ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR} ${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER})
 

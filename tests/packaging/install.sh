@@ -19,15 +19,21 @@ expected=(
   include/agenthost.h
   include/agenthost/cache_client.hpp include/agenthost/config.hpp include/agenthost/error.hpp
   include/agenthost/hook_policy.hpp include/agenthost/session_store.hpp
+  include/agenthost/metrics.hpp
   include/agenthost/version.hpp
   "$AGENTHOST_PKG_LIBDIR/libagenthost.a"
   "$AGENTHOST_PKG_LIBDIR/libagenthost_c.so.$version"
   "$AGENTHOST_PKG_LIBDIR/cmake/agenthost/agenthostConfig.cmake"
   "$AGENTHOST_PKG_LIBDIR/cmake/agenthost/agenthostConfigVersion.cmake"
-  "$AGENTHOST_PKG_LIBDIR/cmake/agenthost/agenthostTargets.cmake"
+  "$AGENTHOST_PKG_LIBDIR/cmake/agenthost/agenthostCTargets.cmake"
+  "$AGENTHOST_PKG_LIBDIR/cmake/agenthost/agenthostCXXTargets.cmake"
   "$AGENTHOST_PKG_LIBDIR/pkgconfig/agenthost.pc"
   "$AGENTHOST_PKG_LIBDIR/pkgconfig/agenthost_c.pc"
 )
+# AGENTHOST_SHARED_CXX: the C++ API as a shared library too.
+if [ "${AGENTHOST_PKG_SHARED_CXX:-OFF}" = ON ]; then
+  expected+=("$AGENTHOST_PKG_LIBDIR/libagenthost_cxx.so.$version")
+fi
 for f in "${expected[@]}"; do
   [ -f "$prefix/$f" ] || fail "$f is not installed"
 done
@@ -42,6 +48,13 @@ grep -q "AGENTHOST_VERSION_STRING \"$version\"" "$prefix/include/agenthost/versi
   fail "libagenthost_c.so is not a symlink to libagenthost_c.so.$major"
 soname=$(readelf -d "$libdir/libagenthost_c.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = "libagenthost_c.so.$major" ] || fail "SONAME is '$soname'"
+if [ "${AGENTHOST_PKG_SHARED_CXX:-OFF}" = ON ]; then
+  cxx_so=${version%.*}  # MAJOR.MINOR: the C++ API promises no binary compatibility across minors
+  soname=$(readelf -d "$libdir/libagenthost_cxx.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+  [ "$soname" = "libagenthost_cxx.so.$cxx_so" ] || fail "libagenthost_cxx.so: SONAME is '$soname'"
+  [ "$(readlink "$libdir/libagenthost_cxx.so")" = "libagenthost_cxx.so.$cxx_so" ] ||
+    fail "libagenthost_cxx.so is not a symlink to libagenthost_cxx.so.$cxx_so"
+fi
 # The installed library must not point back into the build tree.
 if readelf -d "$libdir/libagenthost_c.so.$version" | grep -E '\((RUN)?PATH\)' | grep -F "$build" >/dev/null; then
   fail "the installed libagenthost_c keeps an RPATH into the build tree"

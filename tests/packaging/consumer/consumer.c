@@ -21,6 +21,15 @@ int main(int argc, char **argv) {
   int rc = 1;
 
   if (argc > 1 && strcmp(agenthost_version(), argv[1]) != 0) return fail("version", AGENTHOST_OK);
+  {
+    char from_macros[32];
+    snprintf(from_macros, sizeof from_macros, "%d.%d.%d", AGENTHOST_VERSION_MAJOR,
+             AGENTHOST_VERSION_MINOR, AGENTHOST_VERSION_PATCH);
+    if (strcmp(agenthost_version(), from_macros) != 0) {
+      return fail("agenthost_version() differs from AGENTHOST_VERSION_MAJOR/MINOR/PATCH",
+                  AGENTHOST_OK);
+    }
+  }
   st = agenthost_cache_client_open("memory://", NULL, &cache);
   if (st != AGENTHOST_OK) return fail("open memory://", st);
   st = agenthost_session_store_open(cache, NULL, &store);
@@ -59,6 +68,17 @@ int main(int argc, char **argv) {
   if (st != AGENTHOST_OK || agenthost_verdict_decision(verdict) != AGENTHOST_ALLOW) {
     rc = fail("no hook configured: allow", st);
     goto done;
+  }
+  {
+    char *metrics = NULL;
+    st = agenthost_metrics_prometheus(cache, store, policy, &metrics);
+    if (st != AGENTHOST_OK ||
+        strstr(metrics, "agenthost_session_operations_total{operation=\"create\"} 1\n") == NULL) {
+      agenthost_free(metrics);
+      rc = fail("metrics count the one create", st);
+      goto done;
+    }
+    agenthost_free(metrics);
   }
   printf("consumer_c: ok (agenthost %s)\n", agenthost_version());
   rc = 0;

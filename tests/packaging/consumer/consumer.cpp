@@ -3,6 +3,7 @@
 #include <agenthost/cache_client.hpp>
 #include <agenthost/error.hpp>
 #include <agenthost/hook_policy.hpp>
+#include <agenthost/metrics.hpp>
 #include <agenthost/session_store.hpp>
 #include <agenthost/version.hpp>
 #include <cstdio>
@@ -57,6 +58,14 @@ int main(int argc, char **argv) {
   const agenthost::Verdict verdict =
       policy->evaluate(R"({"hook_event_name":"PreToolUse","session_id":"s","tool_name":"Read"})");
   if (verdict.decision != agenthost::Decision::allow) return fail("no hook configured: allow");
+
+  agenthost::MetricsSources sources;
+  sources.sessions = &store;
+  const std::string metrics = agenthost::prometheus_text(sources);
+  if (metrics.find("agenthost_session_operations_total{operation=\"create\"} 2\n") ==
+      std::string::npos) {
+    return fail("prometheus_text counts the two creates (one refused)");
+  }
 
   std::printf("consumer_cpp: ok (agenthost %s, session %s)\n", agenthost::version(),
               created.id.c_str());
