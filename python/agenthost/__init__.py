@@ -27,10 +27,11 @@ if _BUILT_VERSION is not None and __version__ != _BUILT_VERSION:
     raise ImportError("agenthost %s was built for libagenthost_c %s but loaded %s (version %s)"
                       % (_BUILT_VERSION, _BUILT_VERSION, _lib.library_path(), __version__))
 
-from . import aio  # noqa: E402
+from . import aio, metrics  # noqa: E402
 
 __all__ = [
     "AgenthostError", "InvalidArgument", "NotFound", "Conflict", "Timeout", "ConnectionError",
     "PoolExhausted", "ProtocolError", "Corrupt", "Unsupported", "InternalError",
-    "Cache", "SessionStore", "HookPolicy", "Verdict", "aio", "load", "version", "__version__",
+    "Cache", "SessionStore", "HookPolicy", "Verdict", "aio", "metrics", "load", "version",
+    "__version__",
 ]

@@ -75,6 +75,8 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "agenthost_verdict_decision": (ctypes.c_int, [_P]),
     "agenthost_verdict_json": (_P, [_P, size_p]),
     "agenthost_verdict_free": (None, [_P]),
+    "agenthost_metrics_prometheus": (_S, [_P, _P, _P, void_pp]),
+    "agenthost_metrics_json": (_S, [_P, _P, _P, void_pp]),
 }
 
 _lib: Optional[ctypes.CDLL] = None

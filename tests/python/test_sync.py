@@ -414,6 +414,64 @@ class PackageTest(unittest.TestCase):
         self.assertTrue(v.allowed)
 
 
+class MetricsTest(BindingTest):
+    """agenthost.metrics after known traffic, the exposition read by prometheus_client's own
+    parser (Debian's python3-prometheus-client, seen through the venv's system site)."""
+
+    def setUp(self):
+        super().setUp()
+        self.store = agenthost.SessionStore(self.cache, key_prefix=self.prefix + "session:",
+                                            index_prefix=self.prefix + "sessions:")
+        self.addCleanup(self.store.close)
+
+    def samples(self, text):
+        from prometheus_client.parser import text_string_to_metric_families
+        out = {}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                out[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+        return out
+
+    def test_the_exposition_counts_known_traffic(self):
+        for _ in range(3):
+            self.store.create("claude-sonnet-4", owner_api_key="sk-metrics")
+        self.store.list(owner_api_key="sk-metrics")
+        url = "http://127.0.0.1:%d/hook" % free_port()  # nothing listens there
+        down = url + "?token=not-for-metrics"
+        policy = agenthost.HookPolicy({"PreToolUse": {"url": down, "timeout_ms": 2000}},
+                                      allow_private_networks=True, breaker_failure_threshold=5)
+        self.addCleanup(policy.close)
+        for _ in range(2):
+            self.assertEqual(policy.evaluate(pre_tool_use("Bash", command="ls")).decision, "deny")
+        text = agenthost.metrics.prometheus_text(cache=self.cache, store=self.store,
+                                                 policy=policy)
+        self.assertNotIn("not-for-metrics", text)
+        got = self.samples(text)
+        self.assertEqual(got[("agenthost_session_operations_total",
+                              (("operation", "create"),))], 3)
+        self.assertEqual(got[("agenthost_session_operations_total", (("operation", "list"),))], 1)
+        self.assertEqual(got[("agenthost_session_operation_duration_seconds_count",
+                              (("operation", "create"),))], 3)
+        self.assertEqual(got[("agenthost_hook_evaluations_total",
+                              (("decision", "deny"), ("event", "PreToolUse")))], 2)
+        hook = (("event", "PreToolUse"), ("hook", "0"), ("url", url))
+        self.assertEqual(got[("agenthost_hook_failures_total",
+                              (("class", "connection"),) + hook)], 2)
+        self.assertEqual(got[("agenthost_hook_circuit_state",
+                              hook[:2] + (("state", "closed"),) + hook[2:])], 1)
+        self.assertEqual(got[("agenthost_hook_call_duration_seconds_count", hook)], 2)
+        as_dict = agenthost.metrics.metrics(store=self.store)
+        self.assertEqual(as_dict["agenthost_session_operations_total"]["type"], "counter")
+        self.assertEqual(set(agenthost.metrics.metrics()), set())
+
+    def test_objects_of_the_wrong_kind_are_refused(self):
+        with self.assertRaises(agenthost.InvalidArgument) as ctx:
+            agenthost.metrics.prometheus_text(store=self.cache)
+        self.assertIn("store must be an agenthost SessionStore", str(ctx.exception))
+        with self.assertRaises(agenthost.InvalidArgument):
+            agenthost.metrics.prometheus_text(cache="redis://localhost")
+
+
 class LoadTest(unittest.TestCase):
     def test_a_missing_library_names_the_path(self):
         with self.assertRaises(OSError) as ctx:
