@@ -58,12 +58,22 @@ cmake --build "$work_c" --parallel 2
 loads_installed "$work_c/consumer_c"
 "$work_c/consumer_c" "$AGENTHOST_PKG_VERSION"
 
+# ... and with CXX optional beside it: the package is found, without the C++ target.
+configure "$work_c" "-DAGENTHOST_CONSUMER_COMPONENTS=C;OPTIONAL_COMPONENTS;CXX" "${disabled[@]}" ||
+  { cat "$work_c.configure.log" >&2; fail "an optional CXX component failed the package"; }
+
 # 3. The same switches do bite: COMPONENTS CXX cannot be found without its dependencies.
 work_cxx=$AGENTHOST_PKG_WORK/consume-cmake-cxx
 if configure "$work_cxx" -DAGENTHOST_CONSUMER_COMPONENTS=CXX "${disabled[@]}"; then
   fail "COMPONENTS CXX was found with its dependencies' packages disabled"
 fi
 grep -q "agenthost" "$work_cxx.configure.log" || fail "COMPONENTS CXX failed without naming agenthost"
+# Nor is the package without COMPONENTS (both required), naming what is missing.
+if configure "$work_cxx" "${disabled[@]}"; then
+  fail "find_package(agenthost) without COMPONENTS was found with the dependencies disabled"
+fi
+grep -q "agenthost's CXX component needs Threads, CURL, OpenSSL, simdjson, fmt" "$work_cxx.configure.log" ||
+  { cat "$work_cxx.configure.log" >&2; fail "no message naming the missing packages"; }
 # ... and is found alone when they are findable, without agenthost::agenthost_c.
 configure "$work_cxx" -DAGENTHOST_CONSUMER_COMPONENTS=CXX ||
   { cat "$work_cxx.configure.log" >&2; fail "configure (COMPONENTS CXX)"; }
@@ -75,4 +85,4 @@ if configure "$work_bad" -DAGENTHOST_CONSUMER_COMPONENTS=Fortran; then
 fi
 grep -q "agenthost has no component 'Fortran' (it has: C, CXX)" "$work_bad.configure.log" ||
   { cat "$work_bad.configure.log" >&2; fail "COMPONENTS Fortran: no clear message"; }
-echo "find_package consumer: ok (both components, C alone without dependencies, CXX alone)"
+echo "find_package consumer: ok (both components; C alone and C with CXX optional, without the dependencies; CXX and both refused without them; CXX alone)"

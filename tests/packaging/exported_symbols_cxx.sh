@@ -24,6 +24,10 @@ free='^agenthost::(version|errc_name|decision_name|session_status_name|parse_ses
 if grep -Ev "$public|$free" "$work/demangled" >"$work/foreign"; then
   fail "exports beyond the public API: $(head -10 "$work/foreign" | tr '\n' '|')"
 fi
+# A public class's private implementation (HookPolicy::Impl) is no part of the API.
+if grep -F '::Impl' "$work/demangled" >"$work/impl"; then
+  fail "exports an implementation type: $(head -3 "$work/impl" | tr '\n' '|')"
+fi
 for want in 'agenthost::version()' 'agenthost::CacheClient::CacheClient(' \
   'agenthost::SessionStore::list(' 'agenthost::HookPolicy::evaluate(' \
   'typeinfo for agenthost::Error' 'agenthost::prometheus_text' \
