@@ -60,7 +60,8 @@ const char *circuit_state_name(hooks::CircuitState state) noexcept {
 
 }  // namespace
 
-struct HookPolicy::Impl {
+// Hidden: a member of the public class, but no part of libagenthost_cxx.so's API.
+struct __attribute__((visibility("hidden"))) HookPolicy::Impl {
   HookPolicyOptions options;
   std::vector<std::unique_ptr<EventEntry>> events;
   hooks::AtomicEventCounters unconfigured;
