@@ -123,7 +123,9 @@ struct SessionOperationStats {
 struct SessionStoreStats {
   SessionOperationStats create, get, update, remove, list, reindex;
   // Undecodable records met by get (without an owner key: with one they read as absent, and are
-  // still counted) and by listings (SessionPage::skipped_corrupt).
+  // still counted) and by listings (SessionPage::skipped_corrupt), each time one is met. With the
+  // durable tier, get treats an undecodable cached record as a cache miss (PostgreSQL answers and
+  // the record is rewritten), which is not counted here.
   std::uint64_t corrupt_records = 0;
   std::uint64_t index_repairs = 0;  // stale index entries that listings removed or re-placed
 };

@@ -57,4 +57,22 @@ class OperationTimer {
 std::uint64_t index_repairs_on_this_thread() noexcept;
 void count_index_repairs_on_this_thread(std::uint64_t n) noexcept;
 
+// Adds the index entries repaired on this thread during its lifetime (one listing) to the
+// store's counter when it goes out of scope, exception or not.
+class IndexRepairCounter {
+ public:
+  explicit IndexRepairCounter(SessionCounters &c) noexcept
+      : counters_(c), before_(index_repairs_on_this_thread()) {}
+  ~IndexRepairCounter() {
+    counters_.index_repairs.fetch_add(index_repairs_on_this_thread() - before_,
+                                      std::memory_order_relaxed);
+  }
+  IndexRepairCounter(const IndexRepairCounter &) = delete;
+  IndexRepairCounter &operator=(const IndexRepairCounter &) = delete;
+
+ private:
+  SessionCounters &counters_;
+  std::uint64_t before_;
+};
+
 }  // namespace agenthost::detail

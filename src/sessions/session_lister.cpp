@@ -290,8 +290,9 @@ void plan_repair(const KeySchema &keys, const Plan &p, const Repair &r,
 // Redis Cluster: records and index entries are in different slots, so no transaction covers
 // both. Entries are fixed from a fresh read of their records, then every record that exists is
 // read again and its entries written back, so a write racing the repair is never undone.
-void apply_repairs_unguarded(CacheClient &cache, const KeySchema &keys, const Plan &p,
-                             const std::vector<Repair> &repairs) {
+// Returns how many entries it fixed.
+std::size_t apply_repairs_unguarded(CacheClient &cache, const KeySchema &keys, const Plan &p,
+                                    const std::vector<Repair> &repairs) {
   std::vector<std::string> ids;
   std::vector<std::string> records;
   for (const auto &r : repairs) {
@@ -303,45 +304,58 @@ void apply_repairs_unguarded(CacheClient &cache, const KeySchema &keys, const Pl
       records.empty() ? std::vector<std::optional<std::string>>{} : cache.mget(records);
   std::vector<Command> fixes;
   std::size_t next = 0;
+  std::size_t fixed = 0;
   for (const auto &r : repairs) {
+    const std::size_t before = fixes.size();
     plan_repair(keys, p, r, r.listable ? values.at(next++) : std::nullopt, fixes);
+    if (fixes.size() > before) ++fixed;
   }
   remove_then_recheck(cache, keys, std::move(fixes), ids);
+  return fixed;
 }
 
 // One optimistic transaction over the records of every repair (rare: only when stale entries
-// were met). Lost races are not errors: the next read judges the entries again.
-void apply_repairs(CacheClient &cache, const KeySchema &keys, const Plan &p,
-                   const std::vector<Repair> &repairs) {
+// were met). Lost races are not errors: the next read judges the entries again. Returns how many
+// entries it fixed (0 when the race was lost or every entry had become valid again).
+std::size_t apply_repairs(CacheClient &cache, const KeySchema &keys, const Plan &p,
+                          const std::vector<Repair> &repairs) {
   if (cache.is_cluster()) return apply_repairs_unguarded(cache, keys, p, repairs);
   std::vector<std::string> watched;
   watched.reserve(repairs.size());
   for (const auto &r : repairs) watched.push_back(keys.record(r.listable ? r.id : std::string()));
+  std::size_t fixed = 0;  // by the last attempt's plan: the one that committed, if any
   const auto build = [&](const std::vector<std::optional<std::string>> &values)
       -> std::optional<std::vector<Command>> {
     std::vector<Command> commands;
+    fixed = 0;
     for (std::size_t i = 0; i < repairs.size(); ++i) {
+      const std::size_t before = commands.size();
       plan_repair(keys, p, repairs[i], values.at(i), commands);
+      if (commands.size() > before) ++fixed;
     }
     if (commands.empty()) return std::nullopt;
     return commands;
   };
   try {
-    if (auto replies = cache.transact(watched, build, kRepairAttempts)) {
-      check_replies(*replies, "session index repair");
-    }
+    auto replies = cache.transact(watched, build, kRepairAttempts);
+    if (!replies) return 0;
+    check_replies(*replies, "session index repair");
+    return fixed;
   } catch (const Error &e) {
     if (e.code() != Errc::conflict) throw;
+    return 0;
   }
 }
 
 // Repairs and counts: the store's index_repairs counter and the listener hear of it.
+// Only entries actually fixed count: a lost race or an entry valid again by now is not a repair.
 void repair_and_count(CacheClient &cache, const KeySchema &keys, const Plan &p,
                       const std::vector<Repair> &repairs) {
-  apply_repairs(cache, keys, p, repairs);
-  count_index_repairs_on_this_thread(repairs.size());
+  const std::size_t fixed = apply_repairs(cache, keys, p, repairs);
+  if (fixed == 0) return;
+  count_index_repairs_on_this_thread(fixed);
   emit_internal_event(InternalEventKind::session_index_repaired, p.index,
-                      fmt::format("{} stale index entries met by a listing", repairs.size()));
+                      fmt::format("{} stale index entries repaired by a listing", fixed));
 }
 
 }  // namespace

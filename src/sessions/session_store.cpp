@@ -325,10 +325,9 @@ bool SessionStore::remove(std::string_view id, const std::optional<std::string> 
 
 SessionPage SessionStore::list(const ListQuery &query) {
   const detail::OperationTimer timer(counters_->list);
-  const std::uint64_t repairs_before = detail::index_repairs_on_this_thread();
+  // Repairs a listing made count even when a later step of it throws.
+  const detail::IndexRepairCounter repairs(*counters_);
   SessionPage page = list_unmetered(query);
-  counters_->index_repairs.fetch_add(detail::index_repairs_on_this_thread() - repairs_before,
-                                     std::memory_order_relaxed);
   for (const auto &id : page.corrupt_ids) count_corrupt(*counters_, id);
   // Entries without a usable id are counted but cannot be named.
   const std::uint64_t unnamed = page.skipped_corrupt - page.corrupt_ids.size();
