@@ -39,12 +39,12 @@ RedisPool::Pooled RedisPool::take_idle_or_reserve(std::unique_lock<std::mutex> &
     auto deadline = RedisConnection::Clock::now() + options_.pool_wait_timeout;
     if (!freed_.wait_until(lock, deadline, available)) {
       ++wait_timeouts_;
-      Error e(Errc::pool_exhausted,
-              fmt::format("no Redis connection free within {} ms (max_connections={})",
-                          options_.pool_wait_timeout.count(), options_.max_connections));
+      const std::string message =
+          fmt::format("no Redis connection free within {} ms (max_connections={})",
+                      options_.pool_wait_timeout.count(), options_.max_connections);
       lock.unlock();  // the listener is never called under the pool's lock
-      emit_internal_event(InternalEventKind::redis_pool_exhausted, endpoint_.describe(), e.what());
-      throw e;
+      emit_internal_event(InternalEventKind::redis_pool_exhausted, endpoint_.describe(), message);
+      throw Error(Errc::pool_exhausted, message);
     }
   }
   if (closed_) throw Error(Errc::connection, "the CacheClient is closed");

@@ -43,6 +43,14 @@ void HookCounters::count(const HookResult &r) noexcept {
   if (std::string_view(r.error) != error_class::circuit_open) latency_.observe(r.latency);
 }
 
+void HookCounters::count_cancelled() noexcept {
+  for (std::size_t i = 0; i < kErrorClasses.size(); ++i) {
+    if (std::string_view(error_class::cancelled) == kErrorClasses[i]) {
+      failures_[i].fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
 void HookCounters::count_change(BreakerChange change, const std::string &where) noexcept {
   if (change == BreakerChange::none) return;
   if (change == BreakerChange::opened) {
@@ -51,7 +59,7 @@ void HookCounters::count_change(BreakerChange change, const std::string &where) 
                                 "consecutive failures reached the threshold");
   } else {
     detail::emit_internal_event(InternalEventKind::hook_circuit_closed, where,
-                                "a probe call succeeded");
+                                "a call succeeded after the circuit had opened");
   }
 }
 

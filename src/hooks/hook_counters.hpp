@@ -16,6 +16,9 @@ class HookCounters {
  public:
   // Counts one hook's outcome in an evaluation.
   void count(const HookResult &r) noexcept;
+  // Counts a call that was still in flight when its evaluation was cancelled (failure class
+  // "cancelled"; no decision of the hook's own).
+  void count_cancelled() noexcept;
   // Counts a change of the hook's circuit and tells the event listener; `where` names the hook.
   void count_change(BreakerChange change, const std::string &where) noexcept;
   // Fills every field of `s` but event, index, url and circuit.

@@ -85,6 +85,7 @@ void PendingRecords::record_next(bool success, Clock::time_point now) noexcept {
 void PendingRecords::release_rest() noexcept {
   for (; next_ < calls_.size(); ++next_) {
     entry_.breakers[calls_[next_].spec]->release(calls_[next_].token);
+    entry_.hook_counters[calls_[next_].spec]->count_cancelled();
   }
 }
 

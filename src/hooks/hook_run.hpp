@@ -38,7 +38,8 @@ class PendingRecords {
   // Within the reserved capacity, so it cannot throw between acquire() and the guard.
   void add(std::size_t spec, BreakerToken token) noexcept;
   void record_next(bool success, CircuitBreaker::Clock::time_point now) noexcept;
-  // The run was cancelled: the calls still pending count neither way.
+  // The run was cancelled: the calls still pending count neither way in the breakers, and as
+  // "cancelled" in their hooks' failures.
   void release_rest() noexcept;
 
  private:
