@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "metrics/metric_families.hpp"
+#include "metrics/prometheus_render.hpp"
 
 namespace agenthost {
 
@@ -84,9 +85,11 @@ void append_histogram(std::string &out, const std::string &name, const detail::M
 
 }  // namespace
 
-std::string prometheus_text(const MetricsSources &sources) {
+namespace detail {
+
+std::string render_prometheus_text(const std::deque<MetricFamily> &families) {
   std::string out;
-  for (const auto &f : detail::collect_metric_families(sources)) {
+  for (const auto &f : families) {
     out += "# HELP ";
     out += f.name;
     out += ' ';
@@ -105,6 +108,12 @@ std::string prometheus_text(const MetricsSources &sources) {
     }
   }
   return out;
+}
+
+}  // namespace detail
+
+std::string prometheus_text(const MetricsSources &sources) {
+  return detail::render_prometheus_text(detail::collect_metric_families(sources));
 }
 
 }  // namespace agenthost

@@ -5,15 +5,12 @@
 #include <agenthost.h>
 
 #include <catch2/catch.hpp>
-#include <cstdio>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "integration/hooks/hook_test_util.hpp"
 #include "integration/hooks/webhook_server.hpp"
+#include "integration/metrics/exposition_parser.hpp"
 #include "support/test_env.hpp"
 
 using namespace agenthost::test;
@@ -57,52 +54,6 @@ agenthost_decision evaluate(agenthost_hook_policy *p, const std::string &input) 
   return d;
 }
 
-// Runs the exposition through prometheus_client's parser (tests/integration/metrics/
-// parse_exposition.py): one "name{label="value",...} value" line per sample, labels sorted, and
-// a last line "families N". A text the parser refuses fails the script.
-std::map<std::string, double> parsed(const std::string &text, int &families) {
-  const std::string path = unique_prefix("exposition") + ".txt";
-  const std::string file = "/tmp/agenthost-" + path;
-  std::ofstream(file) << text;
-  const std::string cmd =
-      std::string("/usr/bin/python3 ") + AGENTHOST_PARSE_EXPOSITION_SCRIPT + " " + file;
-  FILE *pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  std::remove(file.c_str());
-  INFO(out);
-  REQUIRE(status == 0);
-  std::map<std::string, double> samples;
-  std::istringstream lines(out);
-  std::string line;
-  families = -1;
-  while (std::getline(lines, line)) {
-    const auto space = line.rfind(' ');
-    REQUIRE(space != std::string::npos);
-    const std::string key = line.substr(0, space);
-    const double value = std::stod(line.substr(space + 1));
-    if (key == "families") {
-      families = static_cast<int>(value);
-    } else {
-      samples[key] = value;
-    }
-  }
-  return samples;
-}
-
-int type_lines(const std::string &text) {
-  int n = 0;
-  for (std::size_t at = text.find("# TYPE "); at != std::string::npos;
-       at = text.find("# TYPE ", at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 TEST_CASE("C ABI metrics: the exposition after known traffic, read by prometheus_client",
@@ -137,7 +88,7 @@ TEST_CASE("C ABI metrics: the exposition after known traffic, read by prometheus
   REQUIRE(agenthost_metrics_prometheus(h.cache, h.store, h.policy, &text) == AGENTHOST_OK);
   const std::string exposition = take(text);
   int families = 0;
-  const auto samples = parsed(exposition, families);
+  const auto samples = parsed_exposition(exposition, families);
   CHECK(families == type_lines(exposition));
   CHECK(families >= 20);
 
@@ -235,6 +186,9 @@ extern "C" void record_event(void *user, const agenthost_event *e) {
 TEST_CASE("C ABI metrics: the event callback receives a circuit opening", "[metrics][capi]") {
   WebhookServer server;
   Received r;
+  struct Reset {  // the callback points at `r`
+    ~Reset() { agenthost_set_event_callback(nullptr, nullptr); }
+  } reset;
   REQUIRE(agenthost_set_event_callback(record_event, &r) == AGENTHOST_OK);
   agenthost_hook_policy *p =
       policy_of("{\"PreToolUse\":" + hook(server.url("/status500deny")) + "}", 1);
