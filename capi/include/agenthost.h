@@ -358,7 +358,7 @@ typedef enum agenthost_event_kind {
   AGENTHOST_EVENT_REDIS_CONNECT_FAILED = 2,   /* opening a Redis connection failed */
   AGENTHOST_EVENT_REDIS_POOL_EXHAUSTED = 3,   /* a borrow gave up waiting for a connection */
   AGENTHOST_EVENT_HOOK_CIRCUIT_OPENED = 4,    /* a hook's circuit opened */
-  AGENTHOST_EVENT_HOOK_CIRCUIT_CLOSED = 5,    /* a probe succeeded: the circuit closed again */
+  AGENTHOST_EVENT_HOOK_CIRCUIT_CLOSED = 5,    /* a call succeeded: the circuit closed again */
   AGENTHOST_EVENT_SESSION_INDEX_REPAIRED = 6, /* a listing repaired stale index entries */
   AGENTHOST_EVENT_SESSION_CORRUPT_RECORD = 7  /* a session record could not be decoded */
 } agenthost_event_kind;
@@ -374,7 +374,9 @@ typedef struct agenthost_event {
 /* Receives an internal event. The event and its strings are valid only during the call. */
 typedef void (*agenthost_event_callback)(void *user, const agenthost_event *event);
 
-/* Sets the process's one event callback (NULL removes it). It is called on the thread where the
+/* Sets the library's one event callback (NULL removes it); it hears the events of every handle
+ * of this library in the process (a C++ copy of agenthost linked beside it has a listener of its
+ * own). It is called on the thread where the
  * event happened, never while the library holds a lock; it must return quickly and must not wait
  * for other threads' agenthost calls. Events that happen inside the callback on its own thread are
  * not delivered. When this returns, no call of the previous callback is running and none will

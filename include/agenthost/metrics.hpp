@@ -31,7 +31,7 @@ enum class InternalEventKind {
   redis_connect_failed,    // opening a Redis connection failed (detail: why)
   redis_pool_exhausted,    // a borrow gave up waiting for a free connection
   hook_circuit_opened,     // a hook's circuit opened (it is not called during the cooldown)
-  hook_circuit_closed,     // a probe succeeded: the hook's circuit closed again
+  hook_circuit_closed,     // a call succeeded: the hook's open circuit closed again
   session_index_repaired,  // a listing removed or re-placed stale index entries (detail: count)
   session_corrupt_record,  // a session record could not be decoded (subject: its id)
 };
@@ -44,12 +44,15 @@ struct InternalEvent {
   std::string_view detail;   // a short explanation; never a password, key or secret
 };
 
-// One listener per process. It is called on the thread where the event happened (an evaluating
-// thread, a hook policy's loop thread, a thread borrowing a Redis connection), never while the
-// library holds a lock; it must be quick. Exceptions it throws are swallowed. Events that happen
-// while the same thread is inside the listener are not delivered (no re-entry). An empty
-// function removes the listener. When this returns, no call of the previous listener is still
-// running and none starts. Throws Error(invalid_argument) when called from inside the listener.
+// One listener per copy of the library in the process (a host that links both libagenthost.a
+// or libagenthost_cxx.so and libagenthost_c.so has two: each hears the events of the handles
+// it created, and agenthost_set_event_callback sets the C library's). It is called on the thread
+// where the event happened (an evaluating thread, a hook policy's loop thread, a thread borrowing a
+// Redis connection), never while the library holds a lock; it must be quick. Exceptions it throws
+// are swallowed. Events that happen while the same thread is inside the listener are not delivered
+// (no re-entry). An empty function removes the listener. When this returns, no call of the previous
+// listener is still running and none starts. Throws Error(invalid_argument) when called from inside
+// the listener.
 using InternalEventListener = std::function<void(const InternalEvent &)>;
 void set_internal_event_listener(InternalEventListener listener);
 
