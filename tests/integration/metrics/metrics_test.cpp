@@ -39,18 +39,8 @@ std::uint64_t bucket_total(const LatencyHistogram &h) {
   return n;
 }
 
-struct SessionEnv {
-  std::string prefix = test::unique_prefix("metrics");
-  CacheClient cache = test::make_session_test_cache();
-  SessionStoreOptions options = test::prefixed_store_options(prefix);
-  SessionStore store{cache, options};
-
-  Session create() {
-    CreateRequest r;
-    r.model = "m";
-    r.owner_api_key = std::string(kOwnerKey);
-    return store.create(r);
-  }
+struct SessionEnv : test::OwnerSessionEnv {
+  SessionEnv() : OwnerSessionEnv("metrics", kOwnerKey) {}
 };
 
 ListQuery of_owner() {

@@ -16,22 +16,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-CacheClient make_cache() { return test::make_session_test_cache(); }
-
 constexpr const char *kOwnerKey = "sk-ant-test-owner-repair";  // a fixture key, not a real one
 
-struct Env {
-  std::string prefix = test::unique_prefix("session-repair");
-  CacheClient cache = make_cache();
-  SessionStoreOptions options = test::prefixed_store_options(prefix);
-  SessionStore store{cache, options};
-
-  Session create() {
-    CreateRequest r;
-    r.model = "m";
-    r.owner_api_key = std::string(kOwnerKey);
-    return store.create(r);
-  }
+struct Env : test::OwnerSessionEnv {
+  Env() : OwnerSessionEnv("session-repair", kOwnerKey) {}
   std::string all_index() const { return options.index_prefix + "all"; }
 };
 

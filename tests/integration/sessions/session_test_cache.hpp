@@ -9,6 +9,8 @@
 #include <agenthost/cache_client.hpp>
 #include <agenthost/session_store.hpp>
 #include <catch2/catch.hpp>
+#include <string>
+#include <utility>
 
 #include "support/test_env.hpp"
 #ifdef AGENTHOST_SESSIONS_ON_CLUSTER
@@ -48,5 +50,26 @@ inline SessionStoreOptions prefixed_store_options(const std::string &prefix) {
 #endif
   return o;
 }
+
+// A cache, a store under a unique prefix, and sessions created for one owner.
+struct OwnerSessionEnv {
+  OwnerSessionEnv(const std::string &what, std::string owner)
+      : owner_key(std::move(owner)),
+        prefix(unique_prefix(what)),
+        options(prefixed_store_options(prefix)) {}
+
+  std::string owner_key;
+  std::string prefix;
+  CacheClient cache = make_session_test_cache();
+  SessionStoreOptions options;
+  SessionStore store{cache, options};
+
+  Session create() {
+    CreateRequest r;
+    r.model = "m";
+    r.owner_api_key = owner_key;
+    return store.create(r);
+  }
+};
 
 }  // namespace agenthost::test
