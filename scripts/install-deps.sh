@@ -7,6 +7,9 @@ packages=(build-essential cmake ninja-build pkg-config git
           python3-venv python3-pip python3-setuptools python3-wheel python3-redis python3-hiredis
           libpq-dev postgresql python3-prometheus-client
           clang clang-tidy clang-format libclang-rt-14-dev llvm)
+# Node.js and npm for the interop suite's pinned npm packages (tests/interop): Debian's, unless
+# the machine already has an npm (e.g. NodeSource's nodejs, which Debian's npm would conflict with).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

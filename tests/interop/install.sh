@@ -11,7 +11,7 @@ mkdir -p "$dest"
 if [ -f "$dest/node_modules/.package-lock.json" ] && cmp -s "$src/package-lock.json" "$dest/package-lock.json"; then
   exit 0
 fi
-command -v npm >/dev/null || { echo "interop: npm is not installed (scripts/install-deps.sh installs it)" >&2; exit 1; }
+command -v npm >/dev/null || { echo "interop: npm is not installed (scripts/install-deps.sh installs Debian's nodejs and npm)" >&2; exit 1; }
 cp "$src/package.json" "$src/package-lock.json" "$dest/"
 cd "$dest"
 npm ci --omit=optional --omit=peer --ignore-scripts --no-audit --no-fund --loglevel=error
