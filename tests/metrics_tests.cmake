@@ -8,3 +8,5 @@ agenthost_add_catch_test(integration_metrics
 target_compile_definitions(integration_metrics PRIVATE
   AGENTHOST_SESSIONS_ON_REDIS
   AGENTHOST_PARSE_EXPOSITION_SCRIPT="${CMAKE_CURRENT_SOURCE_DIR}/integration/metrics/parse_exposition.py")
+# The listener swapped while threads report events also runs under TSan (label `concurrency`).
+agenthost_label_tests(integration_metrics concurrency "swapped while threads")

@@ -10,7 +10,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "integration/hooks/hook_test_util.hpp"
 #include "integration/hooks/webhook_server.hpp"
@@ -415,4 +417,47 @@ TEST_CASE("metrics: a call cancelled in flight counts as cancelled, with no deci
   CHECK(h.failures.at("cancelled") == 1);
   CHECK(h.allow + h.deny + h.ask + h.defer == 0);
   CHECK(h.circuit == "closed");  // a cancelled call counts neither way in the breaker
+}
+
+// The setter's promise, under load: once it returns, the previous listener is not running and is
+// never called again. Two threads list a page with a corrupt record (an event per listing) while
+// the listener is swapped 50 times; a retired listener that is still called is a violation.
+TEST_CASE("metrics: a listener is swapped while threads report events", "[metrics]") {
+  SessionEnv env;
+  const Session bad = env.create();
+  env.cache.set(env.options.key_prefix + bad.id, "{not json", 3600s);
+  struct Generation {
+    std::atomic<bool> retired{false};
+    std::atomic<int> calls{0};
+  };
+  std::vector<std::unique_ptr<Generation>> generations;
+  std::atomic<int> violations{0};
+  std::atomic<bool> stop{false};
+  struct Reset {
+    ~Reset() { set_internal_event_listener({}); }
+  } reset;
+  std::vector<std::thread> listers;
+  for (int t = 0; t < 2; ++t) {
+    listers.emplace_back([&] {
+      for (int i = 0; i < 2000 && !stop; ++i) env.store.list(of_owner());
+    });
+  }
+  for (int g = 0; g < 50; ++g) {
+    generations.push_back(std::make_unique<Generation>());
+    Generation *current = generations.back().get();
+    set_internal_event_listener([current, &violations](const InternalEvent &) {
+      if (current->retired) ++violations;
+      current->calls.fetch_add(1);
+    });
+    if (g > 0) generations[g - 1]->retired = true;  // replaced: must never be called again
+    std::this_thread::sleep_for(2ms);
+  }
+  set_internal_event_listener({});
+  generations.back()->retired = true;
+  stop = true;
+  for (auto &t : listers) t.join();
+  CHECK(violations == 0);
+  int calls = 0;
+  for (const auto &g : generations) calls += g->calls;
+  CHECK(calls > 0);
 }
