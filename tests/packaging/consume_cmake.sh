@@ -7,6 +7,8 @@
 # _CXX, _CFLAGS, _CXXFLAGS, _LDFLAGS); AGENTHOST_PKG_SHARED_CXX=ON when libagenthost_cxx.so was built.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/packaging/toolchain.sh
+source "$here/toolchain.sh"
 
 fail() { echo "find_package consumer: FAILED: $*" >&2; exit 1; }
 
@@ -15,11 +17,7 @@ configure() {
   local work=$1
   shift
   rm -rf "$work"
-  cmake -S "$here/consumer" -B "$work" -G "$AGENTHOST_PKG_GENERATOR" \
-    -DCMAKE_MAKE_PROGRAM="$AGENTHOST_PKG_MAKE_PROGRAM" \
-    -DCMAKE_C_COMPILER="$AGENTHOST_PKG_CC" -DCMAKE_CXX_COMPILER="$AGENTHOST_PKG_CXX" \
-    -DCMAKE_C_FLAGS="$AGENTHOST_PKG_CFLAGS" -DCMAKE_CXX_FLAGS="$AGENTHOST_PKG_CXXFLAGS" \
-    -DCMAKE_EXE_LINKER_FLAGS="$AGENTHOST_PKG_LDFLAGS" \
+  cmake -S "$here/consumer" -B "$work" "${agenthost_toolchain_args[@]}" \
     -DCMAKE_PREFIX_PATH="$AGENTHOST_PKG_PREFIX" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
     -DAGENTHOST_CONSUMER_MODE=config \
     -DAGENTHOST_EXPECTED_VERSION="$AGENTHOST_PKG_VERSION" \

@@ -8,14 +8,11 @@
 # toolchain variables of consume_cmake.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/packaging/toolchain.sh
+source "$here/toolchain.sh"
 work=$AGENTHOST_PKG_WORK/consume-subdirectory
 mkdir -p "$work"
-cmake -S "$here/consumer" -B "$work" -G "$AGENTHOST_PKG_GENERATOR" \
-  -DCMAKE_MAKE_PROGRAM="$AGENTHOST_PKG_MAKE_PROGRAM" \
-  -DCMAKE_C_COMPILER="$AGENTHOST_PKG_CC" -DCMAKE_CXX_COMPILER="$AGENTHOST_PKG_CXX" \
-  -DCMAKE_C_FLAGS="$AGENTHOST_PKG_CFLAGS" -DCMAKE_CXX_FLAGS="$AGENTHOST_PKG_CXXFLAGS" \
-  -DCMAKE_EXE_LINKER_FLAGS="$AGENTHOST_PKG_LDFLAGS" \
-  -DCMAKE_SHARED_LINKER_FLAGS="$AGENTHOST_PKG_LDFLAGS" \
+cmake -S "$here/consumer" -B "$work" "${agenthost_toolchain_args[@]}" \
   -DAGENTHOST_CONSUMER_MODE=subdirectory \
   -DAGENTHOST_SOURCE_DIR="$AGENTHOST_PKG_SOURCE_DIR" \
   -DAGENTHOST_EXPECTED_VERSION="$AGENTHOST_PKG_VERSION" -UAGENTHOST_INSTALL \
