@@ -39,10 +39,6 @@ void CircuitBreaker::release(BreakerToken token) noexcept {
   probing_ = false;
 }
 
-}  // namespace agenthost::hooks
-
-namespace agenthost::hooks {
-
 CircuitState CircuitBreaker::state(Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!open_) return CircuitState::closed;

@@ -15,6 +15,14 @@ constexpr std::array<const char *, 10> kErrorClasses = {
     error_class::invalid_reply,   error_class::circuit_open, error_class::cancelled,
     error_class::internal};
 
+// The position of an error class in kErrorClasses; kErrorClasses.size() for another string.
+std::size_t error_class_index(std::string_view error) noexcept {
+  for (std::size_t i = 0; i < kErrorClasses.size(); ++i) {
+    if (error == kErrorClasses[i]) return i;
+  }
+  return kErrorClasses.size();
+}
+
 std::size_t decision_index(Decision d) noexcept {
   switch (d) {
     case Decision::allow:
@@ -35,20 +43,15 @@ void HookCounters::count(const HookResult &r) noexcept {
   constexpr auto relaxed = std::memory_order_relaxed;
   decisions_[decision_index(r.decision)].fetch_add(1, relaxed);
   if (r.failed()) {
-    for (std::size_t i = 0; i < kErrorClasses.size(); ++i) {
-      if (std::string_view(r.error) == kErrorClasses[i]) failures_[i].fetch_add(1, relaxed);
-    }
+    const std::size_t i = error_class_index(r.error);
+    if (i < failures_.size()) failures_[i].fetch_add(1, relaxed);
   }
   // A hook its open circuit kept from being called has no latency of its own.
   if (std::string_view(r.error) != error_class::circuit_open) latency_.observe(r.latency);
 }
 
 void HookCounters::count_cancelled() noexcept {
-  for (std::size_t i = 0; i < kErrorClasses.size(); ++i) {
-    if (std::string_view(error_class::cancelled) == kErrorClasses[i]) {
-      failures_[i].fetch_add(1, std::memory_order_relaxed);
-    }
-  }
+  failures_[error_class_index(error_class::cancelled)].fetch_add(1, std::memory_order_relaxed);
 }
 
 void HookCounters::count_change(BreakerChange change, const std::string &where) noexcept {

@@ -76,10 +76,9 @@ void PendingRecords::add(std::size_t spec, BreakerToken token) noexcept {
 }
 
 void PendingRecords::record_next(bool success, Clock::time_point now) noexcept {
-  const std::size_t spec = calls_[next_].spec;
-  ++next_;
-  const BreakerChange change = entry_.breakers[spec]->record(calls_[next_ - 1].token, success, now);
-  entry_.hook_counters[spec]->count_change(change, entry_.config.hooks[spec].where);
+  const Call call = calls_[next_++];
+  const BreakerChange change = entry_.breakers[call.spec]->record(call.token, success, now);
+  entry_.hook_counters[call.spec]->count_change(change, entry_.config.hooks[call.spec].where);
 }
 
 void PendingRecords::release_rest() noexcept {

@@ -3,7 +3,9 @@
 #include <agenthost/cache_client.hpp>
 #include <agenthost/hook_policy.hpp>
 #include <agenthost/session_store.hpp>
+#include <array>
 #include <string_view>
+#include <utility>
 
 namespace agenthost::detail {
 
@@ -28,6 +30,12 @@ void add_histogram(MetricFamily &f, MetricLabels labels, LatencyHistogram h) {
 
 double as_value(std::uint64_t n) { return static_cast<double>(n); }
 
+// The four decision counts of an event's or a hook's counters, by decision name.
+template <typename Counts>
+std::array<std::pair<const char *, std::uint64_t>, 4> decisions_of(const Counts &c) {
+  return {{{"allow", c.allow}, {"deny", c.deny}, {"ask", c.ask}, {"defer", c.defer}}};
+}
+
 void collect_pool(const PoolStats &s, std::deque<MetricFamily> &out) {
   auto &conns = family(out, "agenthost_redis_connections", "gauge",
                        "Redis connections open, by state (idle or in use)");
@@ -36,24 +44,25 @@ void collect_pool(const PoolStats &s, std::deque<MetricFamily> &out) {
   add(family(out, "agenthost_redis_connections_max", "gauge",
              "The pool's max_connections (per node on a cluster)"),
       {}, as_value(s.max));
-  const std::pair<const char *, std::uint64_t> counters[] = {
-      {"agenthost_redis_connections_created_total", s.created},
-      {"agenthost_redis_pool_waits_total", s.waits},
-      {"agenthost_redis_pool_wait_timeouts_total", s.wait_timeouts},
-      {"agenthost_redis_reconnects_total", s.reconnects},
-      {"agenthost_redis_idle_checks_total", s.idle_checks},
-      {"agenthost_redis_retries_total", s.retries},
+  struct Counter {
+    const char *name;
+    const char *help;
+    std::uint64_t value;
   };
-  const char *helps[] = {
-      "Redis connections ever opened",
-      "Borrows that had to wait for a free connection",
-      "Borrows that gave up waiting (pool_exhausted)",
-      "Broken connections replaced",
-      "PINGs before reusing a connection (long idle, or older than a failure)",
-      "Idempotent commands retried after a connection loss",
+  const Counter counters[] = {
+      {"agenthost_redis_connections_created_total", "Redis connections ever opened", s.created},
+      {"agenthost_redis_pool_waits_total", "Borrows that had to wait for a free connection",
+       s.waits},
+      {"agenthost_redis_pool_wait_timeouts_total", "Borrows that gave up waiting (pool_exhausted)",
+       s.wait_timeouts},
+      {"agenthost_redis_reconnects_total", "Broken connections replaced", s.reconnects},
+      {"agenthost_redis_idle_checks_total",
+       "PINGs before reusing a connection (long idle, or older than a failure)", s.idle_checks},
+      {"agenthost_redis_retries_total", "Idempotent commands retried after a connection loss",
+       s.retries},
   };
-  for (std::size_t i = 0; i < std::size(counters); ++i) {
-    add(family(out, counters[i].first, "counter", helps[i]), {}, as_value(counters[i].second));
+  for (const Counter &c : counters) {
+    add(family(out, c.name, "counter", c.help), {}, as_value(c.value));
   }
   auto &errors = family(out, "agenthost_redis_errors_total", "counter",
                         "Failed Redis operations, by error class");
@@ -93,9 +102,7 @@ void collect_events(const HookPolicyStats &s, std::deque<MetricFamily> &out) {
   auto &open = family(out, "agenthost_hook_evaluations_circuit_open_total", "counter",
                       "Evaluations in which at least one hook's circuit was open");
   for (const auto &[event, c] : s.events) {
-    const std::pair<const char *, std::uint64_t> decisions[] = {
-        {"allow", c.allow}, {"deny", c.deny}, {"ask", c.ask}, {"defer", c.defer}};
-    for (const auto &[decision, n] : decisions) {
+    for (const auto &[decision, n] : decisions_of(c)) {
       add(evals, {{"event", event}, {"decision", decision}}, as_value(n));
     }
     add(failed, {{"event", event}}, as_value(c.failed));
@@ -121,9 +128,9 @@ void collect_hooks(const HookPolicyStats &s, std::deque<MetricFamily> &out) {
       l.emplace_back(name, std::move(value));
       return l;
     };
-    const std::pair<const char *, std::uint64_t> ds[] = {
-        {"allow", h.allow}, {"deny", h.deny}, {"ask", h.ask}, {"defer", h.defer}};
-    for (const auto &[decision, n] : ds) add(decisions, with("decision", decision), as_value(n));
+    for (const auto &[decision, n] : decisions_of(h)) {
+      add(decisions, with("decision", decision), as_value(n));
+    }
     for (const auto &[cls, n] : h.failures) add(failures, with("class", cls), as_value(n));
     for (const char *st : {"closed", "open", "half_open"}) {
       add(state, with("state", st), h.circuit == st ? 1.0 : 0.0);
