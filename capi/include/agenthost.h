@@ -354,13 +354,14 @@ AGENTHOST_API agenthost_status agenthost_metrics_json(const agenthost_cache_clie
 
 /* The library's internal events. The numbers are part of the ABI. */
 typedef enum agenthost_event_kind {
-  AGENTHOST_EVENT_REDIS_RECONNECT = 1,        /* a broken Redis connection was replaced */
-  AGENTHOST_EVENT_REDIS_CONNECT_FAILED = 2,   /* opening a Redis connection failed */
-  AGENTHOST_EVENT_REDIS_POOL_EXHAUSTED = 3,   /* a borrow gave up waiting for a connection */
-  AGENTHOST_EVENT_HOOK_CIRCUIT_OPENED = 4,    /* a hook's circuit opened */
-  AGENTHOST_EVENT_HOOK_CIRCUIT_CLOSED = 5,    /* a call succeeded: the circuit closed again */
-  AGENTHOST_EVENT_SESSION_INDEX_REPAIRED = 6, /* a listing repaired stale index entries */
-  AGENTHOST_EVENT_SESSION_CORRUPT_RECORD = 7  /* a session record could not be decoded */
+  AGENTHOST_EVENT_REDIS_RECONNECT = 1,         /* a broken Redis connection was replaced */
+  AGENTHOST_EVENT_REDIS_CONNECT_FAILED = 2,    /* opening a Redis connection failed */
+  AGENTHOST_EVENT_REDIS_POOL_EXHAUSTED = 3,    /* a borrow gave up waiting for a connection */
+  AGENTHOST_EVENT_HOOK_CIRCUIT_OPENED = 4,     /* a hook's circuit opened */
+  AGENTHOST_EVENT_HOOK_CIRCUIT_CLOSED = 5,     /* a call succeeded: the circuit closed again */
+  AGENTHOST_EVENT_SESSION_INDEX_REPAIRED = 6,  /* a listing repaired stale index entries */
+  AGENTHOST_EVENT_SESSION_CORRUPT_RECORD = 7,  /* a session record could not be decoded */
+  AGENTHOST_EVENT_SESSION_DB_INDEX_MISSING = 8 /* the durable table lacks listing indexes */
 } agenthost_event_kind;
 
 typedef struct agenthost_event {

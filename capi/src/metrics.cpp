@@ -49,6 +49,8 @@ agenthost_event_kind kind_of(agenthost::InternalEventKind k) noexcept {
       return AGENTHOST_EVENT_SESSION_INDEX_REPAIRED;
     case K::session_corrupt_record:
       return AGENTHOST_EVENT_SESSION_CORRUPT_RECORD;
+    case K::session_db_index_missing:
+      return AGENTHOST_EVENT_SESSION_DB_INDEX_MISSING;
   }
   return AGENTHOST_EVENT_REDIS_RECONNECT;
 }

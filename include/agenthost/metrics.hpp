@@ -27,13 +27,14 @@ struct LatencyHistogram {
 
 // The library's internal events.
 enum class InternalEventKind {
-  redis_reconnect,         // a broken Redis connection was replaced
-  redis_connect_failed,    // opening a Redis connection failed (detail: why)
-  redis_pool_exhausted,    // a borrow gave up waiting for a free connection
-  hook_circuit_opened,     // a hook's circuit opened (it is not called during the cooldown)
-  hook_circuit_closed,     // a call succeeded: the hook's open circuit closed again
-  session_index_repaired,  // a listing removed or re-placed stale index entries (detail: count)
-  session_corrupt_record,  // a session record could not be decoded (subject: its id)
+  redis_reconnect,           // a broken Redis connection was replaced
+  redis_connect_failed,      // opening a Redis connection failed (detail: why)
+  redis_pool_exhausted,      // a borrow gave up waiting for a free connection
+  hook_circuit_opened,       // a hook's circuit opened (it is not called during the cooldown)
+  hook_circuit_closed,       // a call succeeded: the hook's open circuit closed again
+  session_index_repaired,    // a listing removed or re-placed stale index entries (detail: count)
+  session_corrupt_record,    // a session record could not be decoded (subject: its id)
+  session_db_index_missing,  // the durable table lacks listing indexes (subject: the table)
 };
 // "redis_reconnect", ... (the enumerator's name).
 const char *internal_event_kind_name(InternalEventKind kind) noexcept;

@@ -41,6 +41,8 @@ const char *internal_event_kind_name(InternalEventKind kind) noexcept {
       return "session_index_repaired";
     case InternalEventKind::session_corrupt_record:
       return "session_corrupt_record";
+    case InternalEventKind::session_db_index_missing:
+      return "session_db_index_missing";
   }
   return "unknown";
 }

@@ -35,8 +35,8 @@ class PgSession {
   explicit PgSession(PGconn *conn, const std::string *password)
       : conn_(conn), password_(password) {}
   // Throws Error: connection (server unreachable, connection lost), timeout (statement_timeout),
-  // conflict (unique violation), invalid_argument (a value out of the column's range), protocol
-  // (any other failure); each names `what`.
+  // conflict (unique or foreign-key violation), invalid_argument (a value out of the column's
+  // range), protocol (any other failure); each names `what`.
   PgResult exec(const std::string &sql, const PgParams &params, const char *what);
   bool broken() const { return broken_; }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 
+#include "common/internal_events.hpp"
 #include "common/json_string.hpp"
 #include "common/time.hpp"
 #include "sessions/cursor.hpp"
@@ -13,6 +14,7 @@
 #include "sessions/session_index.hpp"
 #include "sessions/session_lister.hpp"
 #include "sessions/session_rows.hpp"
+#include "sessions/session_schema.hpp"
 
 namespace agenthost::detail {
 
@@ -123,16 +125,21 @@ std::string DurableSessions::tombstone(std::string_view id) const {
 }
 
 void DurableSessions::ensure_schema() {
-  std::lock_guard<std::mutex> lock(schema_mutex_);
-  if (schema_ready_) return;
-  pool_.with_session([&](PgSession &s) {
-    s.exec("BEGIN", {}, "session schema migration");
-    // One migration at a time across processes (CREATE ... IF NOT EXISTS can race).
-    s.exec("SELECT pg_advisory_xact_lock(7406452390412345)", {}, "session schema migration");
-    s.exec(migration_sql(table_), {}, "session schema migration");
-    s.exec("COMMIT", {}, "session schema migration");
-  });
-  schema_ready_ = true;
+  std::vector<std::string> missing;
+  {
+    std::lock_guard<std::mutex> lock(schema_mutex_);
+    if (schema_ready_) return;
+    pool_.with_session([&](PgSession &s) { missing = apply_schema(s, table_); });
+    schema_ready_ = true;
+  }
+  if (!missing.empty()) {
+    std::string names;
+    for (const auto &n : missing) names += (names.empty() ? "" : ", ") + n;
+    emit_internal_event(InternalEventKind::session_db_index_missing, table_,
+                        fmt::format("{} (listings scan more rows without them; run "
+                                    "sql/001_sessions.sql as the table's owner)",
+                                    names));
+  }
 }
 
 // The Redis record and indexes of `s`, unless Redis already holds a newer version. On a Redis
@@ -275,9 +282,10 @@ Session DurableSessions::update(std::string_view id, const SessionPatch &patch,
   // strictly increases per row (the version the cache writes compare).
   const std::string sql = fmt::format(
       "UPDATE {0} SET status = COALESCE($2, status), "
-      "total_turns = CASE WHEN $4 THEN total_turns + 1 ELSE COALESCE($3::bigint, total_turns) "
+      "total_turns = CASE WHEN $4 THEN COALESCE(total_turns, 0) + 1 "
+      "ELSE COALESCE($3::bigint, total_turns) "
       "END, total_cost_usd = COALESCE($5::double precision, total_cost_usd), "
-      "session_metadata = COALESCE($6::jsonb, session_metadata), "
+      "session_metadata = COALESCE($6::jsonb, session_metadata::jsonb), "
       "updated_at = GREATEST({1}, updated_at + interval '1 microsecond', created_at) "
       "WHERE id = $1 AND ($8::text IS NULL OR owner_api_key_hash = $8) RETURNING {2}",
       table_, at_micros(7), row_columns());
@@ -381,7 +389,7 @@ SessionPage DurableSessions::list_from_db(const ListQuery &q,
   };
   if (owner_hash) where += " AND owner_api_key_hash = " + param(owner_hash);
   if (q.status) where += " AND status = " + param(std::string(session_status_name(*q.status)));
-  if (auto c = containment(q)) where += " AND session_metadata @> " + param(*c) + "::jsonb";
+  if (auto c = containment(q)) where += " AND session_metadata::jsonb @> " + param(*c) + "::jsonb";
   if (q.title_contains) {
     where += " AND strpos(lower(session_metadata->>'title'), lower(" + param(*q.title_contains) +
              ")) > 0";

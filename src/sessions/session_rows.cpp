@@ -18,40 +18,12 @@ void validate_table_name(const std::string &table) {
   }
 }
 
-std::string migration_sql(const std::string &t) {
-  return fmt::format(
-      "-- agenthost durable sessions: the Python service's `sessions` table and the indexes the\n"
-      "-- store's listings use. Idempotent; agenthost applies it on first use.\n"
-      "CREATE TABLE IF NOT EXISTS {0} (\n"
-      "    id VARCHAR(255) PRIMARY KEY,\n"
-      "    model VARCHAR(255) NOT NULL,\n"
-      "    status VARCHAR(32) NOT NULL DEFAULT 'active',\n"
-      "    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
-      "    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
-      "    total_turns BIGINT NOT NULL DEFAULT 0,\n"
-      "    total_cost_usd DOUBLE PRECISION,\n"
-      "    parent_session_id VARCHAR(255),\n"
-      "    owner_api_key_hash VARCHAR(64),\n"
-      "    session_metadata JSONB\n"
-      ");\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_api_key_hash ON {0} (owner_api_key_hash);\n"
-      "-- Keyset listing: created_at in whole ms (the Redis score), then id byte order.\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_keyset ON {0}\n"
-      "    (owner_api_key_hash, ({1}), (id COLLATE \"C\"));\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_status_keyset ON {0}\n"
-      "    (owner_api_key_hash, status, ({1}), (id COLLATE \"C\"));\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_keyset ON {0} (({1}), (id COLLATE \"C\"));\n"
-      "-- Metadata filters: mode, project_id and tags by containment (@>).\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_metadata ON {0} USING GIN (session_metadata "
-      "jsonb_path_ops);\n",
-      t, kCreatedMsSql);
-}
-
 std::string row_columns() {
   return fmt::format(
       "id, model, status, (extract(epoch from created_at) * 1000000)::bigint, "
-      "(extract(epoch from updated_at) * 1000000)::bigint, total_turns::bigint, "
-      "total_cost_usd, parent_session_id, owner_api_key_hash, session_metadata::text, {}",
+      "(extract(epoch from COALESCE(updated_at, created_at)) * 1000000)::bigint, "
+      "COALESCE(total_turns, 0)::bigint, "
+      "total_cost_usd, parent_session_id, owner_api_key_hash, session_metadata::jsonb::text, {}",
       kCreatedMsSql);
 }
 

@@ -18,11 +18,10 @@ extern const char *const kCreatedMsSql;
 // within PostgreSQL's 63 bytes).
 void validate_table_name(const std::string &table);
 
-// The migration (idempotent: CREATE ... IF NOT EXISTS), for `table`. For "sessions" it is
-// byte for byte sql/001_sessions.sql.
-std::string migration_sql(const std::string &table);
-
-// The columns every query selects, in the order session_of_row reads them.
+// The columns every query selects, in the order session_of_row reads them. NULLs the Python
+// service's nullable columns may hold read as in a record: updated_at as created_at, total_turns
+// as 0, status as active. Metadata is read in JSONB's form from a JSON column too (the form the
+// store's Redis records hold).
 std::string row_columns();
 
 // One row of row_columns() starting at column `first`.

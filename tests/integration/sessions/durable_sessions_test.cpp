@@ -4,16 +4,19 @@
 #include <libpq-fe.h>
 
 #include <agenthost/cache_client.hpp>
+#include <agenthost/metrics.hpp>
 #include <agenthost/session_store.hpp>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "db/pg_pool.hpp"
 #include "db/pg_url.hpp"
-#include "sessions/session_rows.hpp"
+#include "sessions/owner_key.hpp"
+#include "sessions/session_schema.hpp"
 #include "support/errc_of.hpp"
 #include "support/pg_server.hpp"
 #include "support/redis_server.hpp"
@@ -69,6 +72,70 @@ void psql(const std::string &url, const std::string &sql) {
   PQclear(r);
   PQfinish(c);
 }
+
+// What `sql` answers (its last statement): rows joined by '\n', columns by '|'.
+std::string query(const std::string &url, const std::string &sql) {
+  PGconn *c = PQconnectdb(detail::normalize_pg_url(url).c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult *r = PQexec(c, sql.c_str());
+  INFO(PQresultErrorMessage(r));
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK);
+  std::string out;
+  for (int i = 0; i < PQntuples(r); ++i) {
+    if (i) out += '\n';
+    for (int j = 0; j < PQnfields(r); ++j) out += (j ? "|" : "") + std::string(PQgetvalue(r, i, j));
+  }
+  PQclear(r);
+  PQfinish(c);
+  return out;
+}
+
+// `url` with another role's credentials.
+std::string url_as(const std::string &url, const std::string &role, const std::string &password) {
+  const auto user = url.find("://") + 3;
+  return url.substr(0, user) + role + ":" + password + url.substr(url.find('@', user));
+}
+
+// The Python service's table as SQLAlchemy creates it from its model (nullable status,
+// updated_at and total_turns, INTEGER turns, JSON metadata, the parent a foreign key, the owner
+// index), and a role that may only read and write its rows, as the service's own role.
+std::string python_service_table(const std::string &url, const std::string &table,
+                                 const std::string &role) {
+  const std::string password = "pw-" + role;
+  psql(url, "CREATE TABLE " + table +
+                " (id VARCHAR NOT NULL, model VARCHAR NOT NULL, status VARCHAR, created_at "
+                "TIMESTAMP WITH TIME ZONE DEFAULT now(), updated_at TIMESTAMP WITH TIME ZONE, "
+                "total_turns INTEGER, total_cost_usd FLOAT, parent_session_id VARCHAR, "
+                "owner_api_key_hash VARCHAR(64), session_metadata JSON, PRIMARY KEY (id), "
+                "FOREIGN KEY(parent_session_id) REFERENCES " +
+                table + " (id))");
+  psql(url,
+       "CREATE INDEX ix_" + table + "_owner_api_key_hash ON " + table + " (owner_api_key_hash)");
+  psql(url, "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+  psql(url, "GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + role);
+  return url_as(url, role, password);
+}
+
+// The internal events of one kind heard while it lives.
+class EventLog {
+ public:
+  explicit EventLog(InternalEventKind kind) {
+    set_internal_event_listener([this, kind](const InternalEvent &e) {
+      if (e.kind != kind) return;
+      std::lock_guard<std::mutex> lock(mutex_);
+      heard_.push_back(std::string(e.subject) + ": " + std::string(e.detail));
+    });
+  }
+  ~EventLog() { set_internal_event_listener({}); }
+  std::vector<std::string> heard() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return heard_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> heard_;
+};
 
 Session make(SessionStore &store, const char *owner = kOwner,
              std::optional<std::string> metadata = std::nullopt) {
@@ -417,6 +484,122 @@ TEST_CASE("durable: rows the Python service wrote with plain SQL are read and li
   psql(o.database_url, "SELECT 1/(total_turns = 1)::int FROM " + o.db_table + " WHERE id = 'py-2'");
   CHECK(store.reindex() == 3);
   CHECK(store.list(ListQuery{}).total == 3);
+}
+
+TEST_CASE(
+    "durable: the Python service's own table and a role with only SELECT/INSERT/UPDATE/DELETE") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  SessionStoreOptions o = durable_options(shared_pg());
+  const std::string admin_url = o.database_url;
+  o.database_url = python_service_table(admin_url, o.db_table, test::unique_table("svc"));
+  const std::string t = o.db_table;
+  const std::string hash = detail::owner_key_hash(kOwner);
+  psql(admin_url,
+       "INSERT INTO " + t +
+           " (id, model, status, created_at, updated_at, total_turns, total_cost_usd, "
+           "owner_api_key_hash, session_metadata) VALUES ('py-1', 'claude-3-5-sonnet', "
+           "'completed', '2026-01-09T17:00:00Z', '2026-01-09T17:05:00Z', 7, 0.5, '" +
+           hash +
+           "', '{\"title\": \"Fix the Build\", \"mode\": \"plan\", \"tags\": [\"a\", \"b\"]}')");
+  psql(admin_url, "INSERT INTO " + t +
+                      " (id, model, created_at, parent_session_id, owner_api_key_hash) VALUES "
+                      "('py-2', 'claude-sonnet-4', '2026-01-09T18:00:00Z', 'py-1', '" +
+                      hash + "')");
+  EventLog events(InternalEventKind::session_db_index_missing);
+  SessionStore store(cache, o);
+
+  // NULL status, updated_at and total_turns read as in a record.
+  const auto two = store.get("py-2", std::string(kOwner));
+  REQUIRE(two);
+  CHECK(two->status == SessionStatus::active);
+  CHECK(two->total_turns == 0);
+  CHECK(two->updated_at == two->created_at);
+  CHECK(two->parent_session_id == std::optional<std::string>("py-1"));
+  // The store took no DDL lock on the table: it reported the indexes it lacks, once.
+  const auto heard = events.heard();
+  REQUIRE(heard.size() == 1);
+  CHECK(heard[0].rfind(t + ": ix_" + t + "_owner_keyset, ix_" + t + "_owner_status_keyset, ix_" +
+                           t + "_keyset, ix_" + t + "_metadata (",
+                       0) == 0);
+
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  SessionPage p = store.list(q);
+  CHECK(p.total == 2);
+  REQUIRE(p.sessions.size() == 2);
+  CHECK(p.sessions[0].id == "py-2");
+  CHECK(p.sessions[1].metadata_json ==
+        std::optional<std::string>(R"({"mode":"plan","tags":["a","b"],"title":"Fix the Build"})"));
+  q.mode = "plan";
+  q.tags = {"b"};
+  q.title_contains = "the build";
+  p = store.list(q);
+  REQUIRE(p.sessions.size() == 1);
+  CHECK(p.sessions[0].id == "py-1");
+
+  // Writes through the JSON and INTEGER columns, read back by the service's own SQL.
+  SessionPatch inc;
+  inc.increment_turns = true;
+  CHECK(store.update("py-2", inc).total_turns == 1);
+  SessionPatch meta;
+  meta.metadata_json = R"({"mode":"build"})";
+  store.update("py-2", meta);
+  CHECK(query(admin_url, "SELECT total_turns, session_metadata->>'mode', status FROM " + t +
+                             " WHERE id = 'py-2'") == "1|build|");
+  q = ListQuery{};
+  q.mode = "build";
+  CHECK(store.list(q).total == 1);
+  CreateRequest child;
+  child.model = "m";
+  child.owner_api_key = kOwner;
+  child.parent_session_id = "no-such-session";
+  std::string message;
+  CHECK(code_of([&] { store.create(child); }, &message) == Errc::conflict);
+  CHECK(message.find("session create") != std::string::npos);
+  child.parent_session_id = "py-1";
+  const Session made = store.create(child);
+  CHECK(query(admin_url, "SELECT total_turns, model, session_metadata IS NULL FROM " + t +
+                             " WHERE id = '" + made.id + "'") == "0|m|t");
+  // The parent of other sessions stays (the service's foreign key), nothing lost.
+  CHECK(code_of([&] { store.remove("py-1"); }) == Errc::conflict);
+  CHECK(store.get("py-1"));
+  CHECK(store.remove("py-2"));
+  CHECK(store.remove(made.id));
+  CHECK(store.remove("py-1"));
+  CHECK_FALSE(store.get("py-1"));
+  CHECK(store.list(ListQuery{}).total == 0);
+
+  // The migration runs on the service's table (by its owner), and then nothing is missing; the
+  // metadata index on the JSON column is the one the store's containment query uses.
+  psql(admin_url, detail::migration_sql(t));
+  SessionStore indexed(cache, o);
+  indexed.list(ListQuery{});
+  CHECK(events.heard().size() == 1);
+  CHECK(query(admin_url, "SET enable_seqscan = off; EXPLAIN SELECT id FROM " + t +
+                             " WHERE session_metadata::jsonb @> '{\"mode\": \"plan\"}'::jsonb")
+            .find("ix_" + t + "_metadata") != std::string::npos);
+}
+
+TEST_CASE("durable: a table the store cannot use is unsupported, naming its columns") {
+  SessionStoreOptions o = durable_options(shared_pg());
+  psql(o.database_url, "CREATE TABLE " + o.db_table +
+                           " (id VARCHAR PRIMARY KEY, model VARCHAR, status VARCHAR, created_at "
+                           "TIMESTAMP, updated_at TIMESTAMPTZ, total_turns INTEGER, "
+                           "total_cost_usd FLOAT, parent_session_id VARCHAR, owner_api_key_hash "
+                           "VARCHAR(64))");
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  SessionStore store(cache, o);
+  std::string message;
+  CHECK(code_of([&] { store.list(ListQuery{}); }, &message) == Errc::unsupported);
+  CHECK(message.find("table '" + o.db_table +
+                     "' cannot hold durable sessions: it has no column "
+                     "session_metadata; created_at is timestamp without time zone") !=
+        std::string::npos);
+  // Still so on the next call (nothing was altered), and the table is as it was.
+  CHECK(code_of([&] { make(store); }) == Errc::unsupported);
+  CHECK(query(o.database_url, "SELECT count(*) FROM " + o.db_table) == "0");
 }
 
 TEST_CASE("durable: metadata filters - mode, project_id, tags all present, title substring") {
