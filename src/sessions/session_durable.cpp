@@ -25,7 +25,23 @@ constexpr int kRebuildBatch = 500;
 constexpr unsigned kCacheAttempts = 16;
 constexpr std::size_t kMaxSuspects = 10000;
 
-std::string micros_text(SessionTime t) { return std::to_string(t.time_since_epoch().count()); }
+std::int64_t micros_of(SessionTime t) { return t.time_since_epoch().count(); }
+std::string micros_text(SessionTime t) { return std::to_string(micros_of(t)); }
+
+// A version floor's value: versions (updated_at, in microseconds) at or below it are not cached.
+std::optional<std::int64_t> floor_value(const std::optional<std::string> &v) {
+  if (!v) return std::nullopt;
+  try {
+    return std::stoll(*v);
+  } catch (const std::exception &) {
+    return INT64_MAX;  // unreadable: caching nothing is the safe reading
+  }
+}
+
+bool below_floor(const Session &s, const std::optional<std::string> &floor) {
+  const auto f = floor_value(floor);
+  return f && micros_of(s.updated_at) <= *f;
+}
 
 // A timestamptz from microseconds since the epoch, exactly.
 constexpr const char *kMicrosParam = "('epoch'::timestamptz + ${} * interval '1 microsecond')";
@@ -120,8 +136,15 @@ std::string DurableSessions::marker(const std::optional<std::string> &owner_hash
   return options_.index_prefix + (owner_hash ? "complete:by_owner:" + *owner_hash : "complete:all");
 }
 
-std::string DurableSessions::tombstone(std::string_view id) const {
-  return options_.index_prefix + "deleted:" + std::string(id);
+std::string DurableSessions::floor_key(std::string_view id) const {
+  return options_.index_prefix + "floor:" + std::string(id);
+}
+
+Command DurableSessions::set_floor(const std::string &id, std::int64_t version,
+                                   const std::optional<std::string> &current) const {
+  const auto held = floor_value(current);
+  const std::int64_t value = held ? std::max(*held, version) : version;
+  return {"SET", floor_key(id), std::to_string(value), "EX", std::to_string(options_.ttl.count())};
 }
 
 void DurableSessions::ensure_schema() {
@@ -142,36 +165,45 @@ void DurableSessions::ensure_schema() {
   }
 }
 
-// The Redis record and indexes of `s`, unless Redis already holds a newer version. On a Redis
-// failure the record and the markers are deleted (best effort): never an older version served.
+// The Redis record and indexes of `s`, unless Redis already holds a newer version or the id's
+// version floor forbids it (a delete, or a newer write whose cache step failed). On a Redis
+// failure the record and the markers are deleted and the floor raised to just below `s` (best
+// effort): never an older version served.
 void DurableSessions::cache_put(const Session &s) {
   const std::string key = keys_.record(s.id);
   try {
     const auto replies = cache_.transact(
-        {key},
+        {key, floor_key(s.id)},
         [&](const std::vector<std::optional<std::string>> &current)
             -> std::optional<std::vector<Command>> {
           const auto held = decoded(s.id, current.at(0));
           if (held && held->updated_at > s.updated_at) return std::nullopt;
+          if (below_floor(s, current.at(1))) return std::nullopt;
           std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
           for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
-          commands.push_back({"DEL", tombstone(s.id)});
           return commands;
         },
         kCacheAttempts);
     if (replies) check_replies(*replies, "session cache write");
     set_suspect(s.id, false);
   } catch (const Error &) {
-    if (!invalidate(s.id, s.owner)) set_suspect(s.id, true);
+    if (!invalidate(s.id, s.owner, micros_of(s.updated_at) - 1)) set_suspect(s.id, true);
   }
 }
 
 bool DurableSessions::invalidate(const std::string &id,
-                                 const std::optional<std::string> &owner_hash) {
+                                 const std::optional<std::string> &owner_hash, std::int64_t floor) {
   try {
-    Batch b;
-    b.add({"DEL", keys_.record(id), marker(std::nullopt), marker(owner_hash)});
-    check_replies(cache_.execute(b), "session cache invalidation");
+    const auto replies = cache_.transact(
+        {floor_key(id)},
+        [&](const std::vector<std::optional<std::string>> &current)
+            -> std::optional<std::vector<Command>> {
+          return std::vector<Command>{
+              {"DEL", keys_.record(id), marker(std::nullopt), marker(owner_hash)},
+              set_floor(id, floor, current.at(0))};
+        },
+        kCacheAttempts);
+    if (replies) check_replies(*replies, "session cache invalidation");
     set_suspect(id, false);
     return true;
   } catch (const Error &) {
@@ -203,16 +235,17 @@ bool DurableSessions::any_suspect() {
 }
 
 // After a read from PostgreSQL: cached unless Redis holds a record (the writers' version wins)
-// or a delete tombstone (a delete committed after this read).
+// or the version floor is at or above this version (a delete, or a write whose cache step
+// failed, committed after this read).
 void DurableSessions::recache(const Session &s) {
   const std::string key = keys_.record(s.id);
   try {
     cache_.transact(
-        {key, tombstone(s.id)},
+        {key, floor_key(s.id)},
         [&](const std::vector<std::optional<std::string>> &current)
             -> std::optional<std::vector<Command>> {
           if (current.at(0) && decoded(s.id, current.at(0))) return std::nullopt;
-          if (current.at(1)) return std::nullopt;
+          if (below_floor(s, current.at(1))) return std::nullopt;
           std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
           for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
           return commands;
@@ -261,7 +294,8 @@ std::optional<Session> DurableSessions::get(std::string_view id,
       pool_.exec(fmt::format("SELECT {} FROM {} WHERE id = $1", row_columns(), table_),
                  {std::string(id)}, "session read", true);
   if (r.rows() == 0) {
-    if (suspect) invalidate(std::string(id), owner_hash);
+    // Gone: no version that ever existed is newer than now.
+    if (suspect) invalidate(std::string(id), owner_hash, now_micros());
     return std::nullopt;
   }
   Session s = session_of_row(r, 0);
@@ -315,17 +349,21 @@ bool DurableSessions::remove(std::string_view id, const std::optional<std::strin
   ensure_schema();
   const PgResult r = pool_.exec(
       fmt::format("DELETE FROM {} WHERE id = $1 AND ($2::text IS NULL OR owner_api_key_hash = $2) "
-                  "RETURNING owner_api_key_hash",
+                  "RETURNING owner_api_key_hash, "
+                  "(extract(epoch from COALESCE(updated_at, created_at)) * 1000000)::bigint",
                   table_),
       {std::string(id), owner_hash}, "session delete");
   const bool deleted = r.rows() > 0;
   const std::optional<std::string> row_owner = deleted ? r.optional_text(0, 0) : std::nullopt;
+  // Every version of the row is at or below the deleted one (updated_at strictly increases);
+  // for a record with no row, its own version (or, undecodable, now).
+  std::int64_t floor = deleted ? r.integer(0, 1) : now_micros();
   const std::string key = keys_.record(id);
   const std::string id_text(id);
   bool cached = false;
   try {
     const auto replies = cache_.transact(
-        {key},
+        {key, floor_key(id)},
         [&](const std::vector<std::optional<std::string>> &current)
             -> std::optional<std::vector<Command>> {
           cached = false;
@@ -336,21 +374,21 @@ bool DurableSessions::remove(std::string_view id, const std::optional<std::strin
             if (!deleted && held && !visible(*held, owner_hash)) return std::nullopt;
             if (!deleted && !held && owner_hash) return std::nullopt;
             if (held) owner = held->owner;
+            if (held && !deleted) floor = micros_of(held->updated_at);
             cached = true;
           }
           if (!deleted && !cached) return std::nullopt;
           std::vector<Command> commands{{"DEL", key}};
           for (auto &c : index_remove_commands(keys_, id_text, owner))
             commands.push_back(std::move(c));
-          commands.push_back(
-              {"SET", tombstone(id), "1", "EX", std::to_string(options_.ttl.count())});
+          commands.push_back(set_floor(id_text, floor, current.at(1)));
           return commands;
         },
         kCacheAttempts);
     if (replies) check_replies(*replies, "session cache delete");
   } catch (const Error &) {
     if (!deleted) throw;
-    if (!invalidate(id_text, row_owner)) set_suspect(id_text, true);
+    if (!invalidate(id_text, row_owner, floor)) set_suspect(id_text, true);
   }
   return deleted || cached;
 }

@@ -6,7 +6,9 @@
 //    is remembered as suspect: this store reads it from PostgreSQL (and lists from PostgreSQL)
 //    until a Redis write of it succeeds again. So this store never serves an older version.
 //  - Reads: Redis first; a miss (or an undecodable record) reads PostgreSQL and re-caches the
-//    row unless a newer record or a delete tombstone is there.
+//    row unless a newer record is there or the id's version floor (a delete, or a failed cache
+//    write of a newer version) is at or above the row's version. Writers' cache steps respect
+//    the floor too, so a delayed one never brings back a deleted or older version.
 //  - Listing: from the Redis index while its scope's completeness marker exists (written by
 //    reindex(), with a TTL of half the session TTL, so it ends before any record it vouches for
 //    can expire), otherwise one keyset query on PostgreSQL.
@@ -44,11 +46,18 @@ class DurableSessions {
   void ensure_schema();
   void cache_put(const Session &s);
   void recache(const Session &s);
-  bool invalidate(const std::string &id, const std::optional<std::string> &owner_hash);
+  // Deletes the record and the markers and raises the id's version floor to `floor`.
+  bool invalidate(const std::string &id, const std::optional<std::string> &owner_hash,
+                  std::int64_t floor);
   void set_suspect(const std::string &id, bool suspect);
   bool is_suspect(std::string_view id);
   bool any_suspect();
-  std::string tombstone(std::string_view id) const;
+  // {index_prefix}floor:{id}: versions (updated_at, microseconds) at or below its value are
+  // never cached (one TTL). Set by a delete (the deleted version) and by an invalidation (just
+  // below the version whose cache write failed); only ever raised.
+  std::string floor_key(std::string_view id) const;
+  Command set_floor(const std::string &id, std::int64_t version,
+                    const std::optional<std::string> &current) const;
   SessionPage list_from_db(const ListQuery &query, const std::optional<std::string> &owner_hash);
 
   CacheClient &cache_;

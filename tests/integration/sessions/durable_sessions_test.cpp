@@ -395,6 +395,56 @@ TEST_CASE("durable: a Redis stalled after the commit never serves the older vers
   CHECK(store.list(q).sessions.at(0).total_turns == 42);
 }
 
+// Two stores on one Redis (same keys) but each with its own table stand for one store seeing two
+// moments of the same row: the old table's row is the version a delayed writer or reader holds.
+TEST_CASE(
+    "durable: a delayed cache write of an older version never brings back a deleted session") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions current = durable_options(shared_pg());
+  SessionStoreOptions delayed = current;
+  delayed.db_table = test::unique_table("delayed");
+  SessionStore now_store(cache, current);
+  SessionStore old_store(cache, delayed);
+  old_store.list(ListQuery{});  // its table
+  psql(delayed.database_url,
+       "INSERT INTO " + delayed.db_table +
+           " (id, model, created_at, updated_at, owner_api_key_hash) VALUES ('race', 'old', "
+           "now() - interval '1 hour', now() - interval '1 hour', NULL)");
+  CreateRequest r;
+  r.model = "current";
+  r.id = "race";
+  const Session made = now_store.create(r);
+  SessionPatch p;
+  p.increment_turns = true;
+  const Session updated = now_store.update("race", p);
+  const std::string floor_key = current.index_prefix + "floor:race";
+  CHECK_FALSE(cache.exists(floor_key));  // no delete, no failure: no floor
+  REQUIRE(now_store.remove("race"));
+  CHECK(cache.get(floor_key) ==
+        std::optional<std::string>(std::to_string(updated.updated_at.time_since_epoch().count())));
+
+  // The older version, read before the delete, is neither re-cached by a read nor written by a
+  // writer's late cache step (reindex is one: it writes every row it read).
+  REQUIRE(old_store.get("race"));
+  CHECK_FALSE(cache.exists(current.key_prefix + "race"));
+  CHECK(old_store.reindex() == 1);
+  CHECK_FALSE(cache.exists(current.key_prefix + "race"));
+  CHECK_FALSE(now_store.get("race"));
+  ListQuery all;
+  CHECK(now_store.list(all).total == 0);
+
+  // The floor only rises: removing the row the old table still has (an older version) keeps it.
+  CHECK(old_store.remove("race"));
+  CHECK(cache.get(floor_key) ==
+        std::optional<std::string>(std::to_string(updated.updated_at.time_since_epoch().count())));
+  // A session created again under the id is newer than the floor: cached as usual.
+  const Session again = now_store.create(r);
+  CHECK(again.updated_at > made.updated_at);
+  CHECK(cache.exists(current.key_prefix + "race"));
+  CHECK(now_store.get("race")->model == "current");
+}
+
 TEST_CASE("durable: 2 stores x 4 threads x 100 increments end at exactly 800 turns") {
   const std::string redis_url = test::shared_redis_url();
   REQUIRE_FALSE(redis_url.empty());
