@@ -189,14 +189,16 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p, std::uint6
     }
   }
   batch.add({"ZCARD", p.index});
-  if (complete) batch.add({"EXISTS", complete->marker});
+  // Both the marker and the index itself: an index evicted (allkeys-* policies) while its marker
+  // lives is not complete.
+  if (complete) batch.add({"EXISTS", complete->marker, p.index});
   std::vector<Reply> replies = cache.execute(batch);
   if (replies.size() != batch.commands.size()) {
     throw Error(Errc::protocol, "session index read: reply count does not match the pipeline");
   }
   if (complete) {
     const Reply &exists = replies.back();
-    complete->present = exists.type == Reply::Type::integer && exists.integer == 1;
+    complete->present = exists.type == Reply::Type::integer && exists.integer == 2;
     replies.pop_back();
     if (!complete->present) return {};
   }

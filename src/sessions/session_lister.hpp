@@ -21,8 +21,9 @@ extern std::function<void()> before_index_repair_hook;
 // are counted in skipped_corrupt.
 //
 // `complete` (the durable tier): the key whose existence says the index holds every session of
-// the scope, read in the same round trip as the index. When it is absent, or the listing meets a
-// stale entry, the listing stops and says so there (the caller then asks PostgreSQL).
+// the scope, read in the same round trip as the index. When it or the index key is absent, or the
+// listing meets a stale entry, the listing stops and says so there (the caller then asks
+// PostgreSQL).
 struct IndexCompleteness {
   std::string marker;
   bool present = true;     // out

@@ -293,6 +293,26 @@ TEST_CASE("durable: records and markers expiring by TTL lose nothing") {
   CHECK(all_pages(store) == before);
 }
 
+TEST_CASE("durable: index keys evicted while their markers live lose nothing") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  populate(store);
+  store.reindex();
+  const auto before = all_pages(store);
+  // An allkeys-* eviction policy may drop an index (a key without a TTL) and keep its marker.
+  std::size_t evicted = 0;
+  for (const auto &k : cache.scan(o.index_prefix + "*")) {
+    if (k.find("complete:") != std::string::npos) continue;
+    cache.del(k);
+    ++evicted;
+  }
+  CHECK(evicted >= 4);  // all, by owner (two owners), by status
+  REQUIRE(marker_exists(cache, o, nullptr));
+  CHECK(all_pages(store) == before);
+}
+
 TEST_CASE("durable: deleted sessions never come back (cache, FLUSHALL, listings)") {
   test::RedisServer redis;
   CacheClient cache = cache_at(redis.url());
