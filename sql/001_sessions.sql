@@ -25,3 +25,52 @@ CREATE INDEX IF NOT EXISTS ix_sessions_keyset ON sessions (((floor(extract(epoch
 -- cast is no expression (a plain column index); on a JSON one it is the expression the
 -- store's queries use.
 CREATE INDEX IF NOT EXISTS ix_sessions_metadata ON sessions USING GIN ((session_metadata::jsonb) jsonb_path_ops);
+-- Listing totals without counting rows: sessions per (owner, status), kept by triggers in
+-- the writing transaction (the Python service's writes too). '' stands for NULL.
+CREATE TABLE IF NOT EXISTS sessions_counts (
+    owner_api_key_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (owner_api_key_hash, status)
+);
+-- SECURITY DEFINER: a role that may only write sessions keeps the counts right too.
+CREATE OR REPLACE FUNCTION sessions_count() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN  -- both rows, in one order: concurrent moves never deadlock
+        PERFORM 1 FROM sessions_counts
+            WHERE (owner_api_key_hash, status) IN
+                ((COALESCE(OLD.owner_api_key_hash, ''), COALESCE(OLD.status, '')),
+                 (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, '')))
+            ORDER BY owner_api_key_hash, status FOR UPDATE;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE sessions_counts SET n = n - 1
+            WHERE owner_api_key_hash = COALESCE(OLD.owner_api_key_hash, '')
+              AND status = COALESCE(OLD.status, '');
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO sessions_counts
+            VALUES (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, ''), 1)
+            ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = sessions_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END $$;
+-- The triggers and the counts of the rows already there, in one transaction under a lock
+-- that holds writers back meanwhile.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                   WHERE tgrelid = 'sessions'::regclass AND tgname = 'sessions_count_rows') THEN
+        LOCK TABLE sessions IN SHARE ROW EXCLUSIVE MODE;
+        DELETE FROM sessions_counts;
+        INSERT INTO sessions_counts SELECT COALESCE(owner_api_key_hash, ''), COALESCE(status, ''),
+            count(*) FROM sessions GROUP BY 1, 2;
+        CREATE TRIGGER sessions_count_rows AFTER INSERT OR DELETE ON sessions
+            FOR EACH ROW EXECUTE FUNCTION sessions_count();
+        CREATE TRIGGER sessions_count_moves AFTER UPDATE OF owner_api_key_hash, status ON sessions
+            FOR EACH ROW WHEN (OLD.owner_api_key_hash IS DISTINCT FROM NEW.owner_api_key_hash
+                               OR OLD.status IS DISTINCT FROM NEW.status)
+            EXECUTE FUNCTION sessions_count();
+    END IF;
+END $$;

@@ -30,6 +30,7 @@ Errc code_of_sqlstate(const char *state) {
   if (s == "57014") return Errc::timeout;  // statement_timeout / canceled
   if (s == "23505") return Errc::conflict;
   if (s == "23503") return Errc::conflict;  // a foreign key (the Python schema's parent id)
+  if (s == "40P01" || s == "40001") return Errc::conflict;   // deadlock, serialization
   if (s.rfind("22", 0) == 0) return Errc::invalid_argument;  // data exception (range, format)
   if (s.rfind("08", 0) == 0 || s.rfind("57P", 0) == 0) return Errc::connection;
   return Errc::protocol;

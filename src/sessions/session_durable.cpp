@@ -152,7 +152,10 @@ void DurableSessions::ensure_schema() {
   {
     std::lock_guard<std::mutex> lock(schema_mutex_);
     if (schema_ready_) return;
-    pool_.with_session([&](PgSession &s) { missing = apply_schema(s, table_); });
+    SchemaState state;
+    pool_.with_session([&](PgSession &s) { state = apply_schema(s, table_); });
+    counted_ = state.counted;
+    missing = std::move(state.missing);
     schema_ready_ = true;
   }
   if (!missing.empty()) {
@@ -160,8 +163,9 @@ void DurableSessions::ensure_schema() {
     for (const auto &n : missing) names += (names.empty() ? "" : ", ") + n;
     emit_internal_event(InternalEventKind::session_db_index_missing, table_,
                         fmt::format("{} (listings scan more rows without them; run "
-                                    "sql/001_sessions.sql as the table's owner)",
-                                    names));
+                                    "sql/001_sessions.sql as the table's owner; totals count "
+                                    "rows without {}_counts)",
+                                    names, table_));
   }
 }
 
@@ -441,11 +445,17 @@ SessionPage DurableSessions::list_from_db(const ListQuery &q,
   } else {
     offset = static_cast<std::uint64_t>(q.page - 1) * q.page_size;
   }
+  // The total from the counts (per owner and status: O(1), the admin view O(owners)), in the
+  // same snapshot as the page; with a metadata filter (or no counts), by counting the rows.
+  const std::string total =
+      counted_ && !q.has_metadata_filter()
+          ? fmt::format("SELECT COALESCE(sum(n), 0)::bigint AS total FROM {}_counts WHERE {}",
+                        table_, where)
+          : fmt::format("SELECT count(*) AS total FROM {} WHERE {}", table_, where);
   const std::string sql = fmt::format(
-      "SELECT c.total, p.* FROM (SELECT count(*) AS total FROM {0} WHERE {1}) c LEFT JOIN LATERAL "
-      "(SELECT {2} FROM {0} WHERE {3} ORDER BY {4} DESC, id COLLATE \"C\" DESC LIMIT {5} OFFSET "
-      "{6}) p ON TRUE",
-      table_, where, row_columns(), page_where, kCreatedMsSql, q.page_size + 1, offset);
+      "SELECT c.total, p.* FROM ({0}) c LEFT JOIN LATERAL (SELECT {1} FROM {2} WHERE {3} ORDER BY "
+      "{4} DESC, id COLLATE \"C\" DESC LIMIT {5} OFFSET {6}) p ON TRUE",
+      total, row_columns(), table_, page_where, kCreatedMsSql, q.page_size + 1, offset);
   const PgResult r = pool_.exec(sql, params, "session list", true);
   SessionPage page;
   page.page = q.page;

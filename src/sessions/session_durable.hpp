@@ -67,6 +67,7 @@ class DurableSessions {
   std::string table_;
   std::mutex schema_mutex_;
   bool schema_ready_ = false;
+  bool counted_ = false;  // listing totals from <table>_counts (see SchemaState)
   // Ids whose Redis copy may be older than PostgreSQL's (bounded; past the bound every read
   // bypasses Redis until a reindex succeeds).
   std::mutex suspect_mutex_;

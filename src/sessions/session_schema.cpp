@@ -72,6 +72,16 @@ std::map<std::string, std::string> existing_columns(PgSession &s, const std::str
   return out;
 }
 
+// The counts table is usable when both triggers keep it and this role may read it.
+bool counts_usable(PgSession &s, const std::string &table) {
+  const PgResult r = s.exec(
+      "SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname IN "
+      "($1 || '_count_rows', $1 || '_count_moves')) = 2 AND to_regclass($1 || '_counts') IS NOT "
+      "NULL AND has_table_privilege(($1 || '_counts')::regclass, 'SELECT')",
+      {table}, kWhat);
+  return r.rows() == 1 && r.text(0, 0) == "t";
+}
+
 std::vector<std::string> missing_indexes(PgSession &s, const std::string &table) {
   const PgResult r = s.exec(
       "SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
@@ -117,7 +127,58 @@ std::string migration_sql(const std::string &t) {
       "-- cast is no expression (a plain column index); on a JSON one it is the expression the\n"
       "-- store's queries use.\n"
       "CREATE INDEX IF NOT EXISTS ix_{0}_metadata ON {0} USING GIN ((session_metadata::jsonb) "
-      "jsonb_path_ops);\n",
+      "jsonb_path_ops);\n"
+      "-- Listing totals without counting rows: sessions per (owner, status), kept by triggers in\n"
+      "-- the writing transaction (the Python service's writes too). '' stands for NULL.\n"
+      "CREATE TABLE IF NOT EXISTS {0}_counts (\n"
+      "    owner_api_key_hash TEXT NOT NULL,\n"
+      "    status TEXT NOT NULL,\n"
+      "    n BIGINT NOT NULL,\n"
+      "    PRIMARY KEY (owner_api_key_hash, status)\n"
+      ");\n"
+      "-- SECURITY DEFINER: a role that may only write {0} keeps the counts right too.\n"
+      "CREATE OR REPLACE FUNCTION {0}_count() RETURNS trigger LANGUAGE plpgsql\n"
+      "    SECURITY DEFINER SET search_path FROM CURRENT AS $$\n"
+      "BEGIN\n"
+      "    IF TG_OP = 'UPDATE' THEN  -- both rows, in one order: concurrent moves never deadlock\n"
+      "        PERFORM 1 FROM {0}_counts\n"
+      "            WHERE (owner_api_key_hash, status) IN\n"
+      "                ((COALESCE(OLD.owner_api_key_hash, ''), COALESCE(OLD.status, '')),\n"
+      "                 (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, '')))\n"
+      "            ORDER BY owner_api_key_hash, status FOR UPDATE;\n"
+      "    END IF;\n"
+      "    IF TG_OP <> 'INSERT' THEN\n"
+      "        UPDATE {0}_counts SET n = n - 1\n"
+      "            WHERE owner_api_key_hash = COALESCE(OLD.owner_api_key_hash, '')\n"
+      "              AND status = COALESCE(OLD.status, '');\n"
+      "    END IF;\n"
+      "    IF TG_OP <> 'DELETE' THEN\n"
+      "        INSERT INTO {0}_counts\n"
+      "            VALUES (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, ''), 1)\n"
+      "            ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = {0}_counts.n + 1;\n"
+      "    END IF;\n"
+      "    RETURN NULL;\n"
+      "END $$;\n"
+      "-- The triggers and the counts of the rows already there, in one transaction under a lock\n"
+      "-- that holds writers back meanwhile.\n"
+      "DO $$\n"
+      "BEGIN\n"
+      "    IF NOT EXISTS (SELECT 1 FROM pg_trigger\n"
+      "                   WHERE tgrelid = '{0}'::regclass AND tgname = '{0}_count_rows') THEN\n"
+      "        LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE;\n"
+      "        DELETE FROM {0}_counts;\n"
+      "        INSERT INTO {0}_counts SELECT COALESCE(owner_api_key_hash, ''), COALESCE(status, "
+      "''),\n"
+      "            count(*) FROM {0} GROUP BY 1, 2;\n"
+      "        CREATE TRIGGER {0}_count_rows AFTER INSERT OR DELETE ON {0}\n"
+      "            FOR EACH ROW EXECUTE FUNCTION {0}_count();\n"
+      "        CREATE TRIGGER {0}_count_moves AFTER UPDATE OF owner_api_key_hash, status ON {0}\n"
+      "            FOR EACH ROW WHEN (OLD.owner_api_key_hash IS DISTINCT FROM "
+      "NEW.owner_api_key_hash\n"
+      "                               OR OLD.status IS DISTINCT FROM NEW.status)\n"
+      "            EXECUTE FUNCTION {0}_count();\n"
+      "    END IF;\n"
+      "END $$;\n",
       t, kCreatedMsSql);
 }
 
@@ -130,22 +191,24 @@ std::vector<std::string> index_names(const std::string &t) {
   return out;
 }
 
-std::vector<std::string> apply_schema(PgSession &s, const std::string &table) {
+SchemaState apply_schema(PgSession &s, const std::string &table) {
   s.exec("BEGIN", {}, kWhat);
   // One migration at a time across processes (CREATE ... IF NOT EXISTS can race), and the
   // existence check after the lock: another process may have just created it.
   s.exec("SELECT pg_advisory_xact_lock(7406452390412345)", {}, kWhat);
   const auto columns = existing_columns(s, table);
-  std::vector<std::string> missing;
+  SchemaState state;
   if (columns.empty()) {
     s.exec(migration_sql(table), {}, kWhat);
   } else {
     const std::string problems = column_problems(table, columns);
     if (!problems.empty()) throw Error(Errc::unsupported, problems);
-    missing = missing_indexes(s, table);
+    state.missing = missing_indexes(s, table);
   }
+  state.counted = counts_usable(s, table);
+  if (!state.counted) state.missing.push_back(table + "_counts");
   s.exec("COMMIT", {}, kWhat);
-  return missing;
+  return state;
 }
 
 }  // namespace agenthost::detail

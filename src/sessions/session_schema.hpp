@@ -15,13 +15,23 @@ namespace agenthost::detail {
 // byte for byte sql/001_sessions.sql. It also runs on a table the Python service created.
 std::string migration_sql(const std::string &table);
 
-// The names of the indexes the migration creates on `table`.
+// The names of the indexes the migration creates on `table` (it also makes <table>_counts, the
+// function <table>_count() and the triggers <table>_count_rows and <table>_count_moves).
 std::vector<std::string> index_names(const std::string &table);
 
-// Inside one transaction under an advisory lock: creates `table` with its indexes if it does not
-// exist; otherwise checks its columns. Returns the migration's indexes the table lacks (listings
-// stay correct without them, only slower). Throws Error(unsupported) naming what is wrong when
-// a column the store needs is missing or of a type it cannot use.
-std::vector<std::string> apply_schema(PgSession &session, const std::string &table);
+struct SchemaState {
+  // The migration's indexes the table lacks, and "<table>_counts" when the counts are not usable
+  // (listings stay correct without them, only slower).
+  std::vector<std::string> missing;
+  // The counts table exists, its triggers keep it, and this role may read it: listing totals
+  // are read from it instead of counting rows.
+  bool counted = false;
+};
+
+// Inside one transaction under an advisory lock: creates `table` with its indexes, counts table
+// and triggers if it does not exist; otherwise checks its columns and what it has. Throws
+// Error(unsupported) naming what is wrong when a column the store needs is missing or of a type
+// it cannot use.
+SchemaState apply_schema(PgSession &session, const std::string &table);
 
 }  // namespace agenthost::detail

@@ -4,8 +4,8 @@
 //   hiredis     raw floor: ZRANGE ... REV 0 99, then MGET of those 100 keys, no parsing
 //   cold        durable SessionStore::list served by PostgreSQL (no completeness marker: one
 //               EXISTS on Redis, then one keyset query; rows decoded into Sessions)
-//   libpq       raw floor: the same keyset statement (page + total) through PQexecParams, text
-//               results left undecoded
+//   libpq       raw floor: the same keyset statement (page, and the total from the counts
+//               table) through PQexecParams, text results left undecoded
 // Redis contenders and PostgreSQL contenders are interleaved within their group.
 // Starts its own redis-server and PostgreSQL (initdb in a temporary directory) on free ports.
 #include <fmt/format.h>
@@ -59,8 +59,9 @@ std::size_t hiredis_floor(redisContext *c, const std::string &index, const std::
 // The statement list_from_db sends for an owner's first page.
 std::string keyset_sql(const std::string &table) {
   return fmt::format(
-      "SELECT c.total, p.* FROM (SELECT count(*) AS total FROM {0} WHERE TRUE AND "
-      "owner_api_key_hash = $1) c LEFT JOIN LATERAL (SELECT {1} FROM {0} WHERE TRUE AND "
+      "SELECT c.total, p.* FROM (SELECT COALESCE(sum(n), 0)::bigint AS total FROM {0}_counts "
+      "WHERE TRUE AND owner_api_key_hash = $1) c LEFT JOIN LATERAL (SELECT {1} FROM {0} WHERE TRUE "
+      "AND "
       "owner_api_key_hash = $1 ORDER BY {2} DESC, id COLLATE \"C\" DESC LIMIT {3} OFFSET 0) p ON "
       "TRUE",
       table, detail::row_columns(), detail::kCreatedMsSql, kPage + 1);

@@ -465,6 +465,49 @@ TEST_CASE(
   CHECK(now_store.get("race")->model == "current");
 }
 
+TEST_CASE("durable: concurrent status moves, creates and deletes keep the totals exact") {
+  const std::string redis_url = test::shared_redis_url();
+  REQUIRE_FALSE(redis_url.empty());
+  CacheClient cache = cache_at(redis_url, 5000ms);
+  SessionStoreOptions o = durable_options(shared_pg());
+  o.db_pool_size = 8;
+  SessionStore store(cache, o);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(make(store).id);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 60; ++i) {
+        try {
+          if (i % 10 == 9) {
+            store.remove(make(store).id);  // a create and a delete of one owner's session
+            continue;
+          }
+          SessionPatch p;
+          p.status = static_cast<SessionStatus>((t + i) % 3);
+          store.update(ids[static_cast<std::size_t>(t * 5 + i) % ids.size()], p);
+        } catch (const Error &) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto &t : threads) t.join();
+  CHECK(failures == 0);  // no deadlock between moves in opposite directions
+  const std::string counted = query(o.database_url,
+                                    "SELECT string_agg(status || '=' || n, ',' "
+                                    "ORDER BY status) FROM " +
+                                        o.db_table + "_counts WHERE n > 0");
+  CHECK(counted == query(o.database_url,
+                         "SELECT string_agg(status || '=' || n, ',' ORDER BY "
+                         "status) FROM (SELECT status, count(*) AS n FROM " +
+                             o.db_table + " GROUP BY status) c"));
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  CHECK(store.list(q).total == 6);
+}
+
 TEST_CASE("durable: 2 stores x 4 threads x 100 increments end at exactly 800 turns") {
   const std::string redis_url = test::shared_redis_url();
   REQUIRE_FALSE(redis_url.empty());
@@ -562,7 +605,8 @@ TEST_CASE(
   CacheClient cache = cache_at(redis.url());
   SessionStoreOptions o = durable_options(shared_pg());
   const std::string admin_url = o.database_url;
-  o.database_url = python_service_table(admin_url, o.db_table, test::unique_table("svc"));
+  const std::string role = test::unique_table("svc");
+  o.database_url = python_service_table(admin_url, o.db_table, role);
   const std::string t = o.db_table;
   const std::string hash = detail::owner_key_hash(kOwner);
   psql(admin_url,
@@ -590,7 +634,7 @@ TEST_CASE(
   const auto heard = events.heard();
   REQUIRE(heard.size() == 1);
   CHECK(heard[0].rfind(t + ": ix_" + t + "_owner_keyset, ix_" + t + "_owner_status_keyset, ix_" +
-                           t + "_keyset, ix_" + t + "_metadata (",
+                           t + "_keyset, ix_" + t + "_metadata, " + t + "_counts (",
                        0) == 0);
 
   ListQuery q;
@@ -640,15 +684,51 @@ TEST_CASE(
   CHECK_FALSE(store.get("py-1"));
   CHECK(store.list(ListQuery{}).total == 0);
 
-  // The migration runs on the service's table (by its owner), and then nothing is missing; the
-  // metadata index on the JSON column is the one the store's containment query uses.
+  // The migration runs on the service's table (by its owner, with rows in it), and then nothing
+  // is missing once the role may read the counts; the metadata index on the JSON column is the
+  // one the store's containment query uses.
+  psql(admin_url, "INSERT INTO " + t + " (id, model, owner_api_key_hash) VALUES ('py-3', 'm', '" +
+                      hash + "'), ('py-4', 'm', NULL)");
   psql(admin_url, detail::migration_sql(t));
+  psql(admin_url, "GRANT SELECT ON " + t + "_counts TO " + role);
+  CHECK(query(admin_url, "SELECT owner_api_key_hash = '', status, n FROM " + t +
+                             "_counts ORDER BY 1, 2") == "f||1\nt||1");
   SessionStore indexed(cache, o);
-  indexed.list(ListQuery{});
+  ListQuery mine;
+  mine.owner_api_key = kOwner;
+  CHECK(indexed.list(mine).total == 1);
   CHECK(events.heard().size() == 1);
   CHECK(query(admin_url, "SET enable_seqscan = off; EXPLAIN SELECT id FROM " + t +
                              " WHERE session_metadata::jsonb @> '{\"mode\": \"plan\"}'::jsonb")
             .find("ix_" + t + "_metadata") != std::string::npos);
+
+  // The triggers keep the counts through the store's writes and the service's own SQL (the role
+  // has no write right on the counts: the trigger function is SECURITY DEFINER).
+  for (int i = 0; i < 3; ++i) make(indexed);
+  SessionPatch done;
+  done.status = SessionStatus::completed;
+  indexed.update("py-3", done);
+  indexed.update("py-3", done);  // no move: counted once
+  psql(o.database_url, "INSERT INTO " + t +
+                           " (id, model, status, owner_api_key_hash) VALUES "
+                           "('py-5', 'm', 'completed', '" +
+                           hash + "')");
+  psql(o.database_url, "UPDATE " + t + " SET owner_api_key_hash = NULL WHERE id = 'py-5'");
+  CHECK(indexed.remove("py-4"));
+  CHECK(query(admin_url,
+              "SELECT string_agg(k || '=' || n, ',' ORDER BY k) FROM (SELECT "
+              "(owner_api_key_hash = '')::text || status AS k, n FROM " +
+                  t + "_counts WHERE n > 0) c") ==
+        "falseactive=3,falsecompleted=1,truecompleted=1");
+  ListQuery completed = mine;
+  completed.status = SessionStatus::completed;
+  CHECK(indexed.list(mine).total == 4);
+  CHECK(indexed.list(completed).total == 1);
+  CHECK(indexed.list(ListQuery{}).total == 5);
+  // The totals are read from the counts, not by counting rows.
+  psql(admin_url, "UPDATE " + t + "_counts SET n = n + 1000 WHERE status = 'completed'");
+  CHECK(indexed.list(completed).total == 1001);
+  CHECK(indexed.list(ListQuery{}).total == 2005);
 }
 
 TEST_CASE("durable: a table the store cannot use is unsupported, naming its columns") {
