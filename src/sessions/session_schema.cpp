@@ -135,7 +135,7 @@ std::string migration_sql(const std::string &t) {
       "    status TEXT NOT NULL,\n"
       "    n BIGINT NOT NULL,\n"
       "    PRIMARY KEY (owner_api_key_hash, status)\n"
-      ");\n"
+      ") WITH (fillfactor = 50);  -- room for HOT updates: a count row stays on its page\n"
       "-- SECURITY DEFINER: a role that may only write {0} keeps the counts right too.\n"
       "CREATE OR REPLACE FUNCTION {0}_count() RETURNS trigger LANGUAGE plpgsql\n"
       "    SECURITY DEFINER SET search_path FROM CURRENT AS $$\n"
