@@ -15,62 +15,91 @@ CREATE TABLE IF NOT EXISTS sessions (
     session_metadata JSONB
 );
 CREATE INDEX IF NOT EXISTS ix_sessions_owner_api_key_hash ON sessions (owner_api_key_hash);
--- Keyset listing: created_at in whole ms (the Redis score), then id byte order.
+-- Keyset listing: created_at in whole ms (the Redis score), then id byte order. Statuses
+-- other than completed and error (NULL too) list as active, as their records read.
 CREATE INDEX IF NOT EXISTS ix_sessions_owner_keyset ON sessions
     (owner_api_key_hash, ((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
 CREATE INDEX IF NOT EXISTS ix_sessions_owner_status_keyset ON sessions
-    (owner_api_key_hash, status, ((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
+    (owner_api_key_hash, ((CASE WHEN status IN ('completed', 'error') THEN status ELSE 'active' END)), ((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
 CREATE INDEX IF NOT EXISTS ix_sessions_keyset ON sessions (((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
 -- Metadata filters: mode, project_id and tags by containment (@>). On a JSONB column the
 -- cast is no expression (a plain column index); on a JSON one it is the expression the
 -- store's queries use.
 CREATE INDEX IF NOT EXISTS ix_sessions_metadata ON sessions USING GIN ((session_metadata::jsonb) jsonb_path_ops);
 -- Listing totals without counting rows: sessions per (owner, status), kept by triggers in
--- the writing transaction (the Python service's writes too). '' stands for NULL.
+-- the writing transaction (the Python service's writes too). '' stands for no owner.
 CREATE TABLE IF NOT EXISTS sessions_counts (
     owner_api_key_hash TEXT NOT NULL,
     status TEXT NOT NULL,
     n BIGINT NOT NULL,
     PRIMARY KEY (owner_api_key_hash, status)
 ) WITH (fillfactor = 50);  -- room for HOT updates: a count row stays on its page
--- SECURITY DEFINER: a role that may only write sessions keeps the counts right too.
-CREATE OR REPLACE FUNCTION sessions_count() RETURNS trigger LANGUAGE plpgsql
-    SECURITY DEFINER SET search_path FROM CURRENT AS $$
+-- SECURITY DEFINER, so a role that may only write sessions keeps the counts right too; its
+-- search_path is pinned (pg_temp last: no temporary table can stand in for sessions_counts),
+-- and no role may call it except through the triggers.
+DO $do$
 BEGIN
-    IF TG_OP = 'UPDATE' THEN  -- both rows, in one order: concurrent moves never deadlock
+    EXECUTE format($f$
+CREATE OR REPLACE FUNCTION sessions_count() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp AS $fn$
+DECLARE
+    old_owner TEXT;
+    old_status TEXT;
+    new_owner TEXT;
+    new_status TEXT;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM sessions_counts;
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        old_owner := COALESCE(OLD.owner_api_key_hash, '');
+        old_status := CASE WHEN OLD.status IN ('completed', 'error') THEN OLD.status ELSE 'active' END;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        new_owner := COALESCE(NEW.owner_api_key_hash, '');
+        new_status := CASE WHEN NEW.status IN ('completed', 'error') THEN NEW.status ELSE 'active' END;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF old_owner = new_owner AND old_status = new_status THEN
+            RETURN NULL;
+        END IF;
+        -- Both rows, in one order: concurrent moves never deadlock on them.
         PERFORM 1 FROM sessions_counts
-            WHERE (owner_api_key_hash, status) IN
-                ((COALESCE(OLD.owner_api_key_hash, ''), COALESCE(OLD.status, '')),
-                 (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, '')))
+            WHERE (owner_api_key_hash, status) IN ((old_owner, old_status), (new_owner, new_status))
             ORDER BY owner_api_key_hash, status FOR UPDATE;
     END IF;
     IF TG_OP <> 'INSERT' THEN
         UPDATE sessions_counts SET n = n - 1
-            WHERE owner_api_key_hash = COALESCE(OLD.owner_api_key_hash, '')
-              AND status = COALESCE(OLD.status, '');
+            WHERE owner_api_key_hash = old_owner AND status = old_status;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO sessions_counts
-            VALUES (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, ''), 1)
+        INSERT INTO sessions_counts VALUES (new_owner, new_status, 1)
             ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = sessions_counts.n + 1;
     END IF;
     RETURN NULL;
-END $$;
--- The triggers and the counts of the rows already there, in one transaction under a lock
--- that holds writers back meanwhile.
-DO $$
+END $fn$$f$, current_schema());
+    REVOKE EXECUTE ON FUNCTION sessions_count() FROM PUBLIC;
+END $do$;
+-- The triggers (rows, moves, TRUNCATE) and the counts of the rows already there, in one
+-- transaction under a lock that holds writers back meanwhile; again whenever one of the
+-- triggers is missing or disabled.
+DO $do$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_trigger
-                   WHERE tgrelid = 'sessions'::regclass AND tgname = 'sessions_count_rows') THEN
+    IF (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'sessions'::regclass AND tgenabled IN ('O', 'A')
+          AND tgname IN ('sessions_count_rows', 'sessions_count_moves', 'sessions_count_truncate')) < 3 THEN
         LOCK TABLE sessions IN SHARE ROW EXCLUSIVE MODE;
+        DROP TRIGGER IF EXISTS sessions_count_rows ON sessions;
+        DROP TRIGGER IF EXISTS sessions_count_moves ON sessions;
+        DROP TRIGGER IF EXISTS sessions_count_truncate ON sessions;
         DELETE FROM sessions_counts;
-        INSERT INTO sessions_counts SELECT COALESCE(owner_api_key_hash, ''), COALESCE(status, ''),
-            count(*) FROM sessions GROUP BY 1, 2;
+        INSERT INTO sessions_counts SELECT COALESCE(owner_api_key_hash, ''), (CASE WHEN status IN ('completed', 'error') THEN status ELSE 'active' END), count(*)
+            FROM sessions GROUP BY 1, 2;
         CREATE TRIGGER sessions_count_rows AFTER INSERT OR DELETE ON sessions
             FOR EACH ROW EXECUTE FUNCTION sessions_count();
         CREATE TRIGGER sessions_count_moves AFTER UPDATE OF owner_api_key_hash, status ON sessions
-            FOR EACH ROW WHEN (OLD.owner_api_key_hash IS DISTINCT FROM NEW.owner_api_key_hash
-                               OR OLD.status IS DISTINCT FROM NEW.status)
-            EXECUTE FUNCTION sessions_count();
+            FOR EACH ROW EXECUTE FUNCTION sessions_count();
+        CREATE TRIGGER sessions_count_truncate AFTER TRUNCATE ON sessions
+            FOR EACH STATEMENT EXECUTE FUNCTION sessions_count();
     END IF;
-END $$;
+END $do$;

@@ -173,16 +173,22 @@ void DurableSessions::ensure_schema() {
 // version floor forbids it (a delete, or a newer write whose cache step failed). On a Redis
 // failure the record and the markers are deleted and the floor raised to just below `s` (best
 // effort): never an older version served.
-void DurableSessions::cache_put(const Session &s) {
+bool DurableSessions::cache_put(const Session &s) {
   const std::string key = keys_.record(s.id);
+  bool blocked = false;
   try {
     const auto replies = cache_.transact(
         {key, floor_key(s.id)},
         [&](const std::vector<std::optional<std::string>> &current)
             -> std::optional<std::vector<Command>> {
           const auto held = decoded(s.id, current.at(0));
+          blocked = false;
           if (held && held->updated_at > s.updated_at) return std::nullopt;
-          if (below_floor(s, current.at(1))) return std::nullopt;
+          if (below_floor(s, current.at(1))) {
+            // Not cached (a clock behind the floor's): its scopes are no longer complete.
+            blocked = true;
+            return std::vector<Command>{{"DEL", marker(std::nullopt), marker(s.owner)}};
+          }
           std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
           for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
           return commands;
@@ -190,8 +196,10 @@ void DurableSessions::cache_put(const Session &s) {
         kCacheAttempts);
     if (replies) check_replies(*replies, "session cache write");
     set_suspect(s.id, false);
+    return !blocked;
   } catch (const Error &) {
     if (!invalidate(s.id, s.owner, micros_of(s.updated_at) - 1)) set_suspect(s.id, true);
+    return false;
   }
 }
 
@@ -249,7 +257,9 @@ void DurableSessions::recache(const Session &s) {
         [&](const std::vector<std::optional<std::string>> &current)
             -> std::optional<std::vector<Command>> {
           if (current.at(0) && decoded(s.id, current.at(0))) return std::nullopt;
-          if (below_floor(s, current.at(1))) return std::nullopt;
+          if (below_floor(s, current.at(1))) {  // see cache_put
+            return std::vector<Command>{{"DEL", marker(std::nullopt), marker(s.owner)}};
+          }
           std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
           for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
           return commands;
@@ -317,26 +327,29 @@ Session DurableSessions::update(std::string_view id, const SessionPatch &patch,
                                 const std::optional<std::string> &owner_hash) {
   ensure_schema();
   // One statement: the row lock makes increments exact under concurrency, and updated_at
-  // strictly increases per row (the version the cache writes compare).
+  // strictly increases per row (the version the cache writes compare). Only the patched
+  // columns are set (a JSON column the patch leaves alone keeps its text; no status trigger).
+  PgParams params{std::string(id), owner_hash, std::to_string(now_micros())};
+  std::string set;
+  const auto assign = [&](const char *column, const std::string &value_sql,
+                          std::optional<std::string> value) {
+    params.push_back(std::move(value));
+    set += fmt::format("{} = {}, ", column, fmt::format(value_sql, params.size()));
+  };
+  if (patch.status) assign("status", "${}", std::string(session_status_name(*patch.status)));
+  if (patch.increment_turns) set += "total_turns = COALESCE(total_turns, 0) + 1, ";
+  if (patch.total_turns) assign("total_turns", "${}::bigint", std::to_string(*patch.total_turns));
+  if (patch.total_cost_usd) {
+    assign("total_cost_usd", "${}::double precision", format_json_double(*patch.total_cost_usd));
+  }
+  if (metadata) assign("session_metadata", "${}::jsonb", *metadata);
   const std::string sql = fmt::format(
-      "UPDATE {0} SET status = COALESCE($2, status), "
-      "total_turns = CASE WHEN $4 THEN COALESCE(total_turns, 0) + 1 "
-      "ELSE COALESCE($3::bigint, total_turns) "
-      "END, total_cost_usd = COALESCE($5::double precision, total_cost_usd), "
-      "session_metadata = COALESCE($6::jsonb, session_metadata::jsonb), "
-      "updated_at = GREATEST({1}, updated_at + interval '1 microsecond', created_at) "
-      "WHERE id = $1 AND ($8::text IS NULL OR owner_api_key_hash = $8) RETURNING {2}",
-      table_, at_micros(7), row_columns());
-  std::optional<std::string> status, turns, cost;
-  if (patch.status) status = session_status_name(*patch.status);
-  if (patch.total_turns) turns = std::to_string(*patch.total_turns);
-  if (patch.total_cost_usd) cost = format_json_double(*patch.total_cost_usd);
+      "UPDATE {0} SET {1}updated_at = GREATEST({2}, updated_at + interval '1 microsecond', "
+      "created_at) WHERE id = $1 AND ($2::text IS NULL OR owner_api_key_hash = $2) RETURNING {3}",
+      table_, set, at_micros(3), row_columns());
   PgResult r;
   try {
-    r = pool_.exec(sql,
-                   {std::string(id), status, turns, std::string(patch.increment_turns ? "t" : "f"),
-                    cost, metadata, std::to_string(now_micros()), owner_hash},
-                   "session update");
+    r = pool_.exec(sql, params, "session update");
   } catch (const Error &e) {
     if (e.code() == Errc::invalid_argument && patch.increment_turns) {
       throw Error(Errc::invalid_argument, "total_turns cannot be incremented further");
@@ -425,12 +438,20 @@ SessionPage DurableSessions::list_from_db(const ListQuery &q,
   ensure_schema();
   PgParams params;
   std::string where = "TRUE";
+  std::string count_where = "TRUE";  // the same scope in <table>_counts (statuses normalized)
   const auto param = [&](std::optional<std::string> v) {
     params.push_back(std::move(v));
     return "$" + std::to_string(params.size());
   };
-  if (owner_hash) where += " AND owner_api_key_hash = " + param(owner_hash);
-  if (q.status) where += " AND status = " + param(std::string(session_status_name(*q.status)));
+  if (owner_hash) {
+    where += " AND owner_api_key_hash = " + param(owner_hash);
+    count_where += " AND owner_api_key_hash = $" + std::to_string(params.size());
+  }
+  if (q.status) {
+    where +=
+        fmt::format(" AND {} = {}", kStatusSql, param(std::string(session_status_name(*q.status))));
+    count_where += " AND status = $" + std::to_string(params.size());
+  }
   if (auto c = containment(q)) where += " AND session_metadata::jsonb @> " + param(*c) + "::jsonb";
   if (q.title_contains) {
     where += " AND strpos(lower(session_metadata->>'title'), lower(" + param(*q.title_contains) +
@@ -449,8 +470,10 @@ SessionPage DurableSessions::list_from_db(const ListQuery &q,
   // same snapshot as the page; with a metadata filter (or no counts), by counting the rows.
   const std::string total =
       counted_ && !q.has_metadata_filter()
-          ? fmt::format("SELECT COALESCE(sum(n), 0)::bigint AS total FROM {}_counts WHERE {}",
-                        table_, where)
+          ? fmt::format(
+                "SELECT GREATEST(COALESCE(sum(n), 0), 0)::bigint AS total FROM {}_counts "
+                "WHERE {}",
+                table_, count_where)
           : fmt::format("SELECT count(*) AS total FROM {} WHERE {}", table_, where);
   const std::string sql = fmt::format(
       "SELECT c.total, p.* FROM ({0}) c LEFT JOIN LATERAL (SELECT {1} FROM {2} WHERE {3} ORDER BY "
@@ -477,6 +500,7 @@ std::uint64_t DurableSessions::reindex() {
   ensure_schema();
   const auto started = std::chrono::steady_clock::now();
   std::set<std::optional<std::string>> scopes{std::nullopt};
+  std::set<std::optional<std::string>> unsure;  // scopes with a row Redis did not take
   std::uint64_t count = 0;
   std::optional<CursorPosition> after;
   for (;;) {
@@ -494,7 +518,7 @@ std::uint64_t DurableSessions::reindex() {
     for (int i = 0; i < r.rows(); ++i) {
       Session s = session_of_row(r, i);
       scopes.insert(s.owner);
-      cache_put(s);
+      if (!cache_put(s)) unsure.insert({std::nullopt, s.owner});
       ++count;
     }
     if (r.rows() < kRebuildBatch) break;
@@ -512,9 +536,10 @@ std::uint64_t DurableSessions::reindex() {
   if (life.count() < 1) return count;
   Batch b;
   for (const auto &owner : scopes) {
-    b.add({"SET", marker(owner), "1", "EX", std::to_string(life.count())});
+    if (unsure.count(owner) == 0)
+      b.add({"SET", marker(owner), "1", "EX", std::to_string(life.count())});
   }
-  check_replies(cache_.execute(b), "session reindex markers");
+  if (!b.commands.empty()) check_replies(cache_.execute(b), "session reindex markers");
   return count;
 }
 

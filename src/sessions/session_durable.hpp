@@ -44,7 +44,8 @@ class DurableSessions {
 
  private:
   void ensure_schema();
-  void cache_put(const Session &s);
+  // false when Redis did not take this version (its floor forbade it, or Redis failed).
+  bool cache_put(const Session &s);
   void recache(const Session &s);
   // Deletes the record and the markers and raises the id's version floor to `floor`.
   bool invalidate(const std::string &id, const std::optional<std::string> &owner_hash,

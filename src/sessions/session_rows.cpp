@@ -8,6 +8,8 @@ namespace agenthost::detail {
 
 const char *const kCreatedMsSql =
     "(floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint";
+const char *const kStatusSql =
+    "(CASE WHEN status IN ('completed', 'error') THEN status ELSE 'active' END)";
 
 void validate_table_name(const std::string &table) {
   bool ok = !table.empty() && table.size() <= 40 && !(table[0] >= '0' && table[0] <= '9');

@@ -13,6 +13,9 @@ namespace agenthost::detail {
 // indexes are built on this expression, so PostgreSQL pages in exactly the Redis order:
 // created_at ms descending, then id descending byte by byte (COLLATE "C").
 extern const char *const kCreatedMsSql;
+// The status as a record reads it: anything but completed and error (NULL too) is active. The
+// status filter, its index and the counts use it, so both tiers list such rows alike.
+extern const char *const kStatusSql;
 
 // Throws Error(invalid_argument) unless `table` is [a-z_][a-z0-9_]{0,39} (its index names stay
 // within PostgreSQL's 63 bytes).

@@ -13,23 +13,24 @@ namespace {
 
 constexpr const char *kWhat = "session schema migration";
 
-// Columns the store reads and writes, and the types it accepts for each ("" = any).
+// Columns the store reads and writes, and the types it accepts for each.
 struct ColumnRule {
   const char *name;
   std::vector<std::string> types;
 };
 
 const std::vector<ColumnRule> &column_rules() {
+  static const std::vector<std::string> kText = {"character varying", "text", "character"};
   static const std::vector<ColumnRule> rules = {
-      {"id", {}},
-      {"model", {}},
-      {"status", {}},
+      {"id", kText},
+      {"model", kText},
+      {"status", kText},
       {"created_at", {"timestamp with time zone"}},
       {"updated_at", {"timestamp with time zone"}},
       {"total_turns", {"bigint", "integer", "smallint", "numeric"}},
       {"total_cost_usd", {"double precision", "real", "numeric"}},
-      {"parent_session_id", {}},
-      {"owner_api_key_hash", {}},
+      {"parent_session_id", kText},
+      {"owner_api_key_hash", kText},
       {"session_metadata", {"jsonb", "json"}},
   };
   return rules;
@@ -45,7 +46,6 @@ std::string column_problems(const std::string &table,
       missing += (missing.empty() ? "" : ", ") + std::string(rule.name);
       continue;
     }
-    if (rule.types.empty()) continue;
     bool ok = false;
     for (const auto &t : rule.types) ok = ok || at->second == t;
     if (!ok) wrong += fmt::format("{}{} is {}", wrong.empty() ? "" : ", ", rule.name, at->second);
@@ -72,12 +72,13 @@ std::map<std::string, std::string> existing_columns(PgSession &s, const std::str
   return out;
 }
 
-// The counts table is usable when both triggers keep it and this role may read it.
+// The counts table is usable when its three triggers keep it (enabled) and this role may read it.
 bool counts_usable(PgSession &s, const std::string &table) {
   const PgResult r = s.exec(
-      "SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname IN "
-      "($1 || '_count_rows', $1 || '_count_moves')) = 2 AND to_regclass($1 || '_counts') IS NOT "
-      "NULL AND has_table_privilege(($1 || '_counts')::regclass, 'SELECT')",
+      "SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgenabled IN "
+      "('O', 'A') AND tgname IN ($1 || '_count_rows', $1 || '_count_moves', $1 || "
+      "'_count_truncate')) = 3 AND to_regclass($1 || '_counts') IS NOT NULL AND "
+      "has_table_privilege(($1 || '_counts')::regclass, 'SELECT')",
       {table}, kWhat);
   return r.rows() == 1 && r.text(0, 0) == "t";
 }
@@ -98,88 +99,117 @@ std::vector<std::string> missing_indexes(PgSession &s, const std::string &table)
 
 }  // namespace
 
+// {0}: the table; {1}: created_at in whole ms; {2}: the status as a record reads it.
+constexpr const char *kMigration =
+    R"SQL(-- agenthost durable sessions: the Python service's `sessions` table and the indexes the
+-- store's listings use. Idempotent, and it also runs on the table the Python service
+-- created (session_metadata JSON or JSONB). Run it as the table's owner: the store
+-- creates the table and its indexes only when the table does not exist yet.
+CREATE TABLE IF NOT EXISTS {0} (
+    id VARCHAR(255) PRIMARY KEY,
+    model VARCHAR(255) NOT NULL,
+    status VARCHAR(32) NOT NULL DEFAULT 'active',
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    total_turns BIGINT NOT NULL DEFAULT 0,
+    total_cost_usd DOUBLE PRECISION,
+    parent_session_id VARCHAR(255),
+    owner_api_key_hash VARCHAR(64),
+    session_metadata JSONB
+);
+CREATE INDEX IF NOT EXISTS ix_{0}_owner_api_key_hash ON {0} (owner_api_key_hash);
+-- Keyset listing: created_at in whole ms (the Redis score), then id byte order. Statuses
+-- other than completed and error (NULL too) list as active, as their records read.
+CREATE INDEX IF NOT EXISTS ix_{0}_owner_keyset ON {0}
+    (owner_api_key_hash, ({1}), (id COLLATE "C"));
+CREATE INDEX IF NOT EXISTS ix_{0}_owner_status_keyset ON {0}
+    (owner_api_key_hash, ({2}), ({1}), (id COLLATE "C"));
+CREATE INDEX IF NOT EXISTS ix_{0}_keyset ON {0} (({1}), (id COLLATE "C"));
+-- Metadata filters: mode, project_id and tags by containment (@>). On a JSONB column the
+-- cast is no expression (a plain column index); on a JSON one it is the expression the
+-- store's queries use.
+CREATE INDEX IF NOT EXISTS ix_{0}_metadata ON {0} USING GIN ((session_metadata::jsonb) jsonb_path_ops);
+-- Listing totals without counting rows: sessions per (owner, status), kept by triggers in
+-- the writing transaction (the Python service's writes too). '' stands for no owner.
+CREATE TABLE IF NOT EXISTS {0}_counts (
+    owner_api_key_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (owner_api_key_hash, status)
+) WITH (fillfactor = 50);  -- room for HOT updates: a count row stays on its page
+-- SECURITY DEFINER, so a role that may only write {0} keeps the counts right too; its
+-- search_path is pinned (pg_temp last: no temporary table can stand in for {0}_counts),
+-- and no role may call it except through the triggers.
+DO $do$
+BEGIN
+    EXECUTE format($f$
+CREATE OR REPLACE FUNCTION {0}_count() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp AS $fn$
+DECLARE
+    old_owner TEXT;
+    old_status TEXT;
+    new_owner TEXT;
+    new_status TEXT;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM {0}_counts;
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        old_owner := COALESCE(OLD.owner_api_key_hash, '');
+        old_status := CASE WHEN OLD.status IN ('completed', 'error') THEN OLD.status ELSE 'active' END;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        new_owner := COALESCE(NEW.owner_api_key_hash, '');
+        new_status := CASE WHEN NEW.status IN ('completed', 'error') THEN NEW.status ELSE 'active' END;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF old_owner = new_owner AND old_status = new_status THEN
+            RETURN NULL;
+        END IF;
+        -- Both rows, in one order: concurrent moves never deadlock on them.
+        PERFORM 1 FROM {0}_counts
+            WHERE (owner_api_key_hash, status) IN ((old_owner, old_status), (new_owner, new_status))
+            ORDER BY owner_api_key_hash, status FOR UPDATE;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE {0}_counts SET n = n - 1
+            WHERE owner_api_key_hash = old_owner AND status = old_status;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO {0}_counts VALUES (new_owner, new_status, 1)
+            ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = {0}_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END $fn$$f$, current_schema());
+    REVOKE EXECUTE ON FUNCTION {0}_count() FROM PUBLIC;
+END $do$;
+-- The triggers (rows, moves, TRUNCATE) and the counts of the rows already there, in one
+-- transaction under a lock that holds writers back meanwhile; again whenever one of the
+-- triggers is missing or disabled.
+DO $do$
+BEGIN
+    IF (SELECT count(*) FROM pg_trigger WHERE tgrelid = '{0}'::regclass AND tgenabled IN ('O', 'A')
+          AND tgname IN ('{0}_count_rows', '{0}_count_moves', '{0}_count_truncate')) < 3 THEN
+        LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE;
+        DROP TRIGGER IF EXISTS {0}_count_rows ON {0};
+        DROP TRIGGER IF EXISTS {0}_count_moves ON {0};
+        DROP TRIGGER IF EXISTS {0}_count_truncate ON {0};
+        DELETE FROM {0}_counts;
+        INSERT INTO {0}_counts SELECT COALESCE(owner_api_key_hash, ''), {2}, count(*)
+            FROM {0} GROUP BY 1, 2;
+        CREATE TRIGGER {0}_count_rows AFTER INSERT OR DELETE ON {0}
+            FOR EACH ROW EXECUTE FUNCTION {0}_count();
+        CREATE TRIGGER {0}_count_moves AFTER UPDATE OF owner_api_key_hash, status ON {0}
+            FOR EACH ROW EXECUTE FUNCTION {0}_count();
+        CREATE TRIGGER {0}_count_truncate AFTER TRUNCATE ON {0}
+            FOR EACH STATEMENT EXECUTE FUNCTION {0}_count();
+    END IF;
+END $do$;
+)SQL";
+
 std::string migration_sql(const std::string &t) {
-  return fmt::format(
-      "-- agenthost durable sessions: the Python service's `sessions` table and the indexes the\n"
-      "-- store's listings use. Idempotent, and it also runs on the table the Python service\n"
-      "-- created (session_metadata JSON or JSONB). Run it as the table's owner: the store\n"
-      "-- creates the table and its indexes only when the table does not exist yet.\n"
-      "CREATE TABLE IF NOT EXISTS {0} (\n"
-      "    id VARCHAR(255) PRIMARY KEY,\n"
-      "    model VARCHAR(255) NOT NULL,\n"
-      "    status VARCHAR(32) NOT NULL DEFAULT 'active',\n"
-      "    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
-      "    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n"
-      "    total_turns BIGINT NOT NULL DEFAULT 0,\n"
-      "    total_cost_usd DOUBLE PRECISION,\n"
-      "    parent_session_id VARCHAR(255),\n"
-      "    owner_api_key_hash VARCHAR(64),\n"
-      "    session_metadata JSONB\n"
-      ");\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_api_key_hash ON {0} (owner_api_key_hash);\n"
-      "-- Keyset listing: created_at in whole ms (the Redis score), then id byte order.\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_keyset ON {0}\n"
-      "    (owner_api_key_hash, ({1}), (id COLLATE \"C\"));\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_owner_status_keyset ON {0}\n"
-      "    (owner_api_key_hash, status, ({1}), (id COLLATE \"C\"));\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_keyset ON {0} (({1}), (id COLLATE \"C\"));\n"
-      "-- Metadata filters: mode, project_id and tags by containment (@>). On a JSONB column the\n"
-      "-- cast is no expression (a plain column index); on a JSON one it is the expression the\n"
-      "-- store's queries use.\n"
-      "CREATE INDEX IF NOT EXISTS ix_{0}_metadata ON {0} USING GIN ((session_metadata::jsonb) "
-      "jsonb_path_ops);\n"
-      "-- Listing totals without counting rows: sessions per (owner, status), kept by triggers in\n"
-      "-- the writing transaction (the Python service's writes too). '' stands for NULL.\n"
-      "CREATE TABLE IF NOT EXISTS {0}_counts (\n"
-      "    owner_api_key_hash TEXT NOT NULL,\n"
-      "    status TEXT NOT NULL,\n"
-      "    n BIGINT NOT NULL,\n"
-      "    PRIMARY KEY (owner_api_key_hash, status)\n"
-      ") WITH (fillfactor = 50);  -- room for HOT updates: a count row stays on its page\n"
-      "-- SECURITY DEFINER: a role that may only write {0} keeps the counts right too.\n"
-      "CREATE OR REPLACE FUNCTION {0}_count() RETURNS trigger LANGUAGE plpgsql\n"
-      "    SECURITY DEFINER SET search_path FROM CURRENT AS $$\n"
-      "BEGIN\n"
-      "    IF TG_OP = 'UPDATE' THEN  -- both rows, in one order: concurrent moves never deadlock\n"
-      "        PERFORM 1 FROM {0}_counts\n"
-      "            WHERE (owner_api_key_hash, status) IN\n"
-      "                ((COALESCE(OLD.owner_api_key_hash, ''), COALESCE(OLD.status, '')),\n"
-      "                 (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, '')))\n"
-      "            ORDER BY owner_api_key_hash, status FOR UPDATE;\n"
-      "    END IF;\n"
-      "    IF TG_OP <> 'INSERT' THEN\n"
-      "        UPDATE {0}_counts SET n = n - 1\n"
-      "            WHERE owner_api_key_hash = COALESCE(OLD.owner_api_key_hash, '')\n"
-      "              AND status = COALESCE(OLD.status, '');\n"
-      "    END IF;\n"
-      "    IF TG_OP <> 'DELETE' THEN\n"
-      "        INSERT INTO {0}_counts\n"
-      "            VALUES (COALESCE(NEW.owner_api_key_hash, ''), COALESCE(NEW.status, ''), 1)\n"
-      "            ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = {0}_counts.n + 1;\n"
-      "    END IF;\n"
-      "    RETURN NULL;\n"
-      "END $$;\n"
-      "-- The triggers and the counts of the rows already there, in one transaction under a lock\n"
-      "-- that holds writers back meanwhile.\n"
-      "DO $$\n"
-      "BEGIN\n"
-      "    IF NOT EXISTS (SELECT 1 FROM pg_trigger\n"
-      "                   WHERE tgrelid = '{0}'::regclass AND tgname = '{0}_count_rows') THEN\n"
-      "        LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE;\n"
-      "        DELETE FROM {0}_counts;\n"
-      "        INSERT INTO {0}_counts SELECT COALESCE(owner_api_key_hash, ''), COALESCE(status, "
-      "''),\n"
-      "            count(*) FROM {0} GROUP BY 1, 2;\n"
-      "        CREATE TRIGGER {0}_count_rows AFTER INSERT OR DELETE ON {0}\n"
-      "            FOR EACH ROW EXECUTE FUNCTION {0}_count();\n"
-      "        CREATE TRIGGER {0}_count_moves AFTER UPDATE OF owner_api_key_hash, status ON {0}\n"
-      "            FOR EACH ROW WHEN (OLD.owner_api_key_hash IS DISTINCT FROM "
-      "NEW.owner_api_key_hash\n"
-      "                               OR OLD.status IS DISTINCT FROM NEW.status)\n"
-      "            EXECUTE FUNCTION {0}_count();\n"
-      "    END IF;\n"
-      "END $$;\n",
-      t, kCreatedMsSql);
+  return fmt::format(kMigration, t, kCreatedMsSql, kStatusSql);
 }
 
 std::vector<std::string> index_names(const std::string &t) {

@@ -90,6 +90,19 @@ std::string query(const std::string &url, const std::string &sql) {
   return out;
 }
 
+// PostgreSQL's error for `sql` ("" when it ran).
+std::string failure(const std::string &url, const std::string &sql) {
+  PGconn *c = PQconnectdb(detail::normalize_pg_url(url).c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult *r = PQexec(c, sql.c_str());
+  const auto st = PQresultStatus(r);
+  std::string out =
+      (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? "" : PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  return out;
+}
+
 // `url` with another role's credentials.
 std::string url_as(const std::string &url, const std::string &role, const std::string &password) {
   const auto user = url.find("://") + 3;
@@ -692,7 +705,7 @@ TEST_CASE(
   psql(admin_url, detail::migration_sql(t));
   psql(admin_url, "GRANT SELECT ON " + t + "_counts TO " + role);
   CHECK(query(admin_url, "SELECT owner_api_key_hash = '', status, n FROM " + t +
-                             "_counts ORDER BY 1, 2") == "f||1\nt||1");
+                             "_counts ORDER BY 1, 2") == "f|active|1\nt|active|1");
   SessionStore indexed(cache, o);
   ListQuery mine;
   mine.owner_api_key = kOwner;
@@ -701,6 +714,26 @@ TEST_CASE(
   CHECK(query(admin_url, "SET enable_seqscan = off; EXPLAIN SELECT id FROM " + t +
                              " WHERE session_metadata::jsonb @> '{\"mode\": \"plan\"}'::jsonb")
             .find("ix_" + t + "_metadata") != std::string::npos);
+
+  // The SECURITY DEFINER function cannot be turned against its owner: a temporary table of the
+  // same name does not stand in for the counts, and no role may attach it to a table of its own.
+  CHECK(
+      query(o.database_url, "CREATE TEMP TABLE " + t +
+                                "_counts (owner_api_key_hash text, status "
+                                "text, n bigint, PRIMARY KEY (owner_api_key_hash, status)); INSERT "
+                                "INTO " +
+                                t +
+                                " (id, model) VALUES ('py-temp', 'm'); SELECT count(*) "
+                                "FROM pg_temp." +
+                                t + "_counts") == "0");
+  CHECK(failure(o.database_url,
+                "CREATE TEMP TABLE mine (owner_api_key_hash text, status text); "
+                "CREATE TRIGGER forge AFTER INSERT ON mine FOR EACH ROW EXECUTE "
+                "FUNCTION " +
+                    t + "_count()")
+            .find("permission denied for function " + t + "_count") != std::string::npos);
+  CHECK(query(admin_url, "SELECT n FROM " + t + "_counts WHERE owner_api_key_hash = ''") == "2");
+  CHECK(indexed.remove("py-temp"));
 
   // The triggers keep the counts through the store's writes and the service's own SQL (the role
   // has no write right on the counts: the trigger function is SECURITY DEFINER).
@@ -729,6 +762,130 @@ TEST_CASE(
   psql(admin_url, "UPDATE " + t + "_counts SET n = n + 1000 WHERE status = 'completed'");
   CHECK(indexed.list(completed).total == 1001);
   CHECK(indexed.list(ListQuery{}).total == 2005);
+}
+
+TEST_CASE("durable: statuses other than completed and error list as active from both tiers") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  const Session a = make(store);
+  SessionPatch done;
+  done.status = SessionStatus::completed;
+  store.update(make(store).id, done);
+  psql(o.database_url, "INSERT INTO " + o.db_table +
+                           " (id, model, status, owner_api_key_hash) "
+                           "VALUES ('odd', 'm', 'paused', '" +
+                           *a.owner + "')");
+  ListQuery active;
+  active.owner_api_key = kOwner;
+  active.status = SessionStatus::active;
+  ListQuery completed = active;
+  completed.status = SessionStatus::completed;
+  const std::string from_db = describe(store.list(active)) + describe(store.list(completed));
+  CHECK(store.list(active).total == 2);
+  store.reindex();
+  REQUIRE(marker_exists(cache, o, a.owner->c_str()));
+  CHECK(describe(store.list(active)) + describe(store.list(completed)) == from_db);
+  CHECK(store.get("odd")->status == SessionStatus::active);
+}
+
+TEST_CASE("durable: a session its version floor keeps out of Redis is still listed") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  const Session other = make(store, kOther);
+  make(store);
+  store.reindex();
+  REQUIRE(marker_exists(cache, o, nullptr));
+  // A floor from a host whose clock runs ahead (or a delete of the id in the future).
+  cache.set(o.index_prefix + "floor:skewed", "9000000000000000");
+  CreateRequest r;
+  r.model = "m";
+  r.id = "skewed";
+  r.owner_api_key = kOwner;
+  const Session made = store.create(r);
+  CHECK_FALSE(cache.exists(o.key_prefix + "skewed"));
+  CHECK_FALSE(marker_exists(cache, o, nullptr));
+  CHECK_FALSE(marker_exists(cache, o, made.owner->c_str()));
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  CHECK(store.list(q).total == 2);
+  // A rebuild does not vouch for the scopes Redis could not take the session into.
+  CHECK(store.reindex() == 3);
+  CHECK_FALSE(marker_exists(cache, o, nullptr));
+  CHECK_FALSE(marker_exists(cache, o, made.owner->c_str()));
+  CHECK(marker_exists(cache, o, other.owner->c_str()));
+  CHECK(store.list(q).total == 2);
+  CHECK(store.list(ListQuery{}).total == 3);
+}
+
+TEST_CASE("durable: a failed cache write or delete raises the floor to the committed version") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  const Session s = make(store);
+  store.reindex();
+  const std::string record = o.key_prefix + s.id;
+  const std::string floor = o.index_prefix + "floor:" + s.id;
+  // A key of the wrong type makes the store's cache step fail after the commit (WRONGTYPE);
+  // the invalidation still reaches Redis.
+  const auto break_record = [&] {
+    Batch b;
+    b.add({"DEL", record});
+    b.add({"RPUSH", record, "x"});
+    cache.execute(b);
+  };
+  break_record();
+  SessionPatch inc;
+  inc.increment_turns = true;
+  const Session updated = store.update(s.id, inc);
+  CHECK_FALSE(cache.exists(record));
+  CHECK_FALSE(marker_exists(cache, o, nullptr));
+  CHECK(cache.get(floor) == std::optional<std::string>(
+                                std::to_string(updated.updated_at.time_since_epoch().count() - 1)));
+  // The committed version itself may be cached again.
+  CHECK(store.get(s.id)->total_turns == 1);
+  CHECK(cache.exists(record));
+  break_record();
+  CHECK(store.remove(s.id));
+  CHECK_FALSE(cache.exists(record));
+  CHECK(cache.get(floor) ==
+        std::optional<std::string>(std::to_string(updated.updated_at.time_since_epoch().count())));
+  CHECK_FALSE(store.get(s.id));
+}
+
+TEST_CASE("durable: TRUNCATE and disabled triggers never leave wrong totals") {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store(cache, o);
+  for (int i = 0; i < 3; ++i) make(store);
+  ListQuery q;
+  q.owner_api_key = kOwner;
+  CHECK(store.list(q).total == 3);
+  psql(o.database_url, "TRUNCATE " + o.db_table);
+  CHECK(store.list(q).total == 0);
+  make(store);
+  CHECK(store.list(q).total == 1);
+  // A disabled trigger: a store finds the counts unusable and counts rows instead.
+  psql(o.database_url,
+       "ALTER TABLE " + o.db_table + " DISABLE TRIGGER " + o.db_table + "_count_rows");
+  EventLog events(InternalEventKind::session_db_index_missing);
+  SessionStore counting(cache, o);
+  make(counting);
+  CHECK(counting.list(q).total == 2);
+  REQUIRE(events.heard().size() == 1);
+  CHECK(events.heard()[0].find(o.db_table + "_counts") != std::string::npos);
+  // The migration puts the triggers back and recounts.
+  psql(o.database_url, detail::migration_sql(o.db_table));
+  CHECK(query(o.database_url, "SELECT n FROM " + o.db_table + "_counts") == "2");
+  SessionStore counted(cache, o);
+  make(counted);
+  CHECK(counted.list(q).total == 3);
+  CHECK(events.heard().size() == 1);
 }
 
 TEST_CASE("durable: a table the store cannot use is unsupported, naming its columns") {
