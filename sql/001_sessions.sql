@@ -20,7 +20,7 @@ CREATE INDEX IF NOT EXISTS ix_sessions_owner_api_key_hash ON sessions (owner_api
 CREATE INDEX IF NOT EXISTS ix_sessions_owner_keyset ON sessions
     (owner_api_key_hash, ((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
 CREATE INDEX IF NOT EXISTS ix_sessions_owner_status_keyset ON sessions
-    (owner_api_key_hash, ((CASE WHEN status IN ('completed', 'error') THEN status ELSE 'active' END)), ((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
+    (owner_api_key_hash, ((CASE WHEN status::text IN ('completed', 'error') THEN status::text ELSE 'active' END)), ((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
 CREATE INDEX IF NOT EXISTS ix_sessions_keyset ON sessions (((floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint), (id COLLATE "C"));
 -- Metadata filters: mode, project_id and tags by containment (@>). On a JSONB column the
 -- cast is no expression (a plain column index); on a JSON one it is the expression the
@@ -34,14 +34,15 @@ CREATE TABLE IF NOT EXISTS sessions_counts (
     n BIGINT NOT NULL,
     PRIMARY KEY (owner_api_key_hash, status)
 ) WITH (fillfactor = 50);  -- room for HOT updates: a count row stays on its page
--- SECURITY DEFINER, so a role that may only write sessions keeps the counts right too; its
--- search_path is pinned (pg_temp last: no temporary table can stand in for sessions_counts),
--- and no role may call it except through the triggers.
+-- SECURITY DEFINER, so a role that may only write sessions keeps the counts right too. Its
+-- search_path is pg_catalog then pg_temp only, with the counts table qualified by its schema
+-- (no object another role creates can stand in for one it uses), its comparisons are on text
+-- (exact pg_catalog operators), and no role may call it except through the triggers.
 DO $do$
 BEGIN
     EXECUTE format($f$
 CREATE OR REPLACE FUNCTION sessions_count() RETURNS trigger LANGUAGE plpgsql
-    SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp AS $fn$
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     old_owner TEXT;
     old_status TEXT;
@@ -49,32 +50,34 @@ DECLARE
     new_status TEXT;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        DELETE FROM sessions_counts;
+        DELETE FROM %1$I.sessions_counts;
         RETURN NULL;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        old_owner := COALESCE(OLD.owner_api_key_hash, '');
-        old_status := CASE WHEN OLD.status IN ('completed', 'error') THEN OLD.status ELSE 'active' END;
+        old_owner := COALESCE(OLD.owner_api_key_hash::text, '');
+        old_status := CASE WHEN OLD.status::text IN ('completed', 'error') THEN OLD.status::text
+                           ELSE 'active' END;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        new_owner := COALESCE(NEW.owner_api_key_hash, '');
-        new_status := CASE WHEN NEW.status IN ('completed', 'error') THEN NEW.status ELSE 'active' END;
+        new_owner := COALESCE(NEW.owner_api_key_hash::text, '');
+        new_status := CASE WHEN NEW.status::text IN ('completed', 'error') THEN NEW.status::text
+                           ELSE 'active' END;
     END IF;
     IF TG_OP = 'UPDATE' THEN
         IF old_owner = new_owner AND old_status = new_status THEN
             RETURN NULL;
         END IF;
         -- Both rows, in one order: concurrent moves never deadlock on them.
-        PERFORM 1 FROM sessions_counts
+        PERFORM 1 FROM %1$I.sessions_counts
             WHERE (owner_api_key_hash, status) IN ((old_owner, old_status), (new_owner, new_status))
             ORDER BY owner_api_key_hash, status FOR UPDATE;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        UPDATE sessions_counts SET n = n - 1
+        UPDATE %1$I.sessions_counts SET n = n - 1
             WHERE owner_api_key_hash = old_owner AND status = old_status;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO sessions_counts VALUES (new_owner, new_status, 1)
+        INSERT INTO %1$I.sessions_counts VALUES (new_owner, new_status, 1)
             ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = sessions_counts.n + 1;
     END IF;
     RETURN NULL;
@@ -93,7 +96,7 @@ BEGIN
         DROP TRIGGER IF EXISTS sessions_count_moves ON sessions;
         DROP TRIGGER IF EXISTS sessions_count_truncate ON sessions;
         DELETE FROM sessions_counts;
-        INSERT INTO sessions_counts SELECT COALESCE(owner_api_key_hash, ''), (CASE WHEN status IN ('completed', 'error') THEN status ELSE 'active' END), count(*)
+        INSERT INTO sessions_counts SELECT COALESCE(owner_api_key_hash, ''), (CASE WHEN status::text IN ('completed', 'error') THEN status::text ELSE 'active' END), count(*)
             FROM sessions GROUP BY 1, 2;
         CREATE TRIGGER sessions_count_rows AFTER INSERT OR DELETE ON sessions
             FOR EACH ROW EXECUTE FUNCTION sessions_count();

@@ -331,18 +331,18 @@ Session DurableSessions::update(std::string_view id, const SessionPatch &patch,
   // columns are set (a JSON column the patch leaves alone keeps its text; no status trigger).
   PgParams params{std::string(id), owner_hash, std::to_string(now_micros())};
   std::string set;
-  const auto assign = [&](const char *column, const std::string &value_sql,
-                          std::optional<std::string> value) {
+  // column = $n<cast>, its value the next parameter.
+  const auto assign = [&](const char *column, const char *cast, std::optional<std::string> value) {
     params.push_back(std::move(value));
-    set += fmt::format("{} = {}, ", column, fmt::format(value_sql, params.size()));
+    set += std::string(column) + " = $" + std::to_string(params.size()) + cast + ", ";
   };
-  if (patch.status) assign("status", "${}", std::string(session_status_name(*patch.status)));
+  if (patch.status) assign("status", "", std::string(session_status_name(*patch.status)));
   if (patch.increment_turns) set += "total_turns = COALESCE(total_turns, 0) + 1, ";
-  if (patch.total_turns) assign("total_turns", "${}::bigint", std::to_string(*patch.total_turns));
+  if (patch.total_turns) assign("total_turns", "::bigint", std::to_string(*patch.total_turns));
   if (patch.total_cost_usd) {
-    assign("total_cost_usd", "${}::double precision", format_json_double(*patch.total_cost_usd));
+    assign("total_cost_usd", "::double precision", format_json_double(*patch.total_cost_usd));
   }
-  if (metadata) assign("session_metadata", "${}::jsonb", *metadata);
+  if (metadata) assign("session_metadata", "::jsonb", *metadata);
   const std::string sql = fmt::format(
       "UPDATE {0} SET {1}updated_at = GREATEST({2}, updated_at + interval '1 microsecond', "
       "created_at) WHERE id = $1 AND ($2::text IS NULL OR owner_api_key_hash = $2) RETURNING {3}",

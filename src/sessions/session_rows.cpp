@@ -9,7 +9,7 @@ namespace agenthost::detail {
 const char *const kCreatedMsSql =
     "(floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint";
 const char *const kStatusSql =
-    "(CASE WHEN status IN ('completed', 'error') THEN status ELSE 'active' END)";
+    "(CASE WHEN status::text IN ('completed', 'error') THEN status::text ELSE 'active' END)";
 
 void validate_table_name(const std::string &table) {
   bool ok = !table.empty() && table.size() <= 40 && !(table[0] >= '0' && table[0] <= '9');

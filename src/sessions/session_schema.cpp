@@ -20,7 +20,8 @@ struct ColumnRule {
 };
 
 const std::vector<ColumnRule> &column_rules() {
-  static const std::vector<std::string> kText = {"character varying", "text", "character"};
+  // Not character(n): PostgreSQL hands its values over padded with blanks.
+  static const std::vector<std::string> kText = {"character varying", "text"};
   static const std::vector<ColumnRule> rules = {
       {"id", kText},
       {"model", kText},
@@ -137,14 +138,15 @@ CREATE TABLE IF NOT EXISTS {0}_counts (
     n BIGINT NOT NULL,
     PRIMARY KEY (owner_api_key_hash, status)
 ) WITH (fillfactor = 50);  -- room for HOT updates: a count row stays on its page
--- SECURITY DEFINER, so a role that may only write {0} keeps the counts right too; its
--- search_path is pinned (pg_temp last: no temporary table can stand in for {0}_counts),
--- and no role may call it except through the triggers.
+-- SECURITY DEFINER, so a role that may only write {0} keeps the counts right too. Its
+-- search_path is pg_catalog then pg_temp only, with the counts table qualified by its schema
+-- (no object another role creates can stand in for one it uses), its comparisons are on text
+-- (exact pg_catalog operators), and no role may call it except through the triggers.
 DO $do$
 BEGIN
     EXECUTE format($f$
 CREATE OR REPLACE FUNCTION {0}_count() RETURNS trigger LANGUAGE plpgsql
-    SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp AS $fn$
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     old_owner TEXT;
     old_status TEXT;
@@ -152,32 +154,34 @@ DECLARE
     new_status TEXT;
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        DELETE FROM {0}_counts;
+        DELETE FROM %1$I.{0}_counts;
         RETURN NULL;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        old_owner := COALESCE(OLD.owner_api_key_hash, '');
-        old_status := CASE WHEN OLD.status IN ('completed', 'error') THEN OLD.status ELSE 'active' END;
+        old_owner := COALESCE(OLD.owner_api_key_hash::text, '');
+        old_status := CASE WHEN OLD.status::text IN ('completed', 'error') THEN OLD.status::text
+                           ELSE 'active' END;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        new_owner := COALESCE(NEW.owner_api_key_hash, '');
-        new_status := CASE WHEN NEW.status IN ('completed', 'error') THEN NEW.status ELSE 'active' END;
+        new_owner := COALESCE(NEW.owner_api_key_hash::text, '');
+        new_status := CASE WHEN NEW.status::text IN ('completed', 'error') THEN NEW.status::text
+                           ELSE 'active' END;
     END IF;
     IF TG_OP = 'UPDATE' THEN
         IF old_owner = new_owner AND old_status = new_status THEN
             RETURN NULL;
         END IF;
         -- Both rows, in one order: concurrent moves never deadlock on them.
-        PERFORM 1 FROM {0}_counts
+        PERFORM 1 FROM %1$I.{0}_counts
             WHERE (owner_api_key_hash, status) IN ((old_owner, old_status), (new_owner, new_status))
             ORDER BY owner_api_key_hash, status FOR UPDATE;
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        UPDATE {0}_counts SET n = n - 1
+        UPDATE %1$I.{0}_counts SET n = n - 1
             WHERE owner_api_key_hash = old_owner AND status = old_status;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO {0}_counts VALUES (new_owner, new_status, 1)
+        INSERT INTO %1$I.{0}_counts VALUES (new_owner, new_status, 1)
             ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = {0}_counts.n + 1;
     END IF;
     RETURN NULL;

@@ -888,6 +888,39 @@ TEST_CASE("durable: TRUNCATE and disabled triggers never leave wrong totals") {
   CHECK(events.heard().size() == 1);
 }
 
+// CVE-2018-1058's pattern against the SECURITY DEFINER trigger function: a role that may create
+// objects in the table's schema plants an operator the function would resolve, hoping to run
+// code as the function's owner (here the fixture's superuser) when a writer fires the trigger.
+TEST_CASE("durable: the counts trigger runs no object another role planted in the schema") {
+  const std::string admin = shared_pg();
+  const std::string schema = test::unique_table("schema");
+  const std::string table = schema + "_t";
+  const std::string mallory = test::unique_table("mallory");
+  const std::string writer = test::unique_table("writer");
+  psql(admin, "CREATE SCHEMA " + schema);
+  psql(admin, "CREATE ROLE " + mallory + " LOGIN PASSWORD 'pw-m'");
+  psql(admin, "CREATE ROLE " + writer + " LOGIN PASSWORD 'pw-w'");
+  psql(admin, "GRANT USAGE, CREATE ON SCHEMA " + schema + " TO " + mallory);
+  psql(admin, "GRANT USAGE ON SCHEMA " + schema + " TO " + writer);
+  psql(admin, "SET search_path = " + schema + "; " + detail::migration_sql(table));
+  psql(admin, "GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + "." + table + " TO " + writer);
+  psql(url_as(admin, mallory, "pw-m"),
+       "CREATE FUNCTION " + schema +
+           ".evil(varchar, varchar) RETURNS boolean LANGUAGE plpgsql "
+           "AS $$ BEGIN ALTER ROLE " +
+           mallory +
+           " SUPERUSER; RETURN $1::text = $2::text; END $$; "
+           "CREATE OPERATOR " +
+           schema + ".= (leftarg = varchar, rightarg = varchar, function = " + schema + ".evil)");
+  psql(url_as(admin, writer, "pw-w"), "INSERT INTO " + schema + "." + table +
+                                          " (id, model, status, owner_api_key_hash) VALUES "
+                                          "('x', 'm', 'completed', 'o'); UPDATE " +
+                                          schema + "." + table + " SET status = 'error'");
+  CHECK(query(admin, "SELECT rolsuper FROM pg_roles WHERE rolname = '" + mallory + "'") == "f");
+  CHECK(query(admin, "SELECT owner_api_key_hash || status || n FROM " + schema + "." + table +
+                         "_counts WHERE n > 0") == "oerror1");
+}
+
 TEST_CASE("durable: a table the store cannot use is unsupported, naming its columns") {
   SessionStoreOptions o = durable_options(shared_pg());
   psql(o.database_url, "CREATE TABLE " + o.db_table +
