@@ -150,6 +150,15 @@ class EventLog {
   std::vector<std::string> heard_;
 };
 
+// A durable store on a private redis-server (tests that flush, restart or break its keys) and
+// its own table in the shared PostgreSQL.
+struct PrivateRedisStore {
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+  const SessionStoreOptions o = durable_options(shared_pg());
+  SessionStore store{cache, o};
+};
+
 Session make(SessionStore &store, const char *owner = kOwner,
              std::optional<std::string> metadata = std::nullopt) {
   CreateRequest r;
@@ -235,11 +244,8 @@ bool marker_exists(CacheClient &cache, const SessionStoreOptions &o, const char 
 
 }  // namespace
 
-TEST_CASE("durable: FLUSHALL loses nothing and listings return the same pages") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(PrivateRedisStore,
+                 "durable: FLUSHALL loses nothing and listings return the same pages") {
   REQUIRE(store.durable());
   populate(store);
   const auto from_db = all_pages(store);  // no marker yet: PostgreSQL serves
@@ -284,11 +290,7 @@ TEST_CASE("durable: a Redis restart without persistence loses nothing") {
   CHECK(store.list(ListQuery{}).total == 46);
 }
 
-TEST_CASE("durable: records and markers expiring by TTL lose nothing") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(PrivateRedisStore, "durable: records and markers expiring by TTL lose nothing") {
   populate(store);
   store.reindex();
   const auto before = all_pages(store);
@@ -306,11 +308,8 @@ TEST_CASE("durable: records and markers expiring by TTL lose nothing") {
   CHECK(all_pages(store) == before);
 }
 
-TEST_CASE("durable: index keys evicted while their markers live lose nothing") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(PrivateRedisStore,
+                 "durable: index keys evicted while their markers live lose nothing") {
   populate(store);
   store.reindex();
   const auto before = all_pages(store);
@@ -326,11 +325,8 @@ TEST_CASE("durable: index keys evicted while their markers live lose nothing") {
   CHECK(all_pages(store) == before);
 }
 
-TEST_CASE("durable: deleted sessions never come back (cache, FLUSHALL, listings)") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(PrivateRedisStore,
+                 "durable: deleted sessions never come back (cache, FLUSHALL, listings)") {
   const Session a = make(store);
   const Session b = make(store);
   store.reindex();
@@ -553,11 +549,8 @@ TEST_CASE("durable: 2 stores x 4 threads x 100 increments end at exactly 800 tur
   CHECK(b.get(s.id)->total_turns == 800);
 }
 
-TEST_CASE("durable: rows the Python service wrote with plain SQL are read and listed") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(PrivateRedisStore,
+                 "durable: rows the Python service wrote with plain SQL are read and listed") {
   store.list(ListQuery{});  // creates the table (the Python service's own migration would too)
   const std::string owner_hash = [&] {
     CreateRequest r;
@@ -764,11 +757,9 @@ TEST_CASE(
   CHECK(indexed.list(ListQuery{}).total == 2005);
 }
 
-TEST_CASE("durable: statuses other than completed and error list as active from both tiers") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(
+    PrivateRedisStore,
+    "durable: statuses other than completed and error list as active from both tiers") {
   const Session a = make(store);
   SessionPatch done;
   done.status = SessionStatus::completed;
@@ -790,11 +781,8 @@ TEST_CASE("durable: statuses other than completed and error list as active from 
   CHECK(store.get("odd")->status == SessionStatus::active);
 }
 
-TEST_CASE("durable: a session its version floor keeps out of Redis is still listed") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(PrivateRedisStore,
+                 "durable: a session its version floor keeps out of Redis is still listed") {
   const Session other = make(store, kOther);
   make(store);
   store.reindex();
@@ -821,11 +809,9 @@ TEST_CASE("durable: a session its version floor keeps out of Redis is still list
   CHECK(store.list(ListQuery{}).total == 3);
 }
 
-TEST_CASE("durable: a failed cache write or delete raises the floor to the committed version") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(
+    PrivateRedisStore,
+    "durable: a failed cache write or delete raises the floor to the committed version") {
   const Session s = make(store);
   store.reindex();
   const std::string record = o.key_prefix + s.id;
@@ -857,11 +843,8 @@ TEST_CASE("durable: a failed cache write or delete raises the floor to the commi
   CHECK_FALSE(store.get(s.id));
 }
 
-TEST_CASE("durable: TRUNCATE and disabled triggers never leave wrong totals") {
-  test::RedisServer redis;
-  CacheClient cache = cache_at(redis.url());
-  const SessionStoreOptions o = durable_options(shared_pg());
-  SessionStore store(cache, o);
+TEST_CASE_METHOD(PrivateRedisStore,
+                 "durable: TRUNCATE and disabled triggers never leave wrong totals") {
   for (int i = 0; i < 3; ++i) make(store);
   ListQuery q;
   q.owner_api_key = kOwner;
