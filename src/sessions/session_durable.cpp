@@ -52,6 +52,14 @@ Command set_record(const KeySchema &keys, const Session &s, std::chrono::seconds
   return {"SET", keys.record(s.id), encode_record(s), "EX", std::to_string(ttl.count())};
 }
 
+// The record of `s` and its index entries.
+std::vector<Command> cache_commands(const KeySchema &keys, const Session &s,
+                                    std::chrono::seconds ttl) {
+  std::vector<Command> commands{set_record(keys, s, ttl)};
+  for (auto &c : index_write_commands(keys, s)) commands.push_back(std::move(c));
+  return commands;
+}
+
 bool visible(const Session &s, const std::optional<std::string> &owner_hash) {
   if (!owner_hash) return true;
   return s.owner && owner_hashes_equal(*s.owner, *owner_hash);
@@ -136,6 +144,10 @@ std::string DurableSessions::marker(const std::optional<std::string> &owner_hash
   return options_.index_prefix + (owner_hash ? "complete:by_owner:" + *owner_hash : "complete:all");
 }
 
+Command DurableSessions::drop_markers(const std::optional<std::string> &owner_hash) const {
+  return {"DEL", marker(std::nullopt), marker(owner_hash)};
+}
+
 std::string DurableSessions::floor_key(std::string_view id) const {
   return options_.index_prefix + "floor:" + std::string(id);
 }
@@ -187,11 +199,9 @@ bool DurableSessions::cache_put(const Session &s) {
           if (below_floor(s, current.at(1))) {
             // Not cached (a clock behind the floor's): its scopes are no longer complete.
             blocked = true;
-            return std::vector<Command>{{"DEL", marker(std::nullopt), marker(s.owner)}};
+            return std::vector<Command>{drop_markers(s.owner)};
           }
-          std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
-          for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
-          return commands;
+          return cache_commands(keys_, s, options_.ttl);
         },
         kCacheAttempts);
     if (replies) check_replies(*replies, "session cache write");
@@ -210,9 +220,9 @@ bool DurableSessions::invalidate(const std::string &id,
         {floor_key(id)},
         [&](const std::vector<std::optional<std::string>> &current)
             -> std::optional<std::vector<Command>> {
-          return std::vector<Command>{
-              {"DEL", keys_.record(id), marker(std::nullopt), marker(owner_hash)},
-              set_floor(id, floor, current.at(0))};
+          return std::vector<Command>{{"DEL", keys_.record(id)},
+                                      drop_markers(owner_hash),
+                                      set_floor(id, floor, current.at(0))};
         },
         kCacheAttempts);
     if (replies) check_replies(*replies, "session cache invalidation");
@@ -258,11 +268,9 @@ void DurableSessions::recache(const Session &s) {
             -> std::optional<std::vector<Command>> {
           if (current.at(0) && decoded(s.id, current.at(0))) return std::nullopt;
           if (below_floor(s, current.at(1))) {  // see cache_put
-            return std::vector<Command>{{"DEL", marker(std::nullopt), marker(s.owner)}};
+            return std::vector<Command>{drop_markers(s.owner)};
           }
-          std::vector<Command> commands{set_record(keys_, s, options_.ttl)};
-          for (auto &c : index_write_commands(keys_, s)) commands.push_back(std::move(c));
-          return commands;
+          return cache_commands(keys_, s, options_.ttl);
         },
         kCacheAttempts);
   } catch (const Error &) {
@@ -366,9 +374,8 @@ bool DurableSessions::remove(std::string_view id, const std::optional<std::strin
   ensure_schema();
   const PgResult r = pool_.exec(
       fmt::format("DELETE FROM {} WHERE id = $1 AND ($2::text IS NULL OR owner_api_key_hash = $2) "
-                  "RETURNING owner_api_key_hash, "
-                  "(extract(epoch from COALESCE(updated_at, created_at)) * 1000000)::bigint",
-                  table_),
+                  "RETURNING owner_api_key_hash, {}",
+                  table_, kUpdatedMicrosSql),
       {std::string(id), owner_hash}, "session delete");
   const bool deleted = r.rows() > 0;
   const std::optional<std::string> row_owner = deleted ? r.optional_text(0, 0) : std::nullopt;
@@ -468,13 +475,8 @@ SessionPage DurableSessions::list_from_db(const ListQuery &q,
   }
   // The total from the counts (per owner and status: O(1), the admin view O(owners)), in the
   // same snapshot as the page; with a metadata filter (or no counts), by counting the rows.
-  const std::string total =
-      counted_ && !q.has_metadata_filter()
-          ? fmt::format(
-                "SELECT GREATEST(COALESCE(sum(n), 0), 0)::bigint AS total FROM {}_counts "
-                "WHERE {}",
-                table_, count_where)
-          : fmt::format("SELECT count(*) AS total FROM {} WHERE {}", table_, where);
+  const bool from_counts = counted_ && !q.has_metadata_filter();
+  const std::string total = total_sql(table_, from_counts, from_counts ? count_where : where);
   const std::string sql = fmt::format(
       "SELECT c.total, p.* FROM ({0}) c LEFT JOIN LATERAL (SELECT {1} FROM {2} WHERE {3} ORDER BY "
       "{4} DESC, id COLLATE \"C\" DESC LIMIT {5} OFFSET {6}) p ON TRUE",

@@ -57,6 +57,8 @@ class DurableSessions {
   // never cached (one TTL). Set by a delete (the deleted version) and by an invalidation (just
   // below the version whose cache write failed); only ever raised.
   std::string floor_key(std::string_view id) const;
+  // Deletes the completeness markers of every session and of `owner_hash`'s.
+  Command drop_markers(const std::optional<std::string> &owner_hash) const;
   Command set_floor(const std::string &id, std::int64_t version,
                     const std::optional<std::string> &current) const;
   SessionPage list_from_db(const ListQuery &query, const std::optional<std::string> &owner_hash);

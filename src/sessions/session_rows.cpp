@@ -8,6 +8,16 @@ namespace agenthost::detail {
 
 const char *const kCreatedMsSql =
     "(floor(extract(epoch from (created_at at time zone 'UTC')) * 1000))::bigint";
+const char *const kUpdatedMicrosSql =
+    "(extract(epoch from COALESCE(updated_at, created_at)) * 1000000)::bigint";
+
+std::string total_sql(const std::string &table, bool from_counts, const std::string &where) {
+  if (!from_counts) return fmt::format("SELECT count(*) AS total FROM {} WHERE {}", table, where);
+  return fmt::format(
+      "SELECT GREATEST(COALESCE(sum(n), 0), 0)::bigint AS total FROM {}_counts WHERE {}", table,
+      where);
+}
+
 const char *const kStatusSql =
     "(CASE WHEN status::text IN ('completed', 'error') THEN status::text ELSE 'active' END)";
 
@@ -23,10 +33,9 @@ void validate_table_name(const std::string &table) {
 std::string row_columns() {
   return fmt::format(
       "id, model, status, (extract(epoch from created_at) * 1000000)::bigint, "
-      "(extract(epoch from COALESCE(updated_at, created_at)) * 1000000)::bigint, "
-      "COALESCE(total_turns, 0)::bigint, "
+      "{}, COALESCE(total_turns, 0)::bigint, "
       "total_cost_usd, parent_session_id, owner_api_key_hash, session_metadata::jsonb::text, {}",
-      kCreatedMsSql);
+      kUpdatedMicrosSql, kCreatedMsSql);
 }
 
 Session session_of_row(const PgResult &r, int row, int f) {

@@ -17,6 +17,14 @@ extern const char *const kCreatedMsSql;
 // status filter, its index and the counts use it, so both tiers list such rows alike.
 extern const char *const kStatusSql;
 
+// updated_at in microseconds since the epoch (a NULL one, from the Python service, as created_at):
+// the version the Redis cache writes compare.
+extern const char *const kUpdatedMicrosSql;
+
+// The listing total of the rows `where` selects: from <table>_counts (`where` then names its
+// owner_api_key_hash and normalized status), or by counting the table's rows.
+std::string total_sql(const std::string &table, bool from_counts, const std::string &where);
+
 // Throws Error(invalid_argument) unless `table` is [a-z_][a-z0-9_]{0,39} (its index names stay
 // within PostgreSQL's 63 bytes).
 void validate_table_name(const std::string &table);

@@ -60,14 +60,7 @@ std::size_t hiredis_floor(redisContext *c, const std::string &index, const std::
 // The statement list_from_db sends for an owner's first page; `counted` false: the total by
 // count(*) over the owner's rows instead (what a table without the counts costs).
 std::string keyset_sql(const std::string &table, bool counted = true) {
-  const std::string total =
-      counted
-          ? fmt::format(
-                "SELECT COALESCE(sum(n), 0)::bigint AS total FROM {}_counts WHERE "
-                "TRUE AND owner_api_key_hash = $1",
-                table)
-          : fmt::format("SELECT count(*) AS total FROM {} WHERE TRUE AND owner_api_key_hash = $1",
-                        table);
+  const std::string total = detail::total_sql(table, counted, "TRUE AND owner_api_key_hash = $1");
   return fmt::format(
       "SELECT c.total, p.* FROM ({4}) c LEFT JOIN LATERAL (SELECT {1} FROM {0} WHERE TRUE AND "
       "owner_api_key_hash = $1 ORDER BY {2} DESC, id COLLATE \"C\" DESC LIMIT {3} OFFSET 0) p "
