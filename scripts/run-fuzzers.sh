@@ -61,6 +61,13 @@ for t in $targets; do
     printf 'fuzz %-17s FAILED (exit %s) execs=%s %s; log: %s\n' "$t" "$status" "${execs:-?}" \
       "${cov:-}" "$log"
     grep -aE '==fuzz==|ERROR:|runtime error:|SUMMARY|Test unit written' "$log" | head -n 20 || true
+    # The artifacts stay on the machine that ran this: print them so a CI log alone reproduces
+    # the failure (base64 -d > file, then run the target on the file).
+    for a in "$work"/artifacts/*; do
+      [ -f "$a" ] || continue
+      printf 'fuzz %s input %s (base64): %s\n' "$t" "$(basename "$a")" \
+        "$(head -c 8192 "$a" | base64 -w0)"
+    done
   else
     printf 'fuzz %-17s ok execs=%s %s corpus=%s\n' "$t" "${execs:-?}" "${cov:-}" "$corpus"
   fi

@@ -167,11 +167,16 @@ void read_hook_specific(dom::element value, std::string_view event, Reading &out
       return;
     }
   }
-  if (auto d = f.decision("permissionDecision", kPermissionDecisions)) {
-    out.said.push_back({*d, f.text("permissionDecisionReason"), f.json("updatedInput")});
-  } else if (problem.empty()) {
+  // Every field is type-checked whether or not a decision comes with it: a mistyped field makes
+  // the reply invalid even when another field of it allows.
+  const auto d = f.decision("permissionDecision", kPermissionDecisions);
+  std::string reason = f.text("permissionDecisionReason");
+  std::string input = f.json("updatedInput");
+  if (d) {
+    out.said.push_back({*d, std::move(reason), std::move(input)});
+  } else {
     // updatedInput without a decision still counts (PreSkillShellCommand refuses on it).
-    out.extras.updated_input = f.json("updatedInput");
+    out.extras.updated_input = std::move(input);
   }
   if (auto a = f.decision("action", kElicitationActions)) out.said.push_back({*a, {}, {}});
   out.extras.additional_context = f.text("additionalContext");

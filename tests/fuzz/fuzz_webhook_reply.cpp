@@ -193,8 +193,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
                  out.decision == Decision::ask || out.decision == Decision::defer,
              "decision out of range");
   if (out.decision == Decision::allow) {
-    FUZZ_CHECK(strict_allow(body, rules.event, rules.can_block),
-               "allow for a reply that is not a valid allow reply");
+    FUZZ_CHECK(
+        strict_allow(body, rules.event, rules.can_block),
+        "allow for a reply that is not a valid allow reply: " + std::string(body.substr(0, 512)));
   }
   return 0;
 }

@@ -61,6 +61,9 @@ TEST_CASE("replies: invalid ones are never a decision", "[hooks][reply]") {
         "{\"decision\":\"allow\",\"modified_input\":\"rm\"}",
         "{\"hookSpecificOutput\":{\"permissionDecision\":\"approve\"}}",
         "{\"hookSpecificOutput\":\"deny\"}", "{\"reason\":\"no decision\"}",
+        // A mistyped field beside an allow: found by fuzz_webhook_reply.
+        R"({"decision":"allow","hookSpecificOutput":{"permissionDecisionReason":5}})",
+        R"({"hookSpecificOutput":{"action":"accept","permissionDecisionReason":[]}})",
         "{\"decision\":\"allow\""}) {
     INFO(body);
     const auto r = parse_reply(body, true);
