@@ -98,7 +98,19 @@ bool utc_offset(std::string_view s, std::size_t &pos, std::int64_t &seconds) {
 
 }  // namespace
 
-std::string format_iso8601_utc(MicrosSinceEpoch t) {
+namespace {
+
+// Writes `value` as exactly `width` decimal digits ending just before `end`.
+void put_digits(char *end, std::int64_t value, int width) {
+  for (int i = 0; i < width; ++i) {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+}  // namespace
+
+void append_iso8601_utc(std::string &out, MicrosSinceEpoch t) {
   std::int64_t secs = t / kMicrosPerSecond;
   std::int64_t micros = t % kMicrosPerSecond;
   if (micros < 0) {
@@ -112,8 +124,28 @@ std::string format_iso8601_utc(MicrosSinceEpoch t) {
     --days;
   }
   const Civil c = civil_from_days(days);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}+00:00", c.year, c.month,
-                     c.day, sod / 3600, (sod / 60) % 60, sod % 60, micros);
+  if (c.year < 0 || c.year > 9999) {
+    // Outside what parse_iso8601 accepts: written as fmt writes it, never truncated.
+    out += fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}+00:00", c.year, c.month,
+                       c.day, sod / 3600, (sod / 60) % 60, sod % 60, micros);
+    return;
+  }
+  // Every listed session writes two of these: digits by hand, no format string to parse.
+  char text[] = "YYYY-MM-DDTHH:MM:SS.ffffff+00:00";
+  put_digits(text + 4, c.year, 4);
+  put_digits(text + 7, c.month, 2);
+  put_digits(text + 10, c.day, 2);
+  put_digits(text + 13, sod / 3600, 2);
+  put_digits(text + 16, (sod / 60) % 60, 2);
+  put_digits(text + 19, sod % 60, 2);
+  put_digits(text + 26, micros, 6);
+  out.append(text, sizeof text - 1);
+}
+
+std::string format_iso8601_utc(MicrosSinceEpoch t) {
+  std::string out;
+  append_iso8601_utc(out, t);
+  return out;
 }
 
 std::optional<MicrosSinceEpoch> parse_iso8601(std::string_view s) {

@@ -890,9 +890,9 @@ void append_common_fields(std::string &out, const Session &s) {
   out += ",\"status\":\"";
   out += session_status_name(s.status);
   out += "\",\"created_at\":\"";
-  out += format_iso8601_utc(s.created_at.time_since_epoch().count());
+  append_iso8601_utc(out, s.created_at.time_since_epoch().count());
   out += "\",\"updated_at\":\"";
-  out += format_iso8601_utc(s.updated_at.time_since_epoch().count());
+  append_iso8601_utc(out, s.updated_at.time_since_epoch().count());
   out += "\",\"total_turns\":";
   out += std::to_string(s.total_turns);
   out += ",\"total_cost_usd\":";

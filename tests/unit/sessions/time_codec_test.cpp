@@ -24,6 +24,15 @@ TEST_CASE("iso8601: formats UTC with microseconds and +00:00") {
   CHECK(format_iso8601_utc(0) == "1970-01-01T00:00:00.000000+00:00");
   CHECK(format_iso8601_utc(-1) == "1969-12-31T23:59:59.999999+00:00");
   CHECK(format_iso8601_utc(951782400000000) == "2000-02-29T00:00:00.000000+00:00");
+  // The ends of Python's datetime range, and beyond them (written, never truncated or wrapped).
+  CHECK(format_iso8601_utc(-62135596800000000) == "0001-01-01T00:00:00.000000+00:00");
+  CHECK(format_iso8601_utc(253402300799999999) == "9999-12-31T23:59:59.999999+00:00");
+  CHECK(format_iso8601_utc(253402300800000000) == "10000-01-01T00:00:00.000000+00:00");
+  CHECK(format_iso8601_utc(-62135596800000001) == "0000-12-31T23:59:59.999999+00:00");
+  CHECK(format_iso8601_utc(-62167219200000001) == "-001-12-31T23:59:59.999999+00:00");
+  std::string appended = "t=";
+  agenthost::detail::append_iso8601_utc(appended, kT);
+  CHECK(appended == "t=2026-01-09T17:00:00.123456+00:00");
 }
 
 TEST_CASE("iso8601: parses every variant the Python service wrote") {
