@@ -44,7 +44,7 @@
  * run time that the library's MAJOR matches AGENTHOST_VERSION_MAJOR (the SONAME carries it).
  * The build refuses to configure when these differ from the project's version. */
 #define AGENTHOST_VERSION_MAJOR 0
-#define AGENTHOST_VERSION_MINOR 1
+#define AGENTHOST_VERSION_MINOR 2
 #define AGENTHOST_VERSION_PATCH 0
 
 #ifdef __cplusplus
@@ -227,6 +227,58 @@ AGENTHOST_API const char *agenthost_session_page_item(const agenthost_session_pa
  * {"sessions":[...],"total":N,"page":P,"page_size":S,"next_cursor":str|null,"skipped_corrupt":K,
  *  "corrupt_ids":[...]} */
 AGENTHOST_API const char *agenthost_session_page_json(const agenthost_session_page *p, size_t *len);
+/* One session of a page as fields, for hosts that build their own objects (the Python package
+ * builds dicts from these without any JSON). Every pointer is owned by the page and stays valid
+ * until it is freed; strings are UTF-8 and NUL-terminated, and their lengths are given because a
+ * model name may hold U+0000. The values are those of the session's JSON (agenthost_session_page
+ * _item) field for field. Since 0.2.
+ * struct_size: the caller sets it to sizeof(agenthost_session_view); the library fills the fields
+ * that fit in it and sets it to the number of bytes it filled, so a host built against a newer
+ * header (with appended fields) can tell which fields an older library filled. */
+typedef struct agenthost_session_view {
+  uint32_t struct_size;
+  const char *id;
+  size_t id_len;
+  const char *model;
+  size_t model_len;
+  const char *status;     /* "active", "completed", "error" or "cancelled" */
+  const char *created_at; /* ISO-8601 as in the JSON ("2026-01-09T17:00:00.123456+00:00") */
+  const char *updated_at;
+  int64_t created_at_us; /* the same instants in microseconds since the Unix epoch, UTC */
+  int64_t updated_at_us;
+  int64_t total_turns;
+  int has_total_cost_usd; /* 0 when the JSON's total_cost_usd is null */
+  double total_cost_usd;
+  const char *parent_session_id; /* NULL when null */
+  size_t parent_session_id_len;
+  const char *metadata_json; /* a minified JSON object; NULL when null */
+  size_t metadata_json_len;
+} agenthost_session_view;
+
+/* Fills *out with session i of the page. Errors: AGENTHOST_INVALID_ARGUMENT (p or out NULL, i
+ * out of range, struct_size smaller than the struct of 0.2), AGENTHOST_INTERNAL (out of memory
+ * the first time a view of the page is read, when its times are written). *out is left as it was
+ * on error. Since 0.2. */
+AGENTHOST_API agenthost_status agenthost_session_page_view(const agenthost_session_page *p,
+                                                           size_t i, agenthost_session_view *out);
+
+/* The page apart from its sessions; struct_size as for agenthost_session_view. Since 0.2. */
+typedef struct agenthost_session_page_meta {
+  uint32_t struct_size;
+  size_t count;   /* sessions on this page */
+  uint64_t total; /* sessions matching the query across all pages */
+  uint32_t page;
+  uint32_t page_size;
+  const char *next_cursor; /* NUL-terminated, owned by the page; NULL on the last page */
+  uint64_t skipped_corrupt;
+  size_t corrupt_id_count;
+  const char *const *corrupt_ids; /* corrupt_id_count ids, NUL-terminated, owned by the page */
+} agenthost_session_page_meta;
+
+/* Fills *out. Errors: AGENTHOST_INVALID_ARGUMENT (p or out NULL, struct_size too small),
+ * AGENTHOST_INTERNAL (out of memory). *out is left as it was on error. Since 0.2. */
+AGENTHOST_API agenthost_status agenthost_session_page_describe(const agenthost_session_page *p,
+                                                               agenthost_session_page_meta *out);
 /* Frees the page and every string its accessors returned. NULL is ignored. */
 AGENTHOST_API void agenthost_session_page_free(agenthost_session_page *p);
 

@@ -1,6 +1,8 @@
 // extern "C" wrappers of agenthost::SessionStore. Every entry point runs inside capi::guard, so
 // no exception crosses the boundary; sessions go out as JSON without the owner hash.
 #include <agenthost/session_store.hpp>
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -8,6 +10,7 @@
 
 #include "cache_handle.hpp"
 #include "common/json_string.hpp"
+#include "common/time.hpp"
 #include "guard.hpp"
 #include "session_handle.hpp"
 #include "sessions/session_codec.hpp"
@@ -22,6 +25,10 @@ struct agenthost_session_page {
   std::vector<std::string> items;  // one JSON text per session
   std::once_flag json_once;
   std::string json;  // the whole page
+  std::once_flag views_once;
+  std::string times;                 // each session's created_at and updated_at, NUL-terminated
+  std::vector<std::size_t> time_at;  // where session i's created_at starts in `times`
+  std::vector<const char *> corrupt_ids;
 };
 
 namespace {
@@ -33,6 +40,12 @@ using agenthost::capi::null_argument;
 std::optional<std::string> optional_key(const char *owner_api_key) {
   if (owner_api_key == nullptr) return std::nullopt;
   return std::string(owner_api_key);
+}
+
+agenthost::Error too_small(std::uint32_t struct_size, std::size_t needed) {
+  return agenthost::Error(agenthost::Errc::invalid_argument,
+                          "struct_size " + std::to_string(struct_size) + " is smaller than the " +
+                              std::to_string(needed) + " bytes of this struct");
 }
 
 [[noreturn]] void not_found(const char *id) {
@@ -73,6 +86,32 @@ void build_json(agenthost_session_page &p) {
     agenthost::detail::append_json_string(out, page.corrupt_ids[i], "id");
   }
   out += "]}";
+}
+
+void build_views(agenthost_session_page &p) {
+  p.times.clear();  // a failed earlier attempt may have left some
+  p.time_at.clear();
+  p.corrupt_ids.clear();
+  p.times.reserve(p.page.sessions.size() * 66);
+  for (const auto &session : p.page.sessions) {
+    p.time_at.push_back(p.times.size());
+    agenthost::detail::append_iso8601_utc(p.times, session.created_at.time_since_epoch().count());
+    p.times += '\0';
+    agenthost::detail::append_iso8601_utc(p.times, session.updated_at.time_since_epoch().count());
+    p.times += '\0';
+  }
+  for (const auto &id : p.page.corrupt_ids) p.corrupt_ids.push_back(id.c_str());
+}
+
+// Copies the fields of `full` that fit in the caller's struct_size and records how many bytes
+// that was; false when struct_size is smaller than the struct of the first release with it.
+template <typename Struct>
+bool fill_sized(Struct *out, const Struct &full) {
+  const std::size_t size = std::min<std::size_t>(out->struct_size, sizeof(Struct));
+  if (size < sizeof(Struct)) return false;
+  std::memcpy(out, &full, size);
+  out->struct_size = static_cast<std::uint32_t>(size);
+  return true;
 }
 
 // Runs build(p) once; false when it failed (out of memory), so the accessor returns NULL and a
@@ -210,6 +249,66 @@ const char *agenthost_session_page_json(const agenthost_session_page *p, size_t 
   if (!build_once(page.json_once, page, build_json)) return nullptr;
   if (len != nullptr) *len = page.json.size();
   return page.json.c_str();
+}
+
+agenthost_status agenthost_session_page_view(const agenthost_session_page *p, size_t i,
+                                             agenthost_session_view *out) {
+  constexpr const char *fn = "agenthost_session_page_view";
+  if (p == nullptr) return null_argument(fn, "p");
+  if (out == nullptr) return null_argument(fn, "out");
+  return guard(fn, [&] {
+    if (i >= p->page.sessions.size()) {
+      throw agenthost::Error(agenthost::Errc::invalid_argument,
+                             "session " + std::to_string(i) + " is beyond the page's " +
+                                 std::to_string(p->page.sessions.size()));
+    }
+    auto &page = const_cast<agenthost_session_page &>(*p);  // a cache filled once, as for items
+    std::call_once(page.views_once, build_views, page);
+    const agenthost::Session &s = p->page.sessions[i];
+    agenthost_session_view v{};
+    v.id = s.id.c_str();
+    v.id_len = s.id.size();
+    v.model = s.model.c_str();
+    v.model_len = s.model.size();
+    v.status = agenthost::session_status_name(s.status);
+    v.created_at = page.times.c_str() + page.time_at[i];
+    v.updated_at = v.created_at + std::strlen(v.created_at) + 1;
+    v.created_at_us = s.created_at.time_since_epoch().count();
+    v.updated_at_us = s.updated_at.time_since_epoch().count();
+    v.total_turns = s.total_turns;
+    v.has_total_cost_usd = s.total_cost_usd ? 1 : 0;
+    v.total_cost_usd = s.total_cost_usd.value_or(0.0);
+    if (s.parent_session_id) {
+      v.parent_session_id = s.parent_session_id->c_str();
+      v.parent_session_id_len = s.parent_session_id->size();
+    }
+    if (s.metadata_json) {
+      v.metadata_json = s.metadata_json->c_str();
+      v.metadata_json_len = s.metadata_json->size();
+    }
+    if (!fill_sized(out, v)) throw too_small(out->struct_size, sizeof v);
+  });
+}
+
+agenthost_status agenthost_session_page_describe(const agenthost_session_page *p,
+                                                 agenthost_session_page_meta *out) {
+  constexpr const char *fn = "agenthost_session_page_describe";
+  if (p == nullptr) return null_argument(fn, "p");
+  if (out == nullptr) return null_argument(fn, "out");
+  return guard(fn, [&] {
+    auto &page = const_cast<agenthost_session_page &>(*p);
+    std::call_once(page.views_once, build_views, page);
+    agenthost_session_page_meta m{};
+    m.count = p->page.sessions.size();
+    m.total = p->page.total;
+    m.page = p->page.page;
+    m.page_size = p->page.page_size;
+    m.next_cursor = p->page.next_cursor ? p->page.next_cursor->c_str() : nullptr;
+    m.skipped_corrupt = p->page.skipped_corrupt;
+    m.corrupt_id_count = page.corrupt_ids.size();
+    m.corrupt_ids = page.corrupt_ids.empty() ? nullptr : page.corrupt_ids.data();
+    if (!fill_sized(out, m)) throw too_small(out->struct_size, sizeof m);
+  });
 }
 
 void agenthost_session_page_free(agenthost_session_page *p) { delete p; }

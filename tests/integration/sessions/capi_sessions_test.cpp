@@ -13,6 +13,7 @@
 #endif
 
 #include <catch2/catch.hpp>
+#include <cstddef>
 #include <cstring>
 #include <set>
 #include <string>
@@ -349,3 +350,154 @@ TEST_CASE("capi sessions: index members that are no id do not fail a listing") {
   CHECK(total(h) == 1);
 }
 #endif
+
+namespace {
+
+// A view with every byte set, so a field the library left alone is visible.
+agenthost_session_view blank_view() {
+  agenthost_session_view v;
+  std::memset(&v, 0x5a, sizeof v);
+  v.struct_size = sizeof v;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("capi sessions: page views hold the item JSON's values field by field") {
+  Handles h;
+  const std::string owner = std::string(",\"owner_api_key\":\"") + kOwner + "\"";
+  const std::string parent = field(create(h, "{\"model\":\"m\"" + owner + "}"), "id");
+  create(h, "{\"model\":\"m\\u00e9od\\u00e8le\",\"parent_session_id\":\"" + parent +
+                "\",\"metadata\":{\"title\":\"T \\\"q\\\"\",\"tags\":[1,2]}" + owner + "}");
+  const std::string costly = field(create(h, "{\"model\":\"c\"" + owner + "}"), "id");
+  char *json = nullptr;
+  REQUIRE(agenthost_session_store_update(h.store, costly.c_str(), kOwner,
+                                         "{\"total_cost_usd\":0.25,\"total_turns\":7}",
+                                         &json) == AGENTHOST_OK);
+  agenthost_free(json);
+  const std::string corrupt = field(create(h, "{\"model\":\"x\"" + owner + "}"), "id");
+  const std::string key = h.prefix + "session:" + corrupt;
+  REQUIRE(agenthost_cache_client_set(h.cache, key.c_str(), "{not json", 9, 600) == AGENTHOST_OK);
+
+  // Two pages of 3 (sessions created in one millisecond may list in any order, so the counts
+  // are taken over both).
+  int with_parent = 0, with_cost = 0, with_metadata = 0, seen = 0;
+  std::uint64_t skipped = 0;
+  std::string cursor;
+  for (int n = 0; n < 2; ++n) {
+    agenthost_session_page *page = nullptr;
+    const std::string q = std::string("{\"owner_api_key\":\"") + kOwner + "\",\"page_size\":3" +
+                          (cursor.empty() ? "" : ",\"cursor\":\"" + cursor + "\"") + "}";
+    REQUIRE(agenthost_session_store_list(h.store, q.c_str(), &page) == AGENTHOST_OK);
+    agenthost_session_page_meta meta;
+    std::memset(&meta, 0x5a, sizeof meta);
+    meta.struct_size = sizeof meta;
+    REQUIRE(agenthost_session_page_describe(page, &meta) == AGENTHOST_OK);
+    CHECK(meta.struct_size == sizeof meta);
+    const std::string page_json(agenthost_session_page_json(page, nullptr));
+    INFO(page_json);
+    CHECK(meta.count == agenthost_session_page_count(page));
+    CHECK(meta.total == 4);
+    CHECK(std::to_string(meta.page) == field(page_json, "page"));
+    CHECK(std::to_string(meta.page_size) == field(page_json, "page_size"));
+    CHECK((meta.next_cursor == nullptr ? std::string("null") : std::string(meta.next_cursor)) ==
+          field(page_json, "next_cursor"));
+    CHECK((meta.next_cursor == nullptr) == (n == 1));
+    if (meta.next_cursor != nullptr) cursor = meta.next_cursor;
+    skipped += meta.skipped_corrupt;
+    REQUIRE(meta.corrupt_id_count == meta.skipped_corrupt);
+    if (meta.corrupt_id_count == 1) {
+      CHECK(std::string(meta.corrupt_ids[0]) == corrupt);
+      CHECK(page_json.find("\"corrupt_ids\":[\"" + corrupt + "\"]") != std::string::npos);
+    }
+    for (std::size_t i = 0; i < meta.count; ++i) {
+      ++seen;
+      agenthost_session_view v = blank_view();
+      REQUIRE(agenthost_session_page_view(page, i, &v) == AGENTHOST_OK);
+      CHECK(v.struct_size == sizeof v);
+      const std::string item(agenthost_session_page_item(page, i, nullptr));
+      INFO(item);
+      CHECK(std::string(v.id, v.id_len) == field(item, "id"));
+      CHECK(std::strlen(v.id) == v.id_len);
+      CHECK(std::string(v.model, v.model_len) == field(item, "model"));
+      CHECK(std::string(v.status) == field(item, "status"));
+      CHECK(std::string(v.created_at) == field(item, "created_at"));
+      CHECK(std::string(v.updated_at) == field(item, "updated_at"));
+      CHECK(v.created_at_us > 0);
+      CHECK(v.updated_at_us >= v.created_at_us);
+      CHECK(std::to_string(v.total_turns) == field(item, "total_turns"));
+      if (v.has_total_cost_usd) {
+        ++with_cost;
+        CHECK(v.total_cost_usd == std::stod(field(item, "total_cost_usd")));
+      } else {
+        CHECK(field(item, "total_cost_usd") == "null");
+      }
+      if (v.parent_session_id != nullptr) {
+        ++with_parent;
+        CHECK(std::string(v.parent_session_id, v.parent_session_id_len) ==
+              field(item, "parent_session_id"));
+      } else {
+        CHECK(field(item, "parent_session_id") == "null");
+      }
+      const std::string metadata =
+          v.metadata_json == nullptr ? "null" : std::string(v.metadata_json, v.metadata_json_len);
+      if (v.metadata_json != nullptr) ++with_metadata;
+      const std::string tail = "\"metadata\":" + metadata + "}";
+      REQUIRE(item.size() > tail.size());
+      CHECK(item.compare(item.size() - tail.size(), std::string::npos, tail) == 0);
+    }
+    agenthost_session_page_free(page);
+  }
+  CHECK(seen == 3);
+  CHECK(skipped == 1);
+  CHECK(with_parent == 1);
+  CHECK(with_cost == 1);
+  CHECK(with_metadata == 1);
+}
+
+TEST_CASE("capi sessions: page views refuse bad arguments and leave the struct alone") {
+  Handles h;
+  create(h, "{\"model\":\"m\"}");
+  agenthost_session_page *page = nullptr;
+  REQUIRE(agenthost_session_store_list(h.store, nullptr, &page) == AGENTHOST_OK);
+  agenthost_session_view v = blank_view();
+  CHECK(agenthost_session_page_view(nullptr, 0, &v) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(std::string(agenthost_last_error()).find("p is NULL") != std::string::npos);
+  CHECK(agenthost_session_page_view(page, 0, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_page_view(page, 1, &v) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(std::string(agenthost_last_error()).find("session 1 is beyond the page's 1") !=
+        std::string::npos);
+  for (std::uint32_t size : {0u, 4u, static_cast<std::uint32_t>(sizeof v - 1)}) {
+    INFO(size);
+    v = blank_view();
+    v.struct_size = size;
+    CHECK(agenthost_session_page_view(page, 0, &v) == AGENTHOST_INVALID_ARGUMENT);
+    CHECK(std::string(agenthost_last_error()).find("struct_size") != std::string::npos);
+    CHECK(v.struct_size == size);
+    const agenthost_session_view untouched = blank_view();
+    CHECK(std::memcmp(&v.id, &untouched.id, sizeof v - offsetof(agenthost_session_view, id)) == 0);
+  }
+  // A host built against a newer header passes a larger struct: the library fills what it knows
+  // and says how much that was.
+  struct Newer {
+    agenthost_session_view v;
+    std::uint64_t appended;
+  } newer;
+  std::memset(&newer, 0x5a, sizeof newer);
+  newer.v.struct_size = sizeof newer;
+  REQUIRE(agenthost_session_page_view(page, 0, &newer.v) == AGENTHOST_OK);
+  CHECK(newer.v.struct_size == sizeof(agenthost_session_view));
+  CHECK(std::string(newer.v.model) == "m");
+  CHECK(newer.appended == 0x5a5a5a5a5a5a5a5aull);
+
+  agenthost_session_page_meta meta{};
+  CHECK(agenthost_session_page_describe(nullptr, &meta) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_page_describe(page, nullptr) == AGENTHOST_INVALID_ARGUMENT);
+  CHECK(agenthost_session_page_describe(page, &meta) == AGENTHOST_INVALID_ARGUMENT);  // size 0
+  meta.struct_size = sizeof meta;
+  REQUIRE(agenthost_session_page_describe(page, &meta) == AGENTHOST_OK);
+  CHECK(meta.count == 1);
+  CHECK(meta.next_cursor == nullptr);
+  CHECK(meta.corrupt_id_count == 0);
+  agenthost_session_page_free(page);
+}
