@@ -1,5 +1,6 @@
-"""Builds the agenthost package: the version comes from the top-level CMakeLists.txt and the
-built C library is bundled as agenthost/libagenthost_c.so.0 (see pyproject.toml for metadata)."""
+"""Builds the agenthost package: the version comes from the top-level CMakeLists.txt, the
+built C library is bundled as agenthost/libagenthost_c.so.0 and the agenthost._pages extension
+is compiled (see pyproject.toml for metadata)."""
 
 import glob
 import os
@@ -7,7 +8,7 @@ import re
 import shutil
 from typing import List
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -62,4 +63,11 @@ class BuildPy(build_py):
         self.announce("agenthost: bundled %s" % library, level=2)
 
 
-setup(version=read_version(), cmdclass={"build_py": BuildPy})
+# Builds listing pages as dicts from the C ABI's page views (see agenthost/_pages.c). Optional: a
+# machine without a C compiler or Python's headers (Debian's python3-dev) gets the package
+# without it, and listings fall back to one json.loads of the page's JSON.
+PAGES = Extension("agenthost._pages", sources=["agenthost/_pages.c"],
+                  include_dirs=[os.path.join(HERE, "..", "capi", "include")],
+                  extra_compile_args=["-O2", "-Wall", "-Wextra", "-Werror"], optional=True)
+
+setup(version=read_version(), cmdclass={"build_py": BuildPy}, ext_modules=[PAGES])

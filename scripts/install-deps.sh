@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git
           libhiredis-dev libcurl4-openssl-dev libsimdjson-dev libfmt-dev catch2 libssl-dev
           libre2-dev redis-server redis-tools python3
-          python3-venv python3-pip python3-setuptools python3-wheel python3-redis python3-hiredis
+          python3-venv python3-pip python3-setuptools python3-wheel python3-dev python3-redis
+          python3-hiredis
           libpq-dev postgresql python3-prometheus-client
           clang clang-tidy clang-format libclang-rt-14-dev llvm)
 # Node.js and npm for the interop suite's pinned npm packages (tests/interop): Debian's, unless

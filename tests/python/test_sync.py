@@ -198,6 +198,36 @@ class SessionTest(BindingTest):
         done = self.store.list("sk-a", status="completed")
         self.assertEqual([s["id"] for s in done["sessions"]], [created[0]])
 
+    def test_pages_are_built_in_c_and_equal_the_pages_json(self):
+        # The suite's package is built with the _pages extension: the fast path is what runs.
+        self.assertTrue(agenthost.sessions.fast_pages())
+        parent = self.store.create("m\u00e9\u0000\u4e2d", owner_api_key="sk-a",
+                                   metadata={"title": "a \"b\"\n", "tags": ["x", 1], "n": 1.5,
+                                             "deep": {"l": [None, True, {}]}})
+        self.store.create("m", owner_api_key="sk-a", parent_session_id=parent["id"])
+        costly = self.store.create("m", owner_api_key="sk-a")
+        self.store.update(costly["id"], total_cost_usd=0.1, total_turns=2 ** 40,
+                          status="completed")
+        corrupt = self.store.create("m", owner_api_key="sk-a")
+        self.cache.set(self.prefix + "session:" + corrupt["id"], b"{not json", ttl=600)
+        for query in ({"page_size": 2}, {}, {"page_size": 100}, {"status": "completed"},
+                      {"page": 2, "page_size": 2}):
+            fast = self.store.list("sk-a", **query)
+            agenthost.sessions._pages_bound = False  # the JSON path, as without the extension
+            try:
+                slow = self.store.list("sk-a", **query)
+            finally:
+                agenthost.sessions._pages_bound = None
+            self.assertEqual(json.dumps(fast), json.dumps(slow), query)  # values, types, order
+        page = self.store.list("sk-a", page_size=100)
+        self.assertEqual(page["corrupt_ids"], [corrupt["id"]])
+        self.assertEqual(page["skipped_corrupt"], 1)
+        by_id = {s["id"]: s for s in page["sessions"]}
+        self.assertEqual(by_id[parent["id"]]["model"], "m\u00e9\u0000\u4e2d")
+        self.assertEqual(by_id[parent["id"]]["metadata"]["deep"], {"l": [None, True, {}]})
+        self.assertEqual(by_id[costly["id"]]["total_turns"], 2 ** 40)
+        self.assertIsInstance(by_id[costly["id"]]["total_cost_usd"], float)
+
     def test_reindex_counts_the_records(self):
         for _ in range(3):
             self.store.create("m", owner_api_key="sk-a")

@@ -1,0 +1,6 @@
+"""Types of the agenthost._pages extension (agenthost/_pages.c)."""
+
+from typing import Any, Callable, Dict
+
+def bind(view_address: int, describe_address: int, raise_status: Callable[[int], None]) -> None: ...
+def page_dict(page_address: int) -> Dict[str, Any]: ...
