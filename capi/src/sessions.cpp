@@ -2,6 +2,7 @@
 // no exception crosses the boundary; sessions go out as JSON without the owner hash.
 #include <agenthost/session_store.hpp>
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -103,12 +104,21 @@ void build_views(agenthost_session_page &p) {
   for (const auto &id : p.page.corrupt_ids) p.corrupt_ids.push_back(id.c_str());
 }
 
+// The sizes of the result structs as 0.2 declared them: the smallest a host may pass, for good
+// (a later release appends fields, so sizeof grows, and hosts built against 0.2 keep working).
+constexpr std::size_t kViewSize02 = offsetof(agenthost_session_view, metadata_json_len) +
+                                    sizeof(agenthost_session_view::metadata_json_len);
+constexpr std::size_t kMetaSize02 = offsetof(agenthost_session_page_meta, corrupt_ids) +
+                                    sizeof(agenthost_session_page_meta::corrupt_ids);
+static_assert(kViewSize02 <= sizeof(agenthost_session_view), "0.2 view fields moved");
+static_assert(kMetaSize02 <= sizeof(agenthost_session_page_meta), "0.2 meta fields moved");
+
 // Copies the fields of `full` that fit in the caller's struct_size and records how many bytes
-// that was; false when struct_size is smaller than the struct of the first release with it.
+// that was; false when struct_size is smaller than `minimum`, the struct of its first release.
 template <typename Struct>
-bool fill_sized(Struct *out, const Struct &full) {
+bool fill_sized(Struct *out, const Struct &full, std::size_t minimum) {
   const std::size_t size = std::min<std::size_t>(out->struct_size, sizeof(Struct));
-  if (size < sizeof(Struct)) return false;
+  if (size < minimum) return false;
   std::memcpy(out, &full, size);
   out->struct_size = static_cast<std::uint32_t>(size);
   return true;
@@ -286,7 +296,7 @@ agenthost_status agenthost_session_page_view(const agenthost_session_page *p, si
       v.metadata_json = s.metadata_json->c_str();
       v.metadata_json_len = s.metadata_json->size();
     }
-    if (!fill_sized(out, v)) throw too_small(out->struct_size, sizeof v);
+    if (!fill_sized(out, v, kViewSize02)) throw too_small(out->struct_size, kViewSize02);
   });
 }
 
@@ -307,7 +317,7 @@ agenthost_status agenthost_session_page_describe(const agenthost_session_page *p
     m.skipped_corrupt = p->page.skipped_corrupt;
     m.corrupt_id_count = page.corrupt_ids.size();
     m.corrupt_ids = page.corrupt_ids.empty() ? nullptr : page.corrupt_ids.data();
-    if (!fill_sized(out, m)) throw too_small(out->struct_size, sizeof m);
+    if (!fill_sized(out, m, kMetaSize02)) throw too_small(out->struct_size, kMetaSize02);
   });
 }
 

@@ -135,8 +135,7 @@ static PyObject *sessions_list(const agenthost_session_page *page, size_t count)
     const agenthost_status st = page_view(page, i, &v);
     PyObject *d = st == AGENTHOST_OK ? session_dict(&v) : fail(st);
     PyObject *m = PyList_GET_ITEM(metadata, (Py_ssize_t)i);
-    Py_INCREF(m);
-    if (d == NULL || put(d, K_METADATA, m) < 0) {
+    if (d == NULL || put(d, K_METADATA, Py_NewRef(m)) < 0) {
       Py_XDECREF(d);
       Py_CLEAR(list);
       break;
@@ -198,7 +197,9 @@ static PyObject *bind(PyObject *self, PyObject *args) {
   (void)self;
   PyObject *view, *describe, *check;
   if (!PyArg_ParseTuple(args, "OOO:bind", &view, &describe, &check)) return NULL;
-  void *v = PyLong_AsVoidPtr(view), *d = PyLong_AsVoidPtr(describe);
+  void *v = PyLong_AsVoidPtr(view);
+  if (PyErr_Occurred()) return NULL;
+  void *d = PyLong_AsVoidPtr(describe);
   if (PyErr_Occurred()) return NULL;
   if (v == NULL || d == NULL || !PyCallable_Check(check)) {
     PyErr_SetString(PyExc_ValueError, "agenthost._pages.bind: NULL function or no callable");
