@@ -19,6 +19,7 @@
 #include "cache/redis_url.hpp"
 #include "cache/retry_backoff.hpp"
 #include "cache/tls_context.hpp"
+#include "cache/unwatch_guard.hpp"
 
 namespace agenthost::detail {
 
@@ -89,26 +90,6 @@ std::string host_of_address(const std::string &address) {
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
   return host;
 }
-
-// Stops a WATCH from leaking to the connection's next borrower when no EXEC follows.
-class UnwatchGuard {
- public:
-  explicit UnwatchGuard(RedisConnection &conn) : conn_(conn) {}
-  ~UnwatchGuard() {
-    if (!active_ || conn_.broken()) return;
-    try {
-      conn_.pipeline({{"UNWATCH"}});
-    } catch (...) {  // the connection is now broken and will be discarded
-    }
-  }
-  UnwatchGuard(const UnwatchGuard &) = delete;
-  UnwatchGuard &operator=(const UnwatchGuard &) = delete;
-  void dismiss() { active_ = false; }
-
- private:
-  RedisConnection &conn_;
-  bool active_ = true;
-};
 
 // Sends `commands` with ASKING before each one when `asking` (a pipeline) or only before the
 // first (a MULTI block keeps the flag until EXEC), and drops the ASKING replies.

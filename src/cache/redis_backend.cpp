@@ -10,6 +10,7 @@
 #include "cache/redis_url.hpp"
 #include "cache/retry_backoff.hpp"
 #include "cache/tls_context.hpp"
+#include "cache/unwatch_guard.hpp"
 
 namespace agenthost::detail {
 
@@ -35,27 +36,6 @@ class RedisBackend final : public CacheBackend {
 
   CacheOptions options_;
   RedisPool pool_;
-};
-
-// Stops a WATCH from leaking into the next borrower's MULTI/EXEC when the transaction step ends
-// without EXEC (build returned nullopt or threw).
-class UnwatchGuard {
- public:
-  explicit UnwatchGuard(RedisConnection &conn) : conn_(conn) {}
-  ~UnwatchGuard() {
-    if (!active_ || conn_.broken()) return;
-    try {
-      conn_.pipeline({{"UNWATCH"}});
-    } catch (...) {  // the connection is now marked broken and will be discarded
-    }
-  }
-  UnwatchGuard(const UnwatchGuard &) = delete;
-  UnwatchGuard &operator=(const UnwatchGuard &) = delete;
-  void dismiss() { active_ = false; }
-
- private:
-  RedisConnection &conn_;
-  bool active_ = true;
 };
 
 std::vector<Reply> RedisBackend::run_once(const std::vector<Command> &commands, bool transaction) {
