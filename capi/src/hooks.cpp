@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "guard.hpp"
 #include "hook_handle.hpp"
@@ -20,25 +21,30 @@ using agenthost::capi::guard;
 using agenthost::capi::has_field;
 using agenthost::capi::null_argument;
 
+// A failed DENY verdict, as every failure at this boundary hands out.
+agenthost::Verdict failed_deny(std::string reason, const char *error) {
+  agenthost::Verdict v;
+  v.decision = agenthost::Decision::deny;
+  v.failed = true;
+  v.error = error;
+  v.reason = std::move(reason);
+  return v;
+}
+
+agenthost_verdict static_deny(const char *reason, const char *error) {
+  const agenthost::Verdict v = failed_deny(reason, error);
+  return {AGENTHOST_DENY, v.reason, v.to_json()};
+}
+
 // Handed out when even a verdict cannot be allocated; agenthost_verdict_free ignores it.
 // Both are built when the library loads on purpose: they must exist before an allocation can
 // fail, and an allocation failure while loading the library ends the process anyway.
 // NOLINTNEXTLINE(cert-err58-cpp): see above.
-const agenthost_verdict kOutOfMemoryDeny{
-    AGENTHOST_DENY, "out of memory",
-    "{\"decision\":\"deny\",\"reason\":\"out of memory\",\"failed\":true,\"error\":\"internal\","
-    "\"updated_input\":null,\"updated_permissions\":null,\"continue\":true,\"stop_reason\":null,"
-    "\"additional_context\":[],\"system_message\":null,\"suppress_output\":false,"
-    "\"interrupt\":false,\"hooks\":[]}"};
+const agenthost_verdict kOutOfMemoryDeny = static_deny("out of memory", "internal");
 
 // What the verdict accessors describe when handed NULL: a deny, like the decision accessor.
 // NOLINTNEXTLINE(cert-err58-cpp): built at load time like kOutOfMemoryDeny.
-const agenthost_verdict kNoVerdict{
-    AGENTHOST_DENY, "no verdict",
-    "{\"decision\":\"deny\",\"reason\":\"no verdict\",\"failed\":true,"
-    "\"error\":\"invalid_argument\",\"updated_input\":null,\"updated_permissions\":null,"
-    "\"continue\":true,\"stop_reason\":null,\"additional_context\":[],\"system_message\":null,"
-    "\"suppress_output\":false,\"interrupt\":false,\"hooks\":[]}"};
+const agenthost_verdict kNoVerdict = static_deny("no verdict", "invalid_argument");
 
 // The C option struct's known fields, in order; see capi::option_struct_size.
 constexpr std::size_t kKnownSize = sizeof(agenthost_hook_options);
@@ -87,12 +93,8 @@ agenthost_verdict *make_verdict(const agenthost::Verdict &v) {
 // The DENY verdict of a failed call: the error class is the status name.
 agenthost_verdict *deny_verdict(agenthost_status status) noexcept {
   try {
-    agenthost::Verdict v;
-    v.decision = agenthost::Decision::deny;
-    v.failed = true;
-    v.error = agenthost_status_name(status);
-    v.reason = std::string("evaluation failed: ") + agenthost_last_error();
-    return make_verdict(v);
+    return make_verdict(failed_deny(std::string("evaluation failed: ") + agenthost_last_error(),
+                                    agenthost_status_name(status)));
   } catch (...) {
     return const_cast<agenthost_verdict *>(&kOutOfMemoryDeny);
   }
