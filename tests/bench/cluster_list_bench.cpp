@@ -24,6 +24,7 @@
 
 #include "bench_support.hpp"
 #include "cache/cluster_slot.hpp"
+#include "raw_redis.hpp"
 #include "sessions/owner_key.hpp"
 #include "support/redis_cluster.hpp"
 #include "support/redis_server.hpp"
@@ -70,17 +71,6 @@ std::function<void()> cursor_page(SessionStore &store) {
   };
 }
 
-struct ContextFree {
-  void operator()(redisContext *c) const { redisFree(c); }
-};
-using Ctx = std::unique_ptr<redisContext, ContextFree>;
-
-Ctx connect(int port) {
-  Ctx c(redisConnect("127.0.0.1", port));
-  if (!c || c->err) throw std::runtime_error("raw hiredis connect failed");
-  return c;
-}
-
 void append(redisContext *c, const std::vector<std::string> &args) {
   std::vector<const char *> argv;
   std::vector<size_t> lens;
@@ -116,23 +106,19 @@ std::vector<std::string> first_ids(redisContext *c, const std::string &index) {
 
 // Raw floor on one node: the index range, then one MGET of the page's records.
 std::function<void()> raw_single(int port, std::string index, std::string prefix) {
-  auto ctx = std::make_shared<Ctx>(connect(port));
-  return [ctx, index, prefix] {
-    redisContext *c = ctx->get();
-    auto ids = first_ids(c, index);
-    std::vector<std::string> mget{"MGET"};
-    for (std::size_t i = 0; i < 100 && i < ids.size(); ++i) mget.push_back(prefix + ids[i]);
-    append(c, mget);
-    freeReplyObject(read_one(c));
+  auto ctx = std::make_shared<bench::RawContext>(bench::raw_connect(port));
+  const bench::RawRun run = [ctx](const std::vector<std::string> &args) {
+    return bench::raw_command(ctx->get(), args);
   };
+  return [run, index, prefix] { bench::raw_page_floor(run, index, prefix, 100); };
 }
 
 // Raw floor on the cluster: the index range on its master, then one MGET per slot, grouped per
 // master, every pipeline written before any reply is read.
 std::function<void()> raw_cluster(const test::RedisCluster &cluster, std::string index,
                                   std::string prefix) {
-  auto ctxs = std::make_shared<std::map<int, Ctx>>();
-  for (int port : cluster.ports()) ctxs->emplace(port, connect(port));
+  auto ctxs = std::make_shared<std::map<int, bench::RawContext>>();
+  for (int port : cluster.ports()) ctxs->emplace(port, bench::raw_connect(port));
   // redis-cli --cluster create gives 3 masters 0-5460, 5461-10922, 10923-16383.
   std::vector<int> owner(detail::kClusterSlots);
   const int first = cluster.master_of_slot(0), second = cluster.master_of_slot(5461),

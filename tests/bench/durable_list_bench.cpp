@@ -23,6 +23,7 @@
 
 #include "bench_support.hpp"
 #include "db/pg_url.hpp"
+#include "raw_redis.hpp"
 #include "sessions/session_rows.hpp"
 #include "support/pg_server.hpp"
 #include "support/redis_server.hpp"
@@ -35,27 +36,6 @@ constexpr int kOwnerSessions = 1000;
 constexpr int kOtherSessions = 9000;
 constexpr int kPage = 100;
 constexpr const char *kOwner = "sk-bench-durable-owner";
-
-std::size_t hiredis_floor(redisContext *c, const std::string &index, const std::string &prefix) {
-  auto *ids =
-      static_cast<redisReply *>(redisCommand(c, "ZRANGE %s 0 %d REV", index.c_str(), kPage - 1));
-  if (ids == nullptr) throw std::runtime_error("hiredis ZRANGE failed");
-  std::vector<std::string> args{"MGET"};
-  for (size_t i = 0; i < ids->elements; ++i) args.push_back(prefix + ids->element[i]->str);
-  freeReplyObject(ids);
-  std::vector<const char *> argv;
-  std::vector<size_t> lens;
-  for (const auto &a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  auto *r = static_cast<redisReply *>(
-      redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
-  if (r == nullptr) throw std::runtime_error("hiredis MGET failed");
-  const std::size_t n = r->elements;
-  freeReplyObject(r);
-  return n;
-}
 
 // The statement list_from_db sends for an owner's first page; `counted` false: the total by
 // count(*) over the owner's rows instead (what a table without the counts costs).
@@ -115,9 +95,12 @@ int main(int argc, char **argv) {
   if (cold.list(q).sessions.size() != kPage || probe.total != kOwnerSessions) {
     throw std::runtime_error("unexpected pages");
   }
-  redisContext *hc = redisConnect("127.0.0.1", redis.port());
+  const bench::RawContext hc = bench::raw_connect(redis.port());
+  const bench::RawRun hiredis = [&hc](const std::vector<std::string> &args) {
+    return bench::raw_command(hc.get(), args);
+  };
   PGconn *pc = PQconnectdb(detail::normalize_pg_url(pg.url()).c_str());
-  if (hc == nullptr || hc->err || PQstatus(pc) != CONNECTION_OK) {
+  if (PQstatus(pc) != CONNECTION_OK) {
     throw std::runtime_error("raw connections failed");
   }
   const std::string sql = keyset_sql("sessions");
@@ -131,9 +114,9 @@ int main(int argc, char **argv) {
   }
   // Two groups, each interleaved: the Redis contenders, then the PostgreSQL ones (a Redis call
   // right after a PostgreSQL query measured ~100-300 us slower whichever store made it).
-  const auto redis_medians =
-      bench::interleaved_medians_us(runs, {[&] { warm.list(q); }, [&] { redis_only.list(q); },
-                                           [&] { hiredis_floor(hc, index, "session:"); }});
+  const auto redis_medians = bench::interleaved_medians_us(
+      runs, {[&] { warm.list(q); }, [&] { redis_only.list(q); },
+             [&] { bench::raw_page_floor(hiredis, index, "session:", kPage); }});
   const auto pg_medians = bench::interleaved_medians_us(
       runs, {[&] { cold.list(q); }, [&] { libpq_floor(pc, sql, owner_hash); },
              [&] { libpq_floor(pc, counting_sql, owner_hash); }});
@@ -149,7 +132,6 @@ int main(int argc, char **argv) {
   fmt::print("warm / redis-only = {:.2f}x; warm / hiredis = {:.2f}x\n", medians[0] / medians[1],
              medians[0] / medians[2]);
   fmt::print("cold / raw libpq = {:.2f}x (target <= 1.5x)\n", medians[3] / medians[4]);
-  redisFree(hc);
   PQfinish(pc);
   return 0;
 }

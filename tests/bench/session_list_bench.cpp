@@ -1,6 +1,6 @@
 // Benchmark: listing one owner's sessions among 1,000,000 other keys.
 //   agenthost   SessionStore::list of a 100-session page (index range + MGET, JSON decoded)
-//   floor       raw hiredis: ZRANGE ... REV LIMIT 0 100, then MGET of those 100 keys, no parsing
+//   floor       raw hiredis: ZRANGE ... 0 99 REV, then MGET of those 100 keys, no parsing
 //   scan        the Python service's algorithm with raw hiredis: SCAN MATCH session:* + one MGET
 //               of every match + filter by owner + sort by created_at + slice
 //   C ABI       agenthost_session_store_list of the same page (no JSON built), and the same plus
@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include "raw_redis.hpp"
 #include "support/redis_server.hpp"
 
 using namespace agenthost;
@@ -38,30 +39,7 @@ constexpr int kPage = 100;
 constexpr const char *kOwner = "sk-bench-owner";
 constexpr const char *kBigOwner = "sk-bench-owner-big";
 
-struct RedisDeleter {
-  void operator()(redisContext *c) const { redisFree(c); }
-  void operator()(redisReply *r) const { freeReplyObject(r); }
-};
-using Ctx = std::unique_ptr<redisContext, RedisDeleter>;
-using ReplyPtr = std::unique_ptr<redisReply, RedisDeleter>;
-
-ReplyPtr command(redisContext *c, const std::vector<std::string> &args) {
-  std::vector<const char *> argv;
-  std::vector<size_t> lens;
-  for (const auto &a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  auto *r = static_cast<redisReply *>(
-      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
-  if (r == nullptr) throw std::runtime_error(fmt::format("hiredis: {}", c->errstr));
-  if (r->type == REDIS_REPLY_ERROR) {
-    std::string msg(r->str, r->len);
-    freeReplyObject(r);
-    throw std::runtime_error("redis: " + msg);
-  }
-  return ReplyPtr(r);
-}
+using bench::raw_command;
 
 long peak_rss_kib() {
   rusage u{};
@@ -77,17 +55,6 @@ void create_sessions(SessionStore &store, const char *owner, int count) {
   bench::create_sessions(store, r, {owner}, count);
 }
 
-// The floor: two raw round trips and no decoding.
-std::size_t raw_floor(redisContext *c, const std::string &index) {
-  auto ids = command(
-      c, {"ZRANGE", index, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0", std::to_string(kPage)});
-  std::vector<std::string> mget{"MGET"};
-  for (size_t i = 0; i < ids->elements; ++i) {
-    mget.push_back("session:" + std::string(ids->element[i]->str, ids->element[i]->len));
-  }
-  return command(c, mget)->elements;
-}
-
 std::string field_after(const std::string &json, const std::string &key) {
   const auto at = json.find(key);
   if (at == std::string::npos) return {};
@@ -101,7 +68,7 @@ std::size_t python_scan(redisContext *c, const std::string &owner_hash) {
   std::vector<std::string> keys;
   std::string cursor = "0";
   do {
-    auto r = command(c, {"SCAN", cursor, "MATCH", "session:*", "COUNT", "1000"});
+    auto r = raw_command(c, {"SCAN", cursor, "MATCH", "session:*", "COUNT", "1000"});
     cursor.assign(r->element[0]->str, r->element[0]->len);
     for (size_t i = 0; i < r->element[1]->elements; ++i) {
       keys.emplace_back(r->element[1]->element[i]->str, r->element[1]->element[i]->len);
@@ -109,7 +76,7 @@ std::size_t python_scan(redisContext *c, const std::string &owner_hash) {
   } while (cursor != "0");
   std::vector<std::string> mget{"MGET"};
   mget.insert(mget.end(), keys.begin(), keys.end());
-  auto values = command(c, mget);
+  auto values = raw_command(c, mget);
   std::vector<std::pair<std::string, std::string>> mine;  // (created_at, record)
   for (size_t i = 0; i < values->elements; ++i) {
     if (values->element[i]->type != REDIS_REPLY_STRING) continue;
@@ -180,10 +147,12 @@ int main(int argc, char **argv) {
   const int scan_runs = argc > 2 ? std::atoi(argv[2]) : 5;
   test::RedisServer server({"--enable-debug-command", "yes"});
   fmt::print("redis-server (private) on 127.0.0.1:{}\n", server.port());
-  Ctx raw(redisConnect("127.0.0.1", server.port()));
-  if (!raw || raw->err) throw std::runtime_error("hiredis connect failed");
+  const bench::RawContext raw = bench::raw_connect(server.port());
+  const bench::RawRun plain = [&raw](const std::vector<std::string> &args) {
+    return raw_command(raw.get(), args);
+  };
 
-  command(raw.get(), {"DEBUG", "POPULATE", std::to_string(kOtherKeys), "other", "400"});
+  raw_command(raw.get(), {"DEBUG", "POPULATE", std::to_string(kOtherKeys), "other", "400"});
   CacheOptions co;
   co.url = server.url();
   CacheClient cache(co);
@@ -192,13 +161,13 @@ int main(int argc, char **argv) {
   const std::string owner_hash =
       store.list({kOwner, std::nullopt, 1, 1, std::nullopt}).sessions.at(0).owner.value();
   const std::string index = "sessions:by_owner:" + owner_hash;
-  const auto sample = command(raw.get(), {"ZRANGE", index, "0", "0"});
+  const auto sample = raw_command(raw.get(), {"ZRANGE", index, "0", "0"});
   const auto record =
-      command(raw.get(), {"GET", "session:" + std::string(sample->element[0]->str)});
+      raw_command(raw.get(), {"GET", "session:" + std::string(sample->element[0]->str)});
   fmt::print(
       "dataset: {} other keys (400-byte values) + {} sessions of one owner; "
       "record size {} bytes; DBSIZE {}\n\n",
-      kOtherKeys, kOwnerSessions, record->len, command(raw.get(), {"DBSIZE"})->integer);
+      kOtherKeys, kOwnerSessions, record->len, raw_command(raw.get(), {"DBSIZE"})->integer);
 
   agenthost_cache_client *c_cache = nullptr;
   agenthost_session_store *c_store = nullptr;
@@ -215,7 +184,8 @@ int main(int argc, char **argv) {
   std::size_t n_cache = 0;
   std::vector<std::function<void()>> contenders{
       [&] { n_agent = store.list(first_page).sessions.size(); },
-      [&] { n_cache = cache_only(cache, index); }, [&] { n_floor = raw_floor(raw.get(), index); },
+      [&] { n_cache = cache_only(cache, index); },
+      [&] { n_floor = bench::raw_page_floor(plain, index, "session:", kPage); },
       [&] { n_capi = capi_page(c_store, false); }, [&] { n_capi_json = capi_page(c_store, true); }};
   const std::vector<double> medians = bench::interleaved_medians_us(runs, contenders);
   const double agent = medians[0], io = medians[1], floor = medians[2], capi = medians[3],

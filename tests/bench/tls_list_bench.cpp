@@ -2,7 +2,7 @@
 // raw floors of both, in one run on one private redis-server serving a plaintext and a TLS port:
 //   agenthost TLS    SessionStore::list on rediss:// (verification on, test CA)
 //   agenthost plain  SessionStore::list on redis://
-//   floor TLS        raw OpenSSL + hiredis' redisReader: ZRANGE REV LIMIT 0 100, then MGET of those
+//   floor TLS        raw OpenSSL + hiredis' redisReader: ZRANGE 0 99 REV, then MGET of those
 //                    keys, parsed into hiredis replies, no decoding
 //   floor plain      raw hiredis, the same two round trips
 // The test certificates are made with openssl (tests/support/tls_certs.sh) in a temporary dir.
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include "raw_redis.hpp"
 #include "support/redis_server.hpp"
 #include "support/test_env.hpp"
 
@@ -92,35 +93,6 @@ class RawTls {
   redisReader *reader_ = nullptr;
 };
 
-// The floor's two round trips; `run` sends one command and returns its reply.
-std::size_t floor_page(const std::function<redisReply *(const std::vector<std::string> &)> &run,
-                       const std::string &index) {
-  redisReply *ids =
-      run({"ZRANGE", index, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", "0", std::to_string(kPage)});
-  std::vector<std::string> mget{"MGET"};
-  for (size_t i = 0; i < ids->elements; ++i) {
-    mget.push_back("session:" + std::string(ids->element[i]->str, ids->element[i]->len));
-  }
-  freeReplyObject(ids);
-  redisReply *values = run(mget);
-  const std::size_t n = values->elements;
-  freeReplyObject(values);
-  return n;
-}
-
-redisReply *plain_command(redisContext *c, const std::vector<std::string> &args) {
-  std::vector<const char *> argv;
-  std::vector<size_t> lens;
-  for (const auto &a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  auto *r = static_cast<redisReply *>(
-      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
-  if (r == nullptr) throw std::runtime_error("hiredis command failed");
-  return r;
-}
-
 std::string make_certs() {
   char tmpl[] = "/tmp/agenthost-tls-bench-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -160,12 +132,13 @@ int main(int argc, char **argv) {
   const std::string owner_hash = plain_store.list(first_page).sessions.at(0).owner.value();
   const std::string index = "sessions:by_owner:" + owner_hash;
 
-  redisContext *plain_raw = redisConnect("127.0.0.1", server.port());
-  if (plain_raw == nullptr || plain_raw->err != 0) throw std::runtime_error("connect failed");
+  const bench::RawContext plain_raw = bench::raw_connect(server.port());
   RawTls tls_raw(tls_port, certs + "/ca.crt");
-  const auto tls_run = [&](const std::vector<std::string> &a) { return tls_raw.command(a); };
-  const auto plain_run = [&](const std::vector<std::string> &a) {
-    return plain_command(plain_raw, a);
+  const bench::RawRun tls_run = [&](const std::vector<std::string> &a) {
+    return bench::RawReply(tls_raw.command(a));
+  };
+  const bench::RawRun plain_run = [&](const std::vector<std::string> &a) {
+    return bench::raw_command(plain_raw.get(), a);
   };
   std::size_t n[4] = {};
   for (int i = 0; i < 20; ++i) {  // warm pools, parsers and TLS sessions
@@ -174,9 +147,9 @@ int main(int argc, char **argv) {
   }
   const auto medians = bench::interleaved_medians_us(
       runs, {[&] { n[0] = tls_store.list(first_page).sessions.size(); },
-             [&] { n[1] = floor_page(tls_run, index); },
+             [&] { n[1] = bench::raw_page_floor(tls_run, index, "session:", kPage); },
              [&] { n[2] = plain_store.list(first_page).sessions.size(); },
-             [&] { n[3] = floor_page(plain_run, index); }});
+             [&] { n[3] = bench::raw_page_floor(plain_run, index, "session:", kPage); }});
   for (std::size_t got : n) {
     if (got != static_cast<std::size_t>(kPage)) throw std::runtime_error("page sizes differ");
   }
@@ -190,7 +163,6 @@ int main(int argc, char **argv) {
              medians[0] / medians[1]);
   fmt::print("  agenthost TLS / plain         = {:.2f}x\n", medians[0] / medians[2]);
   fmt::print("  TLS floor / plain floor       = {:.2f}x\n", medians[1] / medians[3]);
-  redisFree(plain_raw);
   std::system(fmt::format("rm -rf '{}'", certs).c_str());
   return 0;
 }
