@@ -1,4 +1,4 @@
--- agenthost durable sessions: the Python service's `sessions` table and the indexes the
+-- agenthost's durable tier: the Python service's `sessions` table and the indexes the
 -- store's listings use. Idempotent, and it also runs on the table the Python service
 -- created (session_metadata JSON or JSONB). Run it as the table's owner: the store
 -- creates the table and its indexes only when the table does not exist yet.
@@ -26,7 +26,7 @@ CREATE INDEX IF NOT EXISTS ix_sessions_keyset ON sessions (((floor(extract(epoch
 -- cast is no expression (a plain column index); on a JSON one it is the expression the
 -- store's queries use.
 CREATE INDEX IF NOT EXISTS ix_sessions_metadata ON sessions USING GIN ((session_metadata::jsonb) jsonb_path_ops);
--- Listing totals without counting rows: sessions per (owner, status), kept by triggers in
+-- Listing totals without counting rows: rows per (owner, status), kept by triggers in
 -- the writing transaction (the Python service's writes too). '' stands for no owner.
 CREATE TABLE IF NOT EXISTS sessions_counts (
     owner_api_key_hash TEXT NOT NULL,

@@ -100,120 +100,36 @@ std::vector<std::string> missing_indexes(PgSession &s, const std::string &table)
 
 }  // namespace
 
-// {0}: the table; {1}: created_at in whole ms; {2}: the status as a record reads it.
+// sql/001_sessions.sql, as it is in the repository (for the table `sessions`).
 constexpr const char *kMigration =
-    R"SQL(-- agenthost durable sessions: the Python service's `sessions` table and the indexes the
--- store's listings use. Idempotent, and it also runs on the table the Python service
--- created (session_metadata JSON or JSONB). Run it as the table's owner: the store
--- creates the table and its indexes only when the table does not exist yet.
-CREATE TABLE IF NOT EXISTS {0} (
-    id VARCHAR(255) PRIMARY KEY,
-    model VARCHAR(255) NOT NULL,
-    status VARCHAR(32) NOT NULL DEFAULT 'active',
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    total_turns BIGINT NOT NULL DEFAULT 0,
-    total_cost_usd DOUBLE PRECISION,
-    parent_session_id VARCHAR(255),
-    owner_api_key_hash VARCHAR(64),
-    session_metadata JSONB
-);
-CREATE INDEX IF NOT EXISTS ix_{0}_owner_api_key_hash ON {0} (owner_api_key_hash);
--- Keyset listing: created_at in whole ms (the Redis score), then id byte order. Statuses
--- other than completed and error (NULL too) list as active, as their records read.
-CREATE INDEX IF NOT EXISTS ix_{0}_owner_keyset ON {0}
-    (owner_api_key_hash, ({1}), (id COLLATE "C"));
-CREATE INDEX IF NOT EXISTS ix_{0}_owner_status_keyset ON {0}
-    (owner_api_key_hash, ({2}), ({1}), (id COLLATE "C"));
-CREATE INDEX IF NOT EXISTS ix_{0}_keyset ON {0} (({1}), (id COLLATE "C"));
--- Metadata filters: mode, project_id and tags by containment (@>). On a JSONB column the
--- cast is no expression (a plain column index); on a JSON one it is the expression the
--- store's queries use.
-CREATE INDEX IF NOT EXISTS ix_{0}_metadata ON {0} USING GIN ((session_metadata::jsonb) jsonb_path_ops);
--- Listing totals without counting rows: sessions per (owner, status), kept by triggers in
--- the writing transaction (the Python service's writes too). '' stands for no owner.
-CREATE TABLE IF NOT EXISTS {0}_counts (
-    owner_api_key_hash TEXT NOT NULL,
-    status TEXT NOT NULL,
-    n BIGINT NOT NULL,
-    PRIMARY KEY (owner_api_key_hash, status)
-) WITH (fillfactor = 50);  -- room for HOT updates: a count row stays on its page
--- SECURITY DEFINER, so a role that may only write {0} keeps the counts right too. Its
--- search_path is pg_catalog then pg_temp only, with the counts table qualified by its schema
--- (no object another role creates can stand in for one it uses), its comparisons are on text
--- (exact pg_catalog operators), and no role may call it except through the triggers.
-DO $do$
-BEGIN
-    EXECUTE format($f$
-CREATE OR REPLACE FUNCTION {0}_count() RETURNS trigger LANGUAGE plpgsql
-    SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
-DECLARE
-    old_owner TEXT;
-    old_status TEXT;
-    new_owner TEXT;
-    new_status TEXT;
-BEGIN
-    IF TG_OP = 'TRUNCATE' THEN
-        DELETE FROM %1$I.{0}_counts;
-        RETURN NULL;
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        old_owner := COALESCE(OLD.owner_api_key_hash::text, '');
-        old_status := CASE WHEN OLD.status::text IN ('completed', 'error') THEN OLD.status::text
-                           ELSE 'active' END;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        new_owner := COALESCE(NEW.owner_api_key_hash::text, '');
-        new_status := CASE WHEN NEW.status::text IN ('completed', 'error') THEN NEW.status::text
-                           ELSE 'active' END;
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        IF old_owner = new_owner AND old_status = new_status THEN
-            RETURN NULL;
-        END IF;
-        -- Both rows, in one order: concurrent moves never deadlock on them.
-        PERFORM 1 FROM %1$I.{0}_counts
-            WHERE (owner_api_key_hash, status) IN ((old_owner, old_status), (new_owner, new_status))
-            ORDER BY owner_api_key_hash, status FOR UPDATE;
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        UPDATE %1$I.{0}_counts SET n = n - 1
-            WHERE owner_api_key_hash = old_owner AND status = old_status;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        INSERT INTO %1$I.{0}_counts VALUES (new_owner, new_status, 1)
-            ON CONFLICT (owner_api_key_hash, status) DO UPDATE SET n = {0}_counts.n + 1;
-    END IF;
-    RETURN NULL;
-END $fn$$f$, current_schema());
-    REVOKE EXECUTE ON FUNCTION {0}_count() FROM PUBLIC;
-END $do$;
--- The triggers (rows, moves, TRUNCATE) and the counts of the rows already there, in one
--- transaction under a lock that holds writers back meanwhile; again whenever one of the
--- triggers is missing or disabled.
-DO $do$
-BEGIN
-    IF (SELECT count(*) FROM pg_trigger WHERE tgrelid = '{0}'::regclass AND tgenabled IN ('O', 'A')
-          AND tgname IN ('{0}_count_rows', '{0}_count_moves', '{0}_count_truncate')) < 3 THEN
-        LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE;
-        DROP TRIGGER IF EXISTS {0}_count_rows ON {0};
-        DROP TRIGGER IF EXISTS {0}_count_moves ON {0};
-        DROP TRIGGER IF EXISTS {0}_count_truncate ON {0};
-        DELETE FROM {0}_counts;
-        INSERT INTO {0}_counts SELECT COALESCE(owner_api_key_hash, ''), {2}, count(*)
-            FROM {0} GROUP BY 1, 2;
-        CREATE TRIGGER {0}_count_rows AFTER INSERT OR DELETE ON {0}
-            FOR EACH ROW EXECUTE FUNCTION {0}_count();
-        CREATE TRIGGER {0}_count_moves AFTER UPDATE OF owner_api_key_hash, status ON {0}
-            FOR EACH ROW EXECUTE FUNCTION {0}_count();
-        CREATE TRIGGER {0}_count_truncate AFTER TRUNCATE ON {0}
-            FOR EACH STATEMENT EXECUTE FUNCTION {0}_count();
-    END IF;
-END $do$;
-)SQL";
+#include "sessions/migration_sql.inc"
+    ;
 
+namespace {
+
+bool identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+// Every `sessions` that stands alone or between underscores (ix_sessions_keyset, sessions_counts)
+// names the table or one of its objects; the file's prose avoids the word.
 std::string migration_sql(const std::string &t) {
-  return fmt::format(kMigration, t, kCreatedMsSql, kStatusSql);
+  static const std::string kWord = "sessions";
+  const std::string sql = kMigration;
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t at = sql.find(kWord); at != std::string::npos; at = sql.find(kWord, at + 1)) {
+    const std::size_t end = at + kWord.size();
+    if ((at > 0 && identifier_char(sql[at - 1])) ||
+        (end < sql.size() && identifier_char(sql[end]))) {
+      continue;
+    }
+    out.append(sql, from, at - from).append(t);
+    from = end;
+  }
+  return out.append(sql, from, std::string::npos);
 }
 
 std::vector<std::string> index_names(const std::string &t) {

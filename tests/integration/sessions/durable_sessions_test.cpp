@@ -16,6 +16,7 @@
 #include "db/pg_pool.hpp"
 #include "db/pg_url.hpp"
 #include "sessions/owner_key.hpp"
+#include "sessions/session_rows.hpp"
 #include "sessions/session_schema.hpp"
 #include "support/errc_of.hpp"
 #include "support/pg_server.hpp"
@@ -1033,8 +1034,21 @@ TEST_CASE("durable: sql/001_sessions.sql is the migration the store applies") {
   std::stringstream text;
   text << in.rdbuf();
   CHECK(text.str() == detail::migration_sql("sessions"));
-  // And it runs (twice: idempotent) on a database the store never touched.
+  // Its keyset and status indexes are on the very expressions the listings query by, so the
+  // planner can use them.
+  CHECK(text.str().find(detail::kCreatedMsSql) != std::string::npos);
+  CHECK(text.str().find(detail::kStatusSql) != std::string::npos);
+  // For another table, every object is that table's: no name of the default table is left.
   const std::string table = test::unique_table("migration");
+  const std::string other = detail::migration_sql(table);
+  for (const char *name :
+       {" sessions ", " sessions\n", "ix_sessions_", "sessions_count", "'sessions'"}) {
+    CAPTURE(name);
+    CHECK(other.find(name) == std::string::npos);
+  }
+  CHECK(other.find("ix_" + table + "_owner_keyset") != std::string::npos);
+  CHECK(other.find(table + "_count_truncate") != std::string::npos);
+  // And it runs (twice: idempotent) on a database the store never touched.
   psql(shared_pg(), detail::migration_sql(table));
   psql(shared_pg(), detail::migration_sql(table));
 }
