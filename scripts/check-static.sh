@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Static checks: formatting (clang-format, .clang-format) of every tracked C/C++ file, then
-# clang-tidy (.clang-tidy, every warning an error) over the sources in src/ and capi/.
+# clang-tidy (.clang-tidy, every warning an error) over the sources in src/ and capi/, then the
+# relative links of the Markdown files (scripts/check-doc-links.py).
 #   AGENTHOST_TIDY_BUILD_DIR  where the compile database is configured (default build/tidy)
-#   AGENTHOST_STATIC_CHECKS   "format tidy" (default) or either one alone
+#   AGENTHOST_STATIC_CHECKS   "format tidy docs" (default) or any of them
 #   AGENTHOST_TIDY_FILES      space-separated subset of sources for clang-tidy (e.g. while fixing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-checks=${AGENTHOST_STATIC_CHECKS:-"format tidy"}
+checks=${AGENTHOST_STATIC_CHECKS:-"format tidy docs"}
 build=${AGENTHOST_TIDY_BUILD_DIR:-build/tidy}
 jobs=$(nproc)
 clang_format=$(command -v clang-format-14 || command -v clang-format)
@@ -60,13 +61,21 @@ PY
   echo "static: clang-tidy ok, $(printf '%s\n' $files | wc -l) files ($((SECONDS - start)) s)"
 }
 
-# Both checks run even when the first fails, so one run shows every finding.
+check_docs() {
+  /usr/bin/python3 scripts/check-doc-links.py || {
+    echo "static: doc links FAILED" >&2
+    return 1
+  }
+}
+
+# Every check runs even when an earlier one fails, so one run shows every finding.
 failed=()
 for check in $checks; do
   case $check in
     format) check_format || failed+=(format) ;;
     tidy) check_tidy || failed+=(clang-tidy) ;;
-    *) echo "check-static: unknown check '$check' (format, tidy)" >&2; exit 2 ;;
+    docs) check_docs || failed+=(docs) ;;
+    *) echo "check-static: unknown check '$check' (format, tidy, docs)" >&2; exit 2 ;;
   esac
 done
 if [ "${#failed[@]}" -ne 0 ]; then

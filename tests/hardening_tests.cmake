@@ -1,4 +1,4 @@
-# Hardening (issue 6): faults with real servers, the soak, and the C ABI bad input tour.
+# Hardening: faults with real servers, the soak, and the C ABI bad input tour.
 # Labels: `faults` (servers killed, hung, paused, pools exhausted), `concurrency` (the
 # multi-threaded ones; the TSan stage runs `ctest -L concurrency`), `soak` (the bounded load and
 # memory run), `bad_input` (the C ABI tour).

@@ -22,3 +22,15 @@ agenthost_add_catch_test(integration_hooks
 # and destruction (async_test.cpp, capi_async_test.cpp), also run under TSan (label `concurrency`).
 agenthost_label_tests(integration_hooks concurrency
                       "threads evaluating|in flight|callback may|threads cancelling")
+
+# The hook option struct's init functions, from C99 code that sees only agenthost.h.
+add_library(capi_hook_options_checks OBJECT capi/hook_options_c_checks.c)
+set_target_properties(capi_hook_options_checks PROPERTIES
+  C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
+target_include_directories(capi_hook_options_checks PRIVATE
+  $<TARGET_PROPERTY:agenthost_c,INTERFACE_INCLUDE_DIRECTORIES>)
+agenthost_set_warnings(capi_hook_options_checks)
+agenthost_add_catch_test(capi_hook_options
+  SOURCES capi/hook_options_c_test.cpp $<TARGET_OBJECTS:capi_hook_options_checks>
+  LIBS agenthost_c)
+target_include_directories(capi_hook_options PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})

@@ -1,4 +1,4 @@
-# Metrics (issue 15): counters, histograms and internal events after known traffic, against the
+# Metrics: counters, histograms and internal events after known traffic, against the
 # shared redis-server, private ones and the local webhook server; the C ABI's exposition parsed by
 # prometheus_client (tests/integration/metrics/parse_exposition.py, /usr/bin/python3).
 agenthost_add_catch_test(integration_metrics

@@ -1,4 +1,4 @@
-# Packaging (issue 5): install into a temporary prefix and consume it with find_package and with
+# Packaging: install into a temporary prefix and consume it with find_package and with
 # pkg-config, embed with add_subdirectory, the C library's exported symbols, the public headers
 # on their own. Label `packaging`. The install step copies the current build tree (ctest runs
 # after the build), so only the add_subdirectory consumer compiles agenthost again.

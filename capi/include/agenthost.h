@@ -1,32 +1,67 @@
 /* agenthost C ABI: opaque handles, status codes, per-thread last error.
+ * docs/c-abi.md and docs/design.md ("The C ABI") say the same at more length.
  *
- * Conventions (see DESIGN.md):
- *  - every function returns agenthost_status unless it cannot fail; out-parameters come last;
- *  - handles are created and freed by the library;
- *  - strings are UTF-8 and NUL-terminated; strings and buffers the library returns through
- *    `char **` out-parameters are owned by the caller and freed with agenthost_free();
- *  - pointers returned by accessors (agenthost_session_page_item, agenthost_verdict_json, ...)
- *    stay valid until their handle is freed;
- *  - no exception crosses this boundary; agenthost_last_error() gives the calling thread's
- *    message of its last failed call;
- *  - on failure, pointer out-parameters are set to NULL (and lengths/counts to 0) whenever the
- *    out-parameter itself is not NULL, so a host never frees garbage (the one exception,
- *    agenthost_hook_policy_evaluate, hands out a DENY verdict instead); a NULL argument that is
- *    not documented as optional is AGENTHOST_INVALID_ARGUMENT;
- *  - the *_close / *_free functions accept NULL; freeing a handle twice, or while another thread
- *    still uses it, is undefined behaviour (as with free());
- *  - threads: a cache client, session store and hook policy may be used from many threads at
- *    once; a session page and a verdict are immutable and may be read from any thread.
+ * Calls
+ *  - Every function returns agenthost_status unless it cannot fail; out-parameters come last.
+ *  - No exception crosses this boundary; agenthost_last_error() gives the calling thread's
+ *    message of its last failed call.
+ *  - A NULL argument that is not documented as optional is AGENTHOST_INVALID_ARGUMENT.
+ *  - On failure, pointer out-parameters are set to NULL (and lengths/counts to 0) whenever the
+ *    out-parameter itself is not NULL, so a host never frees garbage. The one exception,
+ *    agenthost_hook_policy_evaluate, hands out a DENY verdict instead.
+ *
+ * Lifecycle: which verb pair ends which handle
+ *  - A handle the library makes is ended by the library; the verb pair says what kind it is:
+ *    - open / close: handles that stand for a data store and its connections:
+ *      agenthost_cache_client_open[_env] / agenthost_cache_client_close,
+ *      agenthost_session_store_open / agenthost_session_store_close;
+ *    - create / free: an object built in memory from a configuration:
+ *      agenthost_hook_policy_create / agenthost_hook_policy_free;
+ *    - free alone: results a call hands out (agenthost_session_page_free,
+ *      agenthost_verdict_free) and strings and buffers returned through `char **`
+ *      out-parameters (agenthost_free, which never takes a handle or an accessor's pointer).
+ *  - Every close / free function accepts NULL; ending a handle twice, or while another thread
+ *    still uses it, is undefined behaviour (as with free()).
+ *  - A handle that borrows another (a session store borrows its cache client) is ended first.
+ *
+ * Strings and memory
+ *  - Strings are UTF-8 and NUL-terminated. Those the library returns through `char **`
+ *    out-parameters belong to the caller (agenthost_free). Pointers returned by accessors
+ *    (agenthost_session_page_item, agenthost_verdict_json, the view structs' fields, ...) belong
+ *    to their handle and stay valid until it is freed. Binary data comes with a length.
+ *
+ * Booleans
+ *  - A boolean is an `int` (one field, agenthost_cache_options.tls_insecure_skip_verify, is a
+ *    `uint32_t`): 0 is false and 1 is true. The library writes only 0 or 1. It reads any
+ *    non-zero value as true, except tls_insecure_skip_verify, which turns certificate checks off
+ *    and so accepts only 0 and 1 (anything else is AGENTHOST_INVALID_ARGUMENT).
+ *
+ * struct_size: every struct that crosses the boundary starts with `uint32_t struct_size`
+ *  - Fields are only ever appended; a struct's layout up to its last field never changes.
+ *  - Option structs (agenthost_cache_options, agenthost_hook_options) are written by the host:
+ *    fill them with the *_init macro, which sets struct_size to the sizeof of the header the
+ *    host is compiled with, and then set fields. The library reads the fields that fit in
+ *    struct_size and gives later ones their defaults; fields it does not know are ignored.
+ *    A struct_size of 0, or too small to hold the first field after it, is
+ *    AGENTHOST_INVALID_ARGUMENT (never "all defaults").
+ *  - Result structs (agenthost_session_view, agenthost_session_page_meta) are written by the
+ *    library: the host sets struct_size to its sizeof; the library fills the fields that fit and
+ *    sets struct_size to the bytes it filled. Smaller than the struct of its first release is
+ *    AGENTHOST_INVALID_ARGUMENT, and the struct is left as it was.
+ *  - Structs the library passes to a callback (agenthost_event) carry the library's sizeof.
+ *
+ * Threads
+ *  - A cache client, session store and hook policy may be used from many threads at once; a
+ *    session page and a verdict are immutable and may be read from any thread.
+ *
+ * Versions
+ *  - Enum numbers are part of the ABI. Functions are exported in the version node of the
+ *    release that added them (AGENTHOST_0.1, AGENTHOST_0.2, ...); an exported function never
+ *    changes meaning.
  *
  * Errors every call that talks to Redis can return (besides those listed per function):
  * AGENTHOST_TIMEOUT, AGENTHOST_CONNECTION, AGENTHOST_POOL_EXHAUSTED, AGENTHOST_PROTOCOL (an error
  * reply; Redis' text is in the last error), AGENTHOST_INTERNAL (a bug, or out of memory).
- *
- * Option structs (agenthost_cache_options, agenthost_hook_options) start with struct_size: set
- * it with the *_init function, which also fills the defaults. Fields are only ever appended, so
- * a host built against an older header passes a smaller struct_size and the newer fields keep
- * their defaults; a struct_size of 0 or too small to hold the first field is
- * AGENTHOST_INVALID_ARGUMENT.
  */
 #ifndef AGENTHOST_H
 #define AGENTHOST_H
@@ -44,7 +79,7 @@
  * run time that the library's MAJOR matches AGENTHOST_VERSION_MAJOR (the SONAME carries it).
  * The build refuses to configure when these differ from the project's version. */
 #define AGENTHOST_VERSION_MAJOR 0
-#define AGENTHOST_VERSION_MINOR 2
+#define AGENTHOST_VERSION_MINOR 3
 #define AGENTHOST_VERSION_PATCH 0
 
 #ifdef __cplusplus
@@ -104,9 +139,9 @@ typedef struct agenthost_cache_options {
  * struct_size. NULL is ignored. It is a macro passing sizeof(agenthost_cache_options) of the
  * header it is compiled with to agenthost_cache_options_init_sized, which writes only the
  * fields that fit in `size` bytes: a program built against an older header (a shorter struct)
- * keeps working with a newer library. The function of the same name (still exported, for
- * bindings such as ctypes and for programs built before the TLS fields) fills the original
- * five fields only, as it always did. */
+ * keeps working with a newer library. The exported function of the same name (for bindings
+ * such as ctypes, and programs whose struct ends before the TLS fields) fills the five fields of
+ * the 0.1 struct only. */
 AGENTHOST_API void agenthost_cache_options_init_sized(agenthost_cache_options *opts, size_t size);
 AGENTHOST_API void agenthost_cache_options_init(agenthost_cache_options *opts);
 #define agenthost_cache_options_init(opts) \
@@ -121,7 +156,7 @@ AGENTHOST_API void agenthost_cache_options_init(agenthost_cache_options *opts);
 AGENTHOST_API agenthost_status agenthost_cache_client_open(const char *url,
                                                            const agenthost_cache_options *opts,
                                                            agenthost_cache_client **out);
-/* Opens a client configured from REDIS_URL and the REDIS_* variables (see the README's table).
+/* Opens a client configured from REDIS_URL and the REDIS_* variables (docs/configuration.md).
  * Errors: as agenthost_cache_client_open; AGENTHOST_INVALID_ARGUMENT names the variable whose
  * value is out of range or not a whole number. */
 AGENTHOST_API agenthost_status agenthost_cache_client_open_env(agenthost_cache_client **out);
@@ -241,7 +276,7 @@ typedef struct agenthost_session_view {
   size_t id_len;
   const char *model;
   size_t model_len;
-  const char *status;     /* "active", "completed", "error" or "cancelled" */
+  const char *status;     /* "active", "completed" or "error" */
   const char *created_at; /* ISO-8601 as in the JSON ("2026-01-09T17:00:00.123456+00:00") */
   const char *updated_at;
   int64_t created_at_us; /* the same instants in microseconds since the Unix epoch, UTC */
@@ -296,9 +331,18 @@ typedef struct agenthost_hook_options {
   uint32_t breaker_cooldown_ms;       /* 1..86400000, default 10000 */
 } agenthost_hook_options;
 
-/* Fills *opts with the defaults and sets struct_size. NULL is ignored. */
+/* Fills *opts with the defaults and sets struct_size. NULL is ignored. As for
+ * agenthost_cache_options_init, it is a macro passing sizeof(agenthost_hook_options) of the
+ * header it is compiled with to agenthost_hook_options_init_sized, which writes only the fields
+ * that fit in `size` bytes and sets struct_size to the bytes it filled. The exported function of
+ * the same name (for bindings such as ctypes) fills the fields of the 0.1 struct only, so a
+ * caller whose struct is that one is never written past its end. agenthost_hook_options_init_sized
+ * since 0.3. */
+AGENTHOST_API void agenthost_hook_options_init_sized(agenthost_hook_options *opts, size_t size);
 AGENTHOST_API void agenthost_hook_options_init(agenthost_hook_options *opts);
-/* Parses and checks config_json (see the README: event -> hook | [hook...], or Claude Code's
+#define agenthost_hook_options_init(opts) \
+  agenthost_hook_options_init_sized((opts), sizeof(agenthost_hook_options))
+/* Parses and checks config_json (docs/hooks.md: event -> hook | [hook...], or Claude Code's
  * settings file {"hooks": {event: [{"matcher", "hooks": [{"type": "http", ...}]}]}}); opts NULL =
  * defaults. Nothing is sent here. Thread-safe handle, freed with agenthost_hook_policy_free.
  * Errors: AGENTHOST_INVALID_ARGUMENT naming the event, the hook index and the field (malformed

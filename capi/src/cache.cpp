@@ -21,7 +21,7 @@ constexpr std::size_t kKnownSize = sizeof(agenthost_cache_options);
 constexpr std::size_t kMinimumSize =
     offsetof(agenthost_cache_options, max_connections) + sizeof(std::uint32_t);
 
-// The struct as it was before the TLS fields (agenthost 0.x up to issue 13).
+// The struct as 0.1 declared it (the fields before the TLS ones).
 constexpr std::size_t kFirstVersionSize =
     offsetof(agenthost_cache_options, pool_wait_timeout_ms) + sizeof(std::uint32_t);
 
@@ -110,7 +110,8 @@ void agenthost_cache_options_init_sized(agenthost_cache_options *opts, size_t si
   fill_defaults(opts, std::min(size, kKnownSize));
 }
 
-// The original function (before the TLS fields): its callers' structs end at kFirstVersionSize.
+// The exported function: its callers (bindings, hosts built against the 0.1 struct) pass no
+// size; their structs end at kFirstVersionSize.
 void(agenthost_cache_options_init)(agenthost_cache_options *opts) {
   if (opts == nullptr) return;
   fill_defaults(opts, kFirstVersionSize);

@@ -1,6 +1,7 @@
 // extern "C" wrappers of agenthost::HookPolicy. Evaluation fails closed at this boundary too:
 // whatever goes wrong, *out receives a DENY verdict, so a host that ignores the status denies.
 #include <agenthost/hook_policy.hpp>
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -50,6 +51,30 @@ const agenthost_verdict kNoVerdict = static_deny("no verdict", "invalid_argument
 constexpr std::size_t kKnownSize = sizeof(agenthost_hook_options);
 constexpr std::size_t kMinimumSize =
     offsetof(agenthost_hook_options, allow_private_networks) + sizeof(int);
+
+// The struct as 0.1 declared it: what the exported agenthost_hook_options_init fills, so a
+// caller whose struct is that one is never written past its end when the struct grows.
+constexpr std::size_t kFirstVersionSize =
+    offsetof(agenthost_hook_options, breaker_cooldown_ms) + sizeof(std::uint32_t);
+static_assert(kFirstVersionSize <= kKnownSize, "0.1 hook option fields moved");
+
+// The defaults, in the fields that fit in `size` bytes; struct_size = the bytes filled.
+void fill_defaults(agenthost_hook_options *opts, std::size_t size) {
+  using O = agenthost_hook_options;
+  const agenthost::HookPolicyOptions defaults;
+  const auto u32 = [&](std::size_t offset, std::uint32_t O::*field, std::uint32_t value) {
+    if (has_field<std::uint32_t>(size, offset)) opts->*field = value;
+  };
+  u32(offsetof(O, struct_size), &O::struct_size, static_cast<std::uint32_t>(size));
+  if (has_field<int>(size, offsetof(O, allow_private_networks))) {
+    opts->allow_private_networks = defaults.allow_private_networks ? 1 : 0;
+  }
+  u32(offsetof(O, max_response_bytes), &O::max_response_bytes, defaults.max_response_bytes);
+  u32(offsetof(O, breaker_failure_threshold), &O::breaker_failure_threshold,
+      defaults.failure_threshold);
+  u32(offsetof(O, breaker_cooldown_ms), &O::breaker_cooldown_ms,
+      static_cast<std::uint32_t>(defaults.cooldown.count()));
+}
 
 agenthost::HookPolicyOptions to_options(const agenthost_hook_options *opts) {
   agenthost::HookPolicyOptions options;
@@ -118,14 +143,15 @@ void deliver(agenthost_verdict_callback callback, void *user,
 
 extern "C" {
 
-void agenthost_hook_options_init(agenthost_hook_options *opts) {
+void agenthost_hook_options_init_sized(agenthost_hook_options *opts, size_t size) {
   if (opts == nullptr) return;
-  const agenthost::HookPolicyOptions defaults;
-  opts->struct_size = sizeof(agenthost_hook_options);
-  opts->allow_private_networks = defaults.allow_private_networks ? 1 : 0;
-  opts->max_response_bytes = defaults.max_response_bytes;
-  opts->breaker_failure_threshold = defaults.failure_threshold;
-  opts->breaker_cooldown_ms = static_cast<std::uint32_t>(defaults.cooldown.count());
+  fill_defaults(opts, std::min(size, kKnownSize));
+}
+
+// The exported function: its callers (bindings, hosts built against the 0.1 struct) pass no size.
+void(agenthost_hook_options_init)(agenthost_hook_options *opts) {
+  if (opts == nullptr) return;
+  fill_defaults(opts, kFirstVersionSize);
 }
 
 agenthost_status agenthost_hook_policy_create(const char *config_json,

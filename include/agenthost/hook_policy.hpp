@@ -125,9 +125,9 @@ struct HookPolicyStats {
 
 class HookPolicy {
  public:
-  // `config_json`: {"<Event>": hook | [hook...], ...} as described in DESIGN.md, or Claude Code's
-  // settings file ({"hooks": {"<Event>": [{"matcher", "hooks": [{"type": "http", ...}]}]}}). Throws
-  // Error(invalid_argument) naming the event, the hook index and the field for any error.
+  // `config_json`: {"<Event>": hook | [hook...], ...} as described in docs/hooks.md, or Claude
+  // Code's settings file ({"hooks": {"<Event>": [{"matcher", "hooks": [{"type": "http", ...}]}]}}).
+  // Throws Error(invalid_argument) naming the event, the hook index and the field for any error.
   // Also Error(invalid_argument) from options.validate(). Nothing is sent before evaluate().
   explicit HookPolicy(std::string_view config_json, HookPolicyOptions options = {});
   // The same, on the heap (the C ABI keeps policies this way).

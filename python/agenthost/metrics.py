@@ -4,7 +4,7 @@ dict, of any of a Cache, a SessionStore and a HookPolicy (sync or agenthost.aio 
     text = agenthost.metrics.prometheus_text(cache=cache, store=store, policy=policy)
 
 Rendering reads counters only (no Redis call, no lock held for long), so it is safe to call
-from an asyncio handler. Families and labels: the README's "Metrics and internal events".
+from an asyncio handler. Families and labels: docs/metrics.md.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ namespace {
 
 using K = EventKind;
 
-// The events of the Claude Agent SDK's HOOK_EVENTS (sdk.d.ts), with their kind. The README's
-// event table is this one; tests/interop checks that it lists every event the SDK declares.
+// The events of the Claude Agent SDK's HOOK_EVENTS (sdk.d.ts), with their kind. The event table
+// of docs/hooks.md is this one; tests/interop checks that it lists every event the SDK declares.
 constexpr std::array<EventInfo, 35> kEvents{{
     {"PreToolUse", K::gate},
     {"PermissionRequest", K::gate},

@@ -14,9 +14,9 @@ constexpr std::size_t kMaxMetadataBytes = std::size_t{64} * 1024;  // minified
 // "total_cost_usd","parent_session_id","owner_api_key_hash","session_metadata"}.
 std::string encode_record(const Session &session);
 
-// Reads every variant the Python service wrote (see DESIGN.md "Stored format"). `id` is the id of
-// the key the record was read from; it wins over the record's own "id" field.
-// Throws Error(corrupt) naming the key's id and the reason.
+// Reads every variant the Python service wrote (see docs/sessions.md "Stored format"). `id` is the
+// id of the key the record was read from; it wins over the record's own "id" field. Throws
+// Error(corrupt) naming the key's id and the reason.
 Session decode_record(std::string_view id, std::string_view json);
 // decode_record for a caller that owns the id (a listing): it moves into the result's id, so the
 // id is not copied. On a throw `id` is left as it was.

@@ -1,6 +1,6 @@
 // Benchmark: one owner's 100-session page with the durable tier, in one run:
 //   warm        durable SessionStore::list served by Redis (the index is complete: reindexed)
-//   redis-only  SessionStore::list without the durable tier on the same Redis data (today's)
+//   redis-only  SessionStore::list without the durable tier on the same Redis data
 //   hiredis     raw floor: ZRANGE ... REV 0 99, then MGET of those 100 keys, no parsing
 //   cold        durable SessionStore::list served by PostgreSQL (no completeness marker: one
 //               EXISTS on Redis, then one keyset query; rows decoded into Sessions)

@@ -1,9 +1,9 @@
 // Fuzzes the webhook reply parser, the decision point of PreToolUse.
 // Property: the parser yields allow only for a reply that an independent strict reading (below,
-// written from the Claude Agent SDK's SyncHookJSONOutput and DESIGN.md's reply shapes, iterating
-// every field itself instead of looking keys up) also judges a valid allow reply: a JSON object
-// without duplicated keys, every field of the protocol well typed, a hookSpecificOutput for this
-// event only, at least one decision (for an event that requires one), every decision given
+// written from the Claude Agent SDK's SyncHookJSONOutput and the reply shapes of docs/hooks.md,
+// iterating every field itself instead of looking keys up) also judges a valid allow reply: a JSON
+// object without duplicated keys, every field of the protocol well typed, a hookSpecificOutput for
+// this event only, at least one decision (for an event that requires one), every decision given
 // being allow, and (for an event that can block) no "continue": false.
 // Also: an invalid reply names its problem; an acknowledgement without a decision happens only
 // when no decision is required; updated_input is empty or a JSON object, updated_permissions
