@@ -124,7 +124,7 @@ int main(int argc, char **argv) {
                                     pg_medians[0], pg_medians[1]};
   fmt::print("{:<44} {:>10}\n", "first page of 100 (median)", "us");
   fmt::print("{:<44} {:>10.1f}\n", "warm: durable store, served by Redis", medians[0]);
-  fmt::print("{:<44} {:>10.1f}\n", "redis-only store (today's)", medians[1]);
+  fmt::print("{:<44} {:>10.1f}\n", "redis-only store (no database)", medians[1]);
   fmt::print("{:<44} {:>10.1f}\n", "raw hiredis floor (ZRANGE + MGET)", medians[2]);
   fmt::print("{:<44} {:>10.1f}\n", "cold: durable store, served by PostgreSQL", medians[3]);
   fmt::print("{:<44} {:>10.1f}\n", "raw libpq floor (the same keyset statement)", medians[4]);
