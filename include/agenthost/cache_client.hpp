@@ -2,7 +2,7 @@
 // in-process memory:// backend with the same semantics.
 #pragma once
 
-#include <agenthost/config.hpp>
+#include <agenthost/cache_options.hpp>
 #include <agenthost/error.hpp>
 #include <chrono>
 #include <cstdint>

@@ -4,7 +4,9 @@
 // failure yields deny.
 #pragma once
 
+#include <agenthost/hook_stats.hpp>
 #include <agenthost/metrics.hpp>
+#include <agenthost/verdict.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -15,62 +17,6 @@
 #include <vector>
 
 namespace agenthost {
-
-// The numbers match agenthost_decision in the C ABI. `defer`: the hooks abstain and the host
-// applies its normal permission flow (Claude Code's permissionDecision "defer"); it is a decision,
-// not a failure. Hooks combine as deny > defer > ask > allow.
-enum class Decision : int { allow = 0, deny = 1, ask = 2, defer = 3 };
-
-// "allow", "deny", "ask" or "defer".
-const char *decision_name(Decision d) noexcept;
-
-// The outcome of one hook of an evaluation.
-struct HookResult {
-  std::string url;      // without user-info, query or fragment (they may carry credentials)
-  int http_status = 0;  // 0 when no response arrived
-  std::chrono::microseconds latency{0};
-  std::string error;  // error class ("timeout", "blocked_address", ...) or empty on success
-  Decision decision = Decision::deny;
-  std::string reason;
-  // The reply's hookSpecificOutput object as minified JSON (event-specific fields such as
-  // watchPaths, worktreePath or updatedToolOutput are read from it), or empty.
-  std::string hook_specific_output;
-  bool failed() const noexcept { return !error.empty(); }
-};
-
-// The combined outcome of an evaluation: deny > defer > ask > allow.
-struct Verdict {
-  Decision decision = Decision::deny;
-  std::string reason;                // the reasons of the deciding hooks, joined by "; "
-  std::vector<std::string> reasons;  // one per deciding hook that gave a reason
-  bool failed = false;               // any hook failed
-  std::string error;                 // error class of the first failed hook, or empty
-  std::string updated_input;         // JSON object text from the deciding hook, or empty
-  // PermissionRequest: the updatedPermissions array of the deciding hook (JSON), or empty.
-  std::string updated_permissions;
-  // Claude Code's common reply fields, gathered over every hook that answered:
-  bool continue_ = true;    // false when any hook said "continue": false (stop the agent)
-  std::string stop_reason;  // the stopReason of the first such hook
-  std::vector<std::string> additional_context;  // every hook's additionalContext, in order
-  std::string system_message;     // every hook's systemMessage, in order, joined by "\n"
-  bool suppress_output = false;   // any hook asked to suppress its output
-  bool interrupt = false;         // a PermissionRequest deny asked to interrupt the agent
-  std::vector<HookResult> hooks;  // one per hook that matched, in configuration order
-
-  // {"decision","reason","failed","error","updated_input","updated_permissions","continue",
-  //  "stop_reason","additional_context","system_message","suppress_output","interrupt",
-  //  "hooks":[{"url","status","latency_ms","decision","error","hook_specific_output"}]} as
-  // documented for agenthost_verdict_json.
-  std::string to_json() const;
-};
-
-// One record per evaluation, handed to the decision-log callback.
-struct DecisionRecord {
-  std::string_view event;       // canonical (PascalCase) event name
-  std::string_view session_id;  // empty when the input had none
-  std::string_view tool_name;   // empty when the input had none
-  const Verdict &verdict;
-};
 
 struct HookPolicyOptions {
   // Off: connections to loopback, private, link-local, CGNAT, ULA, multicast, unspecified and
@@ -87,40 +33,6 @@ struct HookPolicyOptions {
 
   // Throws Error(invalid_argument) naming the field and its range.
   void validate() const;
-};
-
-// Counters of one event since the policy was created.
-struct EventCounters {
-  std::uint64_t allow = 0;
-  std::uint64_t deny = 0;
-  std::uint64_t ask = 0;
-  std::uint64_t defer = 0;
-  std::uint64_t failed = 0;        // evaluations in which at least one hook failed
-  std::uint64_t circuit_open = 0;  // evaluations in which at least one hook's circuit was open
-};
-
-// Counters of one configured hook since the policy was created.
-struct HookStats {
-  std::string event;        // canonical event name
-  std::size_t index = 0;    // position among the event's hooks ("PreToolUse[0]")
-  std::string url;          // without user-info, query or fragment
-  std::uint64_t allow = 0;  // the hook's own decisions (a failure counts as its on_failure)
-  std::uint64_t deny = 0;
-  std::uint64_t ask = 0;
-  std::uint64_t defer = 0;
-  // Failures by error class ("timeout", "connection", "dns", "blocked_address", "http_status",
-  // "too_large", "invalid_reply", "circuit_open", "cancelled", "internal"); every class is
-  // present.
-  std::map<std::string, std::uint64_t> failures;
-  std::string circuit = "closed";  // "closed", "open" or "half_open" (a probe may run)
-  std::uint64_t circuit_opened = 0;
-  LatencyHistogram latency;  // the calls that were made (not those an open circuit kept back)
-};
-
-struct HookPolicyStats {
-  // Keyed by canonical event name; events without configured hooks are counted under "*".
-  std::map<std::string, EventCounters> events;
-  std::vector<HookStats> hooks;  // in configuration order
 };
 
 class HookPolicy {

@@ -1,7 +1,7 @@
 // CacheOptions: reading the Python service's environment variables and range checks.
 #include <fmt/format.h>
 
-#include <agenthost/config.hpp>
+#include <agenthost/cache_options.hpp>
 #include <agenthost/error.hpp>
 #include <utility>
 

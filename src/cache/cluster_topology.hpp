@@ -5,7 +5,7 @@
 #pragma once
 
 #include <agenthost/cache_client.hpp>
-#include <agenthost/config.hpp>
+#include <agenthost/cache_options.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <map>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <agenthost/cache_client.hpp>
-#include <agenthost/config.hpp>
+#include <agenthost/cache_options.hpp>
 #include <atomic>
 #include <condition_variable>
 #include <memory>

@@ -3,7 +3,7 @@
 // at CacheClient construction, so a bad path fails there) and shared by every connection.
 #pragma once
 
-#include <agenthost/config.hpp>
+#include <agenthost/cache_options.hpp>
 #include <string>
 
 struct ssl_ctx_st;

@@ -1,7 +1,7 @@
 // Delivering internal events to the process's listener (see set_internal_event_listener).
 #pragma once
 
-#include <agenthost/metrics.hpp>
+#include <agenthost/events.hpp>
 #include <string_view>
 
 namespace agenthost::detail {

@@ -2,7 +2,7 @@
 // borrowing threads and read at any time.
 #pragma once
 
-#include <agenthost/metrics.hpp>
+#include <agenthost/latency_histogram.hpp>
 #include <array>
 #include <atomic>
 #include <chrono>

@@ -1,7 +1,8 @@
 // Per-event verdict counters, updated lock-free by evaluating threads and readable at any time.
 #pragma once
 
-#include <agenthost/hook_policy.hpp>
+#include <agenthost/hook_stats.hpp>
+#include <agenthost/verdict.hpp>
 #include <atomic>
 #include <cstdint>
 

@@ -5,7 +5,7 @@
 //   ...}]}]}}
 #pragma once
 
-#include <agenthost/hook_policy.hpp>
+#include <agenthost/verdict.hpp>
 #include <chrono>
 #include <optional>
 #include <string>

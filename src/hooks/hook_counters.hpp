@@ -2,7 +2,8 @@
 // and a latency histogram of the calls that were made. Lock-free.
 #pragma once
 
-#include <agenthost/hook_policy.hpp>
+#include <agenthost/hook_stats.hpp>
+#include <agenthost/verdict.hpp>
 #include <array>
 #include <atomic>
 #include <cstdint>

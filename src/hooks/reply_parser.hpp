@@ -12,7 +12,7 @@
 // are ignored. When a reply decides in more than one place, the strictest decision holds.
 #pragma once
 
-#include <agenthost/hook_policy.hpp>
+#include <agenthost/verdict.hpp>
 #include <string>
 #include <string_view>
 

@@ -1,7 +1,7 @@
 // Combining the outcomes of an evaluation's hooks into one verdict: deny > defer > ask > allow.
 #pragma once
 
-#include <agenthost/hook_policy.hpp>
+#include <agenthost/verdict.hpp>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 // The Redis key names of sessions and their indexes.
 #pragma once
 
-#include <agenthost/session_store.hpp>
+#include <agenthost/session.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <agenthost/error.hpp>
 #include <array>
 #include <charconv>
 #include <cmath>

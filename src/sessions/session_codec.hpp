@@ -1,7 +1,7 @@
 // Session <-> JSON: the stored record (the Python service's format) and the API shape.
 #pragma once
 
-#include <agenthost/session_store.hpp>
+#include <agenthost/session.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <agenthost/error.hpp>
+
 #include "sessions/session_codec.hpp"
 
 namespace agenthost::detail {

@@ -2,7 +2,7 @@
 // store runs, and rows <-> Session.
 #pragma once
 
-#include <agenthost/session_store.hpp>
+#include <agenthost/session.hpp>
 #include <string>
 
 #include "db/pg_result.hpp"
