@@ -10,9 +10,9 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, TypeVar
 
-from .errors import ERRORS, AgenthostError
+from .errors import ERRORS, AgenthostError, InvalidArgument
 
 BUNDLED_NAME = "libagenthost_c.so.0"
 
@@ -21,9 +21,15 @@ size_p = ctypes.POINTER(ctypes.c_size_t)
 
 
 class CacheOptions(ctypes.Structure):
+    """agenthost_cache_options, TLS fields included (filled by agenthost_cache_options_init_sized
+    with this struct's size)."""
+
     _fields_ = [("struct_size", ctypes.c_uint32), ("max_connections", ctypes.c_uint32),
                 ("connect_timeout_ms", ctypes.c_uint32), ("socket_timeout_ms", ctypes.c_uint32),
-                ("pool_wait_timeout_ms", ctypes.c_uint32)]
+                ("pool_wait_timeout_ms", ctypes.c_uint32), ("tls_ca_file", ctypes.c_char_p),
+                ("tls_ca_dir", ctypes.c_char_p), ("tls_cert_file", ctypes.c_char_p),
+                ("tls_key_file", ctypes.c_char_p), ("tls_server_name", ctypes.c_char_p),
+                ("tls_insecure_skip_verify", ctypes.c_uint32)]
 
 
 class HookOptions(ctypes.Structure):
@@ -33,6 +39,16 @@ class HookOptions(ctypes.Structure):
                 ("breaker_cooldown_ms", ctypes.c_uint32)]
 
 
+class EventStruct(ctypes.Structure):
+    """agenthost_event; its strings are valid only during the callback."""
+
+    _fields_ = [("struct_size", ctypes.c_uint32), ("kind", ctypes.c_int),
+                ("kind_name", ctypes.c_char_p), ("subject", ctypes.c_char_p),
+                ("detail", ctypes.c_char_p)]
+
+
+# void (*agenthost_event_callback)(void *user, const agenthost_event *event)
+EVENT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(EventStruct))
 # void (*agenthost_verdict_callback)(void *user, agenthost_status status, agenthost_verdict *v)
 VERDICT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
@@ -47,7 +63,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "agenthost_status_name": (_STR, [ctypes.c_int]),
     "agenthost_last_error": (_STR, []),
     "agenthost_free": (None, [_P]),
-    "agenthost_cache_options_init": (None, [ctypes.POINTER(CacheOptions)]),
+    "agenthost_cache_options_init_sized": (None, [ctypes.POINTER(CacheOptions), ctypes.c_size_t]),
     "agenthost_cache_client_open": (_S, [_STR, ctypes.POINTER(CacheOptions), void_pp]),
     "agenthost_cache_client_open_env": (_S, [void_pp]),
     "agenthost_cache_client_close": (None, [_P]),
@@ -77,6 +93,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "agenthost_verdict_free": (None, [_P]),
     "agenthost_metrics_prometheus": (_S, [_P, _P, _P, void_pp]),
     "agenthost_metrics_json": (_S, [_P, _P, _P, void_pp]),
+    "agenthost_set_event_callback": (_S, [EVENT_CALLBACK, _P]),
 }
 
 _lib: Optional[ctypes.CDLL] = None
@@ -160,9 +177,11 @@ def take_bytes(ptr: ctypes.c_void_p, length: Optional[int] = None) -> Optional[b
 
 def uint32(name: str, value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 0xFFFFFFFF:
-        from .errors import InvalidArgument
         raise InvalidArgument("%s=%r is not a whole number in 0..4294967295" % (name, value))
     return value
+
+
+H = TypeVar("H", bound="Handle")
 
 
 class Handle:
@@ -175,7 +194,6 @@ class Handle:
 
     def _h(self) -> int:
         if not self._handle:
-            from .errors import InvalidArgument
             raise InvalidArgument("the %s is closed" % type(self).__name__)
         return self._handle
 
@@ -188,6 +206,12 @@ class Handle:
         c = loaded()
         if handle and c is not None:
             getattr(c, self._free_name)(handle)
+
+    def __enter__(self: H) -> H:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     def __del__(self) -> None:
         try:

@@ -11,12 +11,13 @@ import functools
 import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar, Union
+from typing import Any, AsyncIterator, Callable, Dict, Optional, Tuple, TypeVar, Union
 
 from . import _lib, cache, hooks, sessions
-from .hooks import HookInput, Verdict
+from .hooks import HookInput
+from .types import Page, Session, Verdict
 
-__all__ = ["Cache", "SessionStore", "HookPolicy", "DEFAULT_MAX_WORKERS"]
+__all__ = ["Cache", "SessionStore", "HookPolicy", "AsyncLifecycle", "DEFAULT_MAX_WORKERS"]
 
 DEFAULT_MAX_WORKERS = 16
 T = TypeVar("T")
@@ -34,7 +35,33 @@ def default_executor() -> ThreadPoolExecutor:
         return _default_executor
 
 
-class _Offloaded:
+A = TypeVar("A", bound="AsyncLifecycle")
+
+
+class AsyncLifecycle:
+    """The lifecycle every agenthost.aio class shares: `async with` (closing on exit), aclose()
+    and close(). A class defines close(); aclose() closes without blocking the loop where that
+    can block (the offloaded classes run it on their executor)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        self.close()
+
+    async def __aenter__(self: A) -> A:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+
+class _Offloaded(AsyncLifecycle):
+    """An awaitable wrapper of the sync object `sync` whose calls run on a ThreadPoolExecutor:
+    given, made for max_workers (and shut down on close), else the package's shared one."""
+
+    sync: _lib.Handle
+
     def __init__(self, max_workers: Optional[int], executor: Optional[ThreadPoolExecutor]):
         self._own_executor = executor is None and max_workers is not None
         if executor is not None:
@@ -45,6 +72,7 @@ class _Offloaded:
             self._executor = default_executor()
 
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.sync._h()  # closed: InvalidArgument here, not the shut-down executor's RuntimeError
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
@@ -52,28 +80,30 @@ class _Offloaded:
         if self._own_executor:
             self._executor.shutdown(wait=False)
 
-
-class Cache(_Offloaded):
-    """An awaitable Cache (see agenthost.Cache). Opening makes no call to Redis."""
-
-    def __init__(self, url: Optional[str] = None, *, max_workers: Optional[int] = None,
-                 executor: Optional[ThreadPoolExecutor] = None, **options: Any) -> None:
-        super().__init__(max_workers, executor)
-        self.sync = cache.Cache(url, **options)
-
-    async def __aenter__(self) -> "Cache":
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        await self.aclose()
+    @property
+    def closed(self) -> bool:
+        return self.sync.closed
 
     async def aclose(self) -> None:
-        await self._run(self.sync.close)
+        if not self.sync.closed:  # a closed object's executor may be shut down already
+            await self._run(self.sync.close)
         self._shutdown_executor()
 
     def close(self) -> None:
         self.sync.close()
         self._shutdown_executor()
+
+
+class Cache(_Offloaded):
+    """An awaitable Cache (see agenthost.Cache; the same options, TLS included). Opening makes
+    no call to Redis."""
+
+    sync: cache.Cache
+
+    def __init__(self, url: Optional[str] = None, *, max_workers: Optional[int] = None,
+                 executor: Optional[ThreadPoolExecutor] = None, **options: Any) -> None:
+        super().__init__(max_workers, executor)
+        self.sync = cache.Cache(url, **options)
 
     async def ping(self) -> None:
         await self._run(self.sync.ping)
@@ -89,42 +119,44 @@ class Cache(_Offloaded):
 
 
 class SessionStore(_Offloaded):
-    """An awaitable SessionStore on an aio.Cache (its executor unless given one)."""
+    """An awaitable SessionStore on an aio.Cache (its executor unless given one); the same
+    options as agenthost.SessionStore, the durable tier's included."""
+
+    sync: sessions.SessionStore
 
     def __init__(self, cache: Cache, *, max_workers: Optional[int] = None,
                  executor: Optional[ThreadPoolExecutor] = None, **options: Any) -> None:
         super().__init__(max_workers, executor if executor or max_workers else cache._executor)
         self.sync = sessions.SessionStore(cache.sync, **options)
 
-    async def __aenter__(self) -> "SessionStore":
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._run(self.sync.close)
-        self._shutdown_executor()
-
-    def close(self) -> None:
-        self.sync.close()
-        self._shutdown_executor()
-
-    async def create(self, model: str, **kwargs: Any) -> sessions.Session:
+    async def create(self, model: str, **kwargs: Any) -> Session:
         return await self._run(self.sync.create, model, **kwargs)
 
-    async def get(self, id: str, owner_api_key: Optional[str] = None) -> sessions.Session:
+    async def get(self, id: str, owner_api_key: Optional[str] = None) -> Session:
         return await self._run(self.sync.get, id, owner_api_key)
 
     async def update(self, id: str, owner_api_key: Optional[str] = None,
-                     **kwargs: Any) -> sessions.Session:
+                     **kwargs: Any) -> Session:
         return await self._run(self.sync.update, id, owner_api_key, **kwargs)
 
     async def delete(self, id: str, owner_api_key: Optional[str] = None) -> None:
         await self._run(self.sync.delete, id, owner_api_key)
 
-    async def list(self, owner_api_key: Optional[str] = None, **kwargs: Any) -> sessions.Page:
+    async def list(self, owner_api_key: Optional[str] = None, **kwargs: Any) -> Page:
+        """One page (the filters of agenthost.SessionStore.list)."""
         return await self._run(self.sync.list, owner_api_key, **kwargs)
+
+    async def pages(self, owner_api_key: Optional[str] = None,
+                    **kwargs: Any) -> AsyncIterator[Page]:
+        """Every page of a listing, following next_cursor (the filters of list())."""
+        kwargs.pop("cursor", None)
+        cursor: Optional[str] = None
+        while True:
+            page = await self.list(owner_api_key, cursor=cursor, **kwargs)
+            yield page
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return
 
     async def reindex(self) -> int:
         return await self._run(self.sync.reindex)
@@ -166,16 +198,11 @@ def _on_verdict(user: Optional[int], status: int, handle: Optional[int]) -> None
 _CALLBACK = _lib.VERDICT_CALLBACK(_on_verdict)  # kept alive for the process's lifetime
 
 
-class HookPolicy(hooks.PolicyBase):
+class HookPolicy(hooks.PolicyBase, AsyncLifecycle):
     """`await policy.evaluate(input)` on the C library's async path. Cancelling the awaiting
     task cancels the evaluation; closing the policy settles evaluations in flight with the
-    cancelled verdict (deny, failed, error "cancelled")."""
-
-    async def __aenter__(self) -> "HookPolicy":
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
+    cancelled verdict (deny, failed, error "cancelled"). close() (PolicyBase's) runs on the
+    calling thread: it only cancels, it never waits for a webhook."""
 
     async def evaluate(self, hook_input: HookInput) -> Verdict:
         data = hooks.encode_input(hook_input)

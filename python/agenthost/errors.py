@@ -17,10 +17,9 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Dict, Optional, Type
+from typing import Dict, Optional, Type
 
-if TYPE_CHECKING:
-    from .hooks import Verdict
+from .types import Verdict
 
 __all__ = [
     "AgenthostError", "InvalidArgument", "NotFound", "Conflict", "Timeout", "ConnectionError",
@@ -39,7 +38,7 @@ class AgenthostError(Exception):
     carries .verdict (a deny)."""
 
     code: int = 0
-    verdict: Optional["Verdict"] = None
+    verdict: Optional[Verdict] = None
 
     def __init__(self, message: str, code: Optional[int] = None,
                  status: Optional[str] = None) -> None:

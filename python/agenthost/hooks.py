@@ -4,52 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import json
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 from . import _lib
 from .errors import AgenthostError
+from .types import HookResult, Verdict  # noqa: F401 - importable from here too
 
 HookInput = Union[Mapping[str, Any], str, bytes, bytearray]
 _DECISIONS = {0: "allow", 1: "deny", 2: "ask", 3: "defer"}
-
-
-@dataclass
-class Verdict:
-    """The combined outcome of an evaluation (every field of the C verdict JSON; "continue" is
-    continue_). decision is "allow", "deny", "ask" or "defer"."""
-
-    decision: str
-    reason: str
-    failed: bool
-    error: Optional[str] = None
-    updated_input: Optional[Dict[str, Any]] = None
-    updated_permissions: Optional[List[Any]] = None
-    continue_: bool = True
-    stop_reason: Optional[str] = None
-    additional_context: List[str] = field(default_factory=list)
-    system_message: Optional[str] = None
-    suppress_output: bool = False
-    interrupt: bool = False
-    hooks: List[Dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def allowed(self) -> bool:
-        return self.decision == "allow"
-
-    @classmethod
-    def from_json(cls, fields: Dict[str, Any], decision: Optional[str] = None) -> "Verdict":
-        return cls(decision=decision or fields.get("decision", "deny"),
-                   reason=fields.get("reason", ""), failed=bool(fields.get("failed", True)),
-                   error=fields.get("error"), updated_input=fields.get("updated_input"),
-                   updated_permissions=fields.get("updated_permissions"),
-                   continue_=bool(fields.get("continue", True)),
-                   stop_reason=fields.get("stop_reason"),
-                   additional_context=list(fields.get("additional_context") or []),
-                   system_message=fields.get("system_message"),
-                   suppress_output=bool(fields.get("suppress_output", False)),
-                   interrupt=bool(fields.get("interrupt", False)),
-                   hooks=list(fields.get("hooks") or []))
 
 
 def take_verdict(c: ctypes.CDLL, handle: Optional[int]) -> Verdict:
@@ -113,12 +75,6 @@ class PolicyBase(_lib.Handle):
 
 class HookPolicy(PolicyBase):
     """Evaluates hooks by calling webhooks; PreToolUse fails closed."""
-
-    def __enter__(self) -> "HookPolicy":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
 
     def evaluate(self, hook_input: HookInput) -> Verdict:
         return self.evaluate_sync(hook_input)

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import ctypes
 import json
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, cast
 
 from . import _lib
+from .cache import Cache
+from .errors import InvalidArgument
+from .hooks import PolicyBase
+from .sessions import SessionStore
+from .types import MetricFamily
 
 
 def _handle(obj: Any, kind: type, name: str) -> Optional[int]:
@@ -23,16 +28,12 @@ def _handle(obj: Any, kind: type, name: str) -> Optional[int]:
         return None
     target = getattr(obj, "sync", obj)  # agenthost.aio objects wrap a sync one
     if not isinstance(target, kind):
-        from .errors import InvalidArgument
         raise InvalidArgument("%s must be an agenthost %s (or its agenthost.aio form), not %s"
                               % (name, kind.__name__, type(obj).__name__))
     return target._h()
 
 
 def _render(fn_name: str, cache: Any, store: Any, policy: Any) -> str:
-    from .cache import Cache
-    from .hooks import PolicyBase
-    from .sessions import SessionStore
     out = ctypes.c_void_p()
     fn = getattr(_lib.lib(), fn_name)
     _lib.check(fn(_handle(cache, Cache, "cache"), _handle(store, SessionStore, "store"),
@@ -46,7 +47,8 @@ def prometheus_text(*, cache: Any = None, store: Any = None, policy: Any = None)
     return _render("agenthost_metrics_prometheus", cache, store, policy)
 
 
-def metrics(*, cache: Any = None, store: Any = None, policy: Any = None) -> Dict[str, Any]:
+def metrics(*, cache: Any = None, store: Any = None,
+            policy: Any = None) -> Dict[str, MetricFamily]:
     """The same families as a dict: {family: {"type", "help", "samples": [...]}}."""
-    result: Dict[str, Any] = json.loads(_render("agenthost_metrics_json", cache, store, policy))
-    return result
+    return cast(Dict[str, MetricFamily],
+                json.loads(_render("agenthost_metrics_json", cache, store, policy)))

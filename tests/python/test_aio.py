@@ -149,6 +149,29 @@ class AioTest(unittest.TestCase):
         for v in verdicts:
             self.assertEqual((v.decision, v.failed, v.error), ("deny", True, "cancelled"))
 
+    def test_every_aio_class_has_the_one_lifecycle(self):
+        async def main():
+            cache = aio.Cache(backend_url(), max_workers=2)
+            store = aio.SessionStore(cache)
+            policy = self.policy("/allow")
+            for obj in (store, policy, cache):
+                self.assertIsInstance(obj, aio.AsyncLifecycle)
+                async with obj as entered:
+                    self.assertIs(entered, obj)
+                    self.assertFalse(obj.closed)
+                self.assertTrue(obj.closed)
+                await obj.aclose()  # closing again is harmless
+                obj.close()
+            with self.assertRaises(agenthost.InvalidArgument):
+                await cache.ping()
+            with self.assertRaises(agenthost.InvalidArgument):
+                await policy.evaluate(pre_tool_use())
+            reopened = aio.Cache(backend_url())
+            await reopened.aclose()  # the shared executor survives another object's close
+            async with aio.Cache(backend_url()) as again:
+                await again.ping()
+        asyncio.run(main())
+
     def test_cache_and_sessions_are_awaitable(self):
         prefix = "pyaio-%s:" % uuid.uuid4().hex[:12]
 

@@ -444,6 +444,50 @@ class PackageTest(unittest.TestCase):
         self.assertTrue(v.allowed)
 
 
+class ShapesTest(BindingTest):
+    """The TypedDicts of agenthost.types name exactly the keys the library returns, and the
+    public methods are annotated with them."""
+
+    def test_sessions_and_pages_have_the_typed_keys(self):
+        from agenthost.types import Page, Session
+        with agenthost.SessionStore(self.cache, key_prefix=self.prefix + "session:",
+                                    index_prefix=self.prefix + "sessions:") as store:
+            made = store.create("m", owner_api_key="sk-a", metadata={"k": 1})
+            page = store.list("sk-a")
+        self.assertEqual(set(made), set(Session.__annotations__))
+        self.assertEqual(set(page), set(Page.__annotations__))
+        self.assertEqual(set(page["sessions"][0]), set(Session.__annotations__))
+        self.assertEqual(set(Session.__required_keys__), set(Session.__annotations__))
+
+    def test_hook_results_and_metric_families_have_the_typed_keys(self):
+        from agenthost.types import HookResult, MetricFamily
+        url = "http://127.0.0.1:%d/hook" % free_port()
+        with agenthost.HookPolicy({"PreToolUse": {"url": url, "timeout_ms": 2000}},
+                                  allow_private_networks=True) as policy:
+            v = policy.evaluate(pre_tool_use("Bash", command="ls"))
+            families = agenthost.metrics.metrics(policy=policy)
+        self.assertEqual(set(v.hooks[0]), set(HookResult.__annotations__))
+        for family in families.values():
+            self.assertEqual(set(family), set(MetricFamily.__annotations__))
+
+    def test_the_public_methods_are_annotated_with_the_typed_dicts(self):
+        import typing
+        from agenthost import types
+        for fn, expected in ((agenthost.SessionStore.create, types.Session),
+                             (agenthost.SessionStore.get, types.Session),
+                             (agenthost.SessionStore.update, types.Session),
+                             (agenthost.SessionStore.list, types.Page),
+                             (agenthost.HookPolicy.evaluate, types.Verdict),
+                             (agenthost.aio.SessionStore.get, types.Session),
+                             (agenthost.aio.SessionStore.list, types.Page)):
+            self.assertIs(typing.get_type_hints(fn)["return"], expected, fn)
+        # The old names still import from their old modules.
+        from agenthost.hooks import Verdict
+        from agenthost.sessions import Page, Session
+        self.assertIs(Verdict, agenthost.Verdict)
+        self.assertEqual((Session, Page), (types.Session, types.Page))
+
+
 class MetricsTest(BindingTest):
     """agenthost.metrics after known traffic, the exposition read by prometheus_client's own
     parser (Debian's python3-prometheus-client, seen through the venv's system site)."""
