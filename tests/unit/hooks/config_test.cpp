@@ -514,7 +514,7 @@ TEST_CASE("matchers: matcher x value x event, in both formats", "[hooks][matcher
   }
 }
 
-TEST_CASE("matchers: input without the event's field runs the hook; a mistyped one is refused",
+TEST_CASE("matchers: input without the event's field runs the hook, a mistyped one is refused",
           "[hooks][matcher]") {
   for (const Format f : {Format::settings, Format::agenthost}) {
     const auto events = parse_hook_config(config_with(f, "Notification", "idle_prompt"));
