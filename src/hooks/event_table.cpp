@@ -7,45 +7,50 @@ namespace agenthost::hooks {
 namespace {
 
 using K = EventKind;
+using D = DecisionShape;
 
-// The events of the Claude Agent SDK's HOOK_EVENTS (sdk.d.ts), with their kind. The event table
-// of docs/hooks.md is this one; tests/interop checks that it lists every event the SDK declares.
+// The events of the Claude Agent SDK's HOOK_EVENTS (sdk.d.ts), with their kind, their decision
+// field and the input field their matcher filters (hooks reference, "Matcher patterns"; the SDK's
+// <Event>HookInput types name the fields). The event table of docs/hooks.md is this one;
+// tests/interop checks that it lists every event the SDK declares and every decision field its
+// outputs have.
 constexpr std::array<EventInfo, 35> kEvents{{
-    {"PreToolUse", K::gate},
-    {"PermissionRequest", K::gate},
-    {"PreSkillShellCommand", K::gate},
-    {"UserPromptSubmit", K::blocking},
-    {"UserPromptExpansion", K::blocking},
-    {"PreCompact", K::blocking},
-    {"PreModelSwitch", K::blocking},
-    {"ConfigChange", K::blocking},
-    {"TaskCreated", K::blocking},
-    {"Elicitation", K::blocking},
-    {"ElicitationResult", K::blocking},
-    {"WorktreeCreate", K::blocking},
-    {"PostToolUse", K::informational},
-    {"PostToolUseFailure", K::informational},
-    {"PostToolBatch", K::informational},
-    {"Notification", K::informational},
-    {"SessionStart", K::informational},
-    {"SessionEnd", K::informational},
-    {"Stop", K::informational},
-    {"StopFailure", K::informational},
-    {"Interrupt", K::informational},
-    {"SubagentStart", K::informational},
-    {"SubagentStop", K::informational},
-    {"PostCompact", K::informational},
-    {"PostModelSwitch", K::informational},
-    {"PermissionDenied", K::informational},
-    {"Setup", K::informational},
-    {"TeammateIdle", K::informational},
-    {"TaskCompleted", K::informational},
-    {"WorktreeRemove", K::informational},
-    {"InstructionsLoaded", K::informational},
-    {"CwdChanged", K::informational},
-    {"FileChanged", K::informational},
-    {"DirectoryAdded", K::informational},
-    {"MessageDisplay", K::informational},
+    {"PreToolUse", K::gate, D::permission_decision, "tool_name"},
+    {"PermissionRequest", K::gate, D::permission_request, "tool_name"},
+    {"PreSkillShellCommand", K::gate, D::permission_decision, kUndocumented},
+    {"UserPromptSubmit", K::blocking, D::none, kNoMatcher},
+    {"UserPromptExpansion", K::blocking, D::none, "command_name"},
+    {"PreCompact", K::blocking, D::none, "trigger"},
+    {"PreModelSwitch", K::blocking, D::permission_decision, "to_model"},
+    {"ConfigChange", K::blocking, D::none, "source"},
+    {"TaskCreated", K::blocking, D::none, kNoMatcher},
+    {"Elicitation", K::blocking, D::elicitation_action, "mcp_server_name"},
+    {"ElicitationResult", K::blocking, D::elicitation_action, "mcp_server_name"},
+    {"WorktreeCreate", K::blocking, D::none, kNoMatcher},
+    {"PostToolUse", K::informational, D::none, "tool_name"},
+    {"PostToolUseFailure", K::informational, D::none, "tool_name"},
+    {"PostToolBatch", K::informational, D::none, kNoMatcher},
+    {"Notification", K::informational, D::none, "notification_type"},
+    {"SessionStart", K::informational, D::none, "source"},
+    {"SessionEnd", K::informational, D::none, "reason"},
+    {"Stop", K::informational, D::none, kNoMatcher},
+    {"StopFailure", K::informational, D::none, "error", ExactSet::narrow},
+    {"Interrupt", K::informational, D::none, kUndocumented},
+    {"SubagentStart", K::informational, D::none, "agent_type"},
+    {"SubagentStop", K::informational, D::none, "agent_type"},
+    {"PostCompact", K::informational, D::none, "trigger"},
+    {"PostModelSwitch", K::informational, D::none, "to_model"},
+    {"PermissionDenied", K::informational, D::none, "tool_name"},
+    {"Setup", K::informational, D::none, "trigger"},
+    {"TeammateIdle", K::informational, D::none, kNoMatcher},
+    {"TaskCompleted", K::informational, D::none, kNoMatcher},
+    {"WorktreeRemove", K::informational, D::none, kNoMatcher},
+    {"InstructionsLoaded", K::informational, D::none, "load_reason"},
+    {"CwdChanged", K::informational, D::none, kNoMatcher},
+    // Its matcher is a list of file names to watch, compared with the changed file's name.
+    {"FileChanged", K::informational, D::none, "file_path", ExactSet::narrow},
+    {"DirectoryAdded", K::informational, D::none, "source"},
+    {"MessageDisplay", K::informational, D::none, kNoMatcher},
 }};
 
 bool is_alnum(char c) noexcept {
@@ -92,6 +97,11 @@ const EventInfo *find_event(std::string_view canonical) noexcept {
 EventKind event_kind(std::string_view canonical) noexcept {
   const EventInfo *e = find_event(canonical);
   return e == nullptr ? EventKind::informational : e->kind;
+}
+
+DecisionShape decision_shape(std::string_view canonical) noexcept {
+  const EventInfo *e = find_event(canonical);
+  return e == nullptr ? DecisionShape::none : e->decides;
 }
 
 EventTable known_events() noexcept { return {kEvents.data(), kEvents.data() + kEvents.size()}; }

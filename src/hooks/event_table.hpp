@@ -20,9 +20,32 @@ enum class EventKind {
   informational,
 };
 
+// The hookSpecificOutput field that decides for an event (Claude Code's hooks reference, "Decision
+// control", and the SDK's <Event>HookSpecificOutput types). Any other event's decision field in a
+// reply is kept verbatim and decides nothing: a reply shaped for one event never decides another.
+enum class DecisionShape {
+  none,
+  permission_decision,  // permissionDecision (+ permissionDecisionReason, updatedInput)
+  permission_request,   // decision: {"behavior": "allow"|"deny", ...}
+  elicitation_action,   // action: "accept"|"decline"|"cancel"
+};
+
+// How a Claude Code settings matcher reads its exact-name form (hooks reference, "Matcher
+// patterns"): letters, digits, '_', '-', spaces, ',' and '|', alternatives split on '|' or ','; or,
+// for FileChanged and StopFailure, letters, digits, '_' and '|' only, split on '|'.
+enum class ExactSet { standard, narrow };
+
+// The input field a matcher filters. kNoMatcher: the event takes no matcher (Claude Code ignores
+// one: the hook always runs). kUndocumented: the reference does not say which field.
+inline constexpr std::string_view kNoMatcher = "";
+inline constexpr std::string_view kUndocumented = "?";
+
 struct EventInfo {
   std::string_view name;  // PascalCase, as Claude Code spells it
   EventKind kind;
+  DecisionShape decides;
+  std::string_view matcher_field;
+  ExactSet exact_set = ExactSet::standard;
 };
 
 // Known events get their PascalCase spelling ("pre_tool_use", "PRETOOLUSE" -> "PreToolUse");
@@ -35,6 +58,9 @@ const EventInfo *find_event(std::string_view canonical) noexcept;
 
 // The kind of a canonical name; events agenthost does not know are informational.
 EventKind event_kind(std::string_view canonical) noexcept;
+
+// The decision field of a canonical name; events agenthost does not know have none.
+DecisionShape decision_shape(std::string_view canonical) noexcept;
 
 // Every known event, for documentation and tests.
 struct EventTable {

@@ -89,6 +89,17 @@ std::string build_body(std::string_view json, dom::object obj, const EventNames 
   return body;
 }
 
+// The value the event's matchers are compared with.
+void read_match_value(dom::object obj, HookInput &in) {
+  const EventInfo *info = find_event(in.event);
+  std::string_view field = info == nullptr ? kUndocumented : info->matcher_field;
+  if (field == kNoMatcher) return;
+  if (field == kUndocumented) field = "tool_name";
+  std::string_view s;
+  in.has_match_value = optional_string(obj, field, s);
+  if (in.has_match_value) in.match_value = std::string(s);
+}
+
 }  // namespace
 
 HookInput parse_hook_input(std::string_view json) {
@@ -113,6 +124,7 @@ HookInput parse_hook_input(std::string_view json) {
   if (optional_string(obj, "session_id", s)) in.session_id = std::string(s);
   in.has_tool_name = optional_string(obj, "tool_name", s);
   if (in.has_tool_name) in.tool_name = std::string(s);
+  read_match_value(obj, in);
   in.body = build_body(json, obj, names);
   return in;
 }

@@ -92,7 +92,7 @@ std::unique_ptr<HookRun> start_run(EventEntry &entry, const HookInput &in) {
   const auto &specs = entry.config.hooks;
   std::vector<std::size_t> matched;
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    if (in.has_tool_name && !specs[i].matcher.matches(in.tool_name)) continue;
+    if (in.has_match_value && !specs[i].matcher.matches(in.match_value)) continue;
     matched.push_back(i);
   }
   auto run = std::make_unique<HookRun>(entry, matched.size());

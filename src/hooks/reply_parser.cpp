@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "hooks/event_table.hpp"
 #include "hooks/json_dom.hpp"
 
 namespace agenthost::hooks {
@@ -147,6 +148,23 @@ void read_permission_request(dom::element value, Reading &out, std::string &prob
   if (behavior) out.said.push_back(std::move(s));
 }
 
+// permissionDecision with its reason and input (PreToolUse, PreModelSwitch, PreSkillShellCommand).
+void read_permission_decision(FieldReader &f, Reading &out) {
+  // Every field is type-checked whether or not a decision comes with it: a mistyped field makes
+  // the reply invalid even when another field of it allows.
+  const auto d = f.decision("permissionDecision", kPermissionDecisions);
+  std::string reason = f.text("permissionDecisionReason");
+  std::string input = f.json("updatedInput");
+  if (d) {
+    out.said.push_back({*d, std::move(reason), std::move(input)});
+  } else {
+    // updatedInput without a decision still counts (PreSkillShellCommand refuses on it).
+    out.extras.updated_input = std::move(input);
+  }
+}
+
+// Only the decision field of the event's own shape is read; another event's (an Elicitation
+// "action" in a PreToolUse reply, say) is an unknown field here, kept verbatim, deciding nothing.
 void read_hook_specific(dom::element value, std::string_view event, Reading &out,
                         std::string &problem) {
   dom::object obj;
@@ -167,20 +185,20 @@ void read_hook_specific(dom::element value, std::string_view event, Reading &out
       return;
     }
   }
-  // Every field is type-checked whether or not a decision comes with it: a mistyped field makes
-  // the reply invalid even when another field of it allows.
-  const auto d = f.decision("permissionDecision", kPermissionDecisions);
-  std::string reason = f.text("permissionDecisionReason");
-  std::string input = f.json("updatedInput");
-  if (d) {
-    out.said.push_back({*d, std::move(reason), std::move(input)});
-  } else {
-    // updatedInput without a decision still counts (PreSkillShellCommand refuses on it).
-    out.extras.updated_input = std::move(input);
+  switch (decision_shape(event)) {
+    case DecisionShape::permission_decision:
+      read_permission_decision(f, out);
+      break;
+    case DecisionShape::permission_request:
+      if (auto d = f.get("decision")) read_permission_request(*d, out, problem);
+      break;
+    case DecisionShape::elicitation_action:
+      if (auto a = f.decision("action", kElicitationActions)) out.said.push_back({*a, {}, {}});
+      break;
+    case DecisionShape::none:
+      break;
   }
-  if (auto a = f.decision("action", kElicitationActions)) out.said.push_back({*a, {}, {}});
   out.extras.additional_context = f.text("additionalContext");
-  if (auto d = f.get("decision")) read_permission_request(*d, out, problem);
   out.hook_specific_output = simdjson::minify(value);
 }
 

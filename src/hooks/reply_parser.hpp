@@ -7,6 +7,11 @@
 //                            "decision"?: {"behavior": "allow"|"deny", "updatedInput"?,
 //                                          "updatedPermissions"?, "message"?, "interrupt"?},
 //                            "action"?: "accept"|"decline"|"cancel", ...}}
+// Each decision field of hookSpecificOutput counts only for the events whose shape defines it
+// (event_table's DecisionShape): permissionDecision for PreToolUse, PreModelSwitch and
+// PreSkillShellCommand, decision.behavior for PermissionRequest, action for Elicitation and
+// ElicitationResult. For any other event it is kept verbatim and decides nothing. The top-level
+// "decision" (the Python service's shape) counts for every event.
 // Decision strings are exact: "ALLOW", "allow " or 1 are invalid replies; so is a known field
 // of the wrong type, a duplicated key, or a hookSpecificOutput for another event. Unknown fields
 // are ignored. When a reply decides in more than one place, the strictest decision holds.

@@ -85,7 +85,7 @@ void parse_group(dom::element value, std::string_view event, const std::string &
     require_http(hook, spec.where);
     reject_unsupported(hook, spec.where);
     parse_hook_fields(hook, event, read_allowed_env(hook, spec.where), spec);
-    spec.matcher = Matcher(pattern, "hooks config: " + where + ".matcher");
+    spec.matcher = Matcher::settings(pattern, event, "hooks config: " + where + ".matcher");
     out.hooks.push_back(std::move(spec));
   }
 }

@@ -3,11 +3,11 @@
 // written from the Claude Agent SDK's SyncHookJSONOutput and the reply shapes of docs/hooks.md,
 // iterating every field itself instead of looking keys up) also judges a valid allow reply: a JSON
 // object without duplicated keys, every field of the protocol well typed, a hookSpecificOutput for
-// this event only, at least one decision (for an event that requires one), every decision given
-// being allow, and (for an event that can block) no "continue": false.
-// Also: an invalid reply names its problem; an acknowledgement without a decision happens only
-// when no decision is required; updated_input is empty or a JSON object, updated_permissions
-// empty or a JSON array.
+// this event only, at least one decision (for an event that requires one) from the top-level
+// decision or the event's own hookSpecificOutput decision field, every decision given being allow,
+// and (for an event that can block) no "continue": false. Also: an invalid reply names its problem;
+// an acknowledgement without a decision happens only when no decision is required; updated_input is
+// empty or a JSON object, updated_permissions empty or a JSON array.
 #include <simdjson.h>
 
 #include <set>
@@ -92,28 +92,55 @@ bool read_permission_request(dom::element v, Said &said) {
   return true;
 }
 
+// The decision field each event's hookSpecificOutput defines (Claude Code's hooks reference,
+// "Decision control"); another event's field is an unknown field here and decides nothing.
+enum class Shape { none, permission_decision, permission_request, action };
+
+Shape shape_of(std::string_view event) {
+  if (event == "PreToolUse" || event == "PreSkillShellCommand" || event == "PreModelSwitch") {
+    return Shape::permission_decision;
+  }
+  if (event == "PermissionRequest") return Shape::permission_request;
+  if (event == "Elicitation" || event == "ElicitationResult") return Shape::action;
+  return Shape::none;
+}
+
 bool read_hook_specific(dom::element v, std::string_view event, Said &said) {
   if (v.type() != T::OBJECT) return false;
   const dom::object hso = v.get_object().value_unsafe();
   if (!no_duplicate_keys(hso)) return false;
+  const Shape shape = shape_of(event);
   for (auto field : hso) {
     if (field.key == "hookEventName" && !field.value.is_null() &&
         (field.value.type() != T::STRING || field.value.get_string().value_unsafe() != event)) {
       return false;
     }
-    if (field.key == "decision" && !field.value.is_null() &&
+    if (shape == Shape::permission_request && field.key == "decision" && !field.value.is_null() &&
         !read_permission_request(field.value, said)) {
       return false;
     }
+    // PreSkillShellCommand never applies updatedInput: any value keeps the command from running.
+    if (event == "PreSkillShellCommand" && field.key == "updatedInput" && !field.value.is_null() &&
+        said != Said::other) {
+      said = Said::other;
+    }
   }
-  return read_object(hso,
-                     {{{"permissionDecision",
-                        {{"allow", true}, {"deny", false}, {"ask", false}, {"defer", false}}},
-                       {"action", {{"accept", true}, {"decline", false}, {"cancel", false}}}},
-                      {{"permissionDecisionReason", T::STRING},
-                       {"updatedInput", T::OBJECT},
-                       {"additionalContext", T::STRING}}},
-                     said);
+  if (shape == Shape::permission_decision) {
+    return read_object(hso,
+                       {{{"permissionDecision",
+                          {{"allow", true}, {"deny", false}, {"ask", false}, {"defer", false}}}},
+                        {{"permissionDecisionReason", T::STRING},
+                         {"updatedInput", T::OBJECT},
+                         {"additionalContext", T::STRING}}},
+                       said);
+  }
+  if (shape == Shape::action) {
+    return read_object(hso,
+                       {{{"action", {{"accept", true}, {"decline", false}, {"cancel", false}}}},
+                        {{"additionalContext", T::STRING}}},
+                       said);
+  }
+  return read_object(hso, {{}, {{"additionalContext", T::STRING}}}, said);
 }
 
 bool strict_allow(std::string_view body, std::string_view event, bool can_block) {
@@ -165,10 +192,17 @@ bool is_json(const std::string &json, T type) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   using namespace agenthost;
   if (size == 0) return 0;
-  // The first byte chooses the event: PreToolUse (a gate: a decision is required, continue false
-  // blocks) or PostToolUse (informational).
+  // The first byte chooses the event: an even one a gate event (a decision is required, continue
+  // false blocks), an odd one an event that needs no decision; its top two bits which one.
   const bool gate = (data[0] & 1) == 0;
-  const hooks::ReplyRules rules{gate ? "PreToolUse" : "PostToolUse", gate, gate};
+  const unsigned pick = (data[0] >> 6) & 3U;
+  static constexpr std::string_view kGates[] = {"PreToolUse", "PermissionRequest",
+                                                "PreSkillShellCommand", "PreToolUse"};
+  static constexpr std::string_view kOthers[] = {"PostToolUse", "Elicitation", "PreModelSwitch",
+                                                 "PostToolUse"};
+  const std::string_view event = gate ? kGates[pick] : kOthers[pick];
+  const bool can_block = gate || event != "PostToolUse";
+  const hooks::ReplyRules rules{event, gate, can_block};
   const std::string_view body = fuzz::as_text(data + 1, size - 1);
   hooks::ReplyOutcome out;
   try {

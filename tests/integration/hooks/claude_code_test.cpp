@@ -155,3 +155,99 @@ TEST_CASE("C ABI: AGENTHOST_DEFER and its name", "[hooks][claude_code][capi]") {
   agenthost_verdict_free(v);
   agenthost_hook_policy_free(p);
 }
+
+TEST_CASE("security: another event's reply shape never decides a gate event",
+          "[hooks][claude_code][shapes]") {
+  WebhookServer server;
+  struct Case {
+    const char *event;
+    const char *path;
+    Decision decision;
+    bool failed;
+  };
+  const Case cases[] = {
+      // The event's own shape decides.
+      {"PreToolUse", "/shape/permission_allow", Decision::allow, false},
+      {"PermissionRequest", "/shape/behavior_allow", Decision::allow, false},
+      {"PreSkillShellCommand", "/shape/permission_allow", Decision::allow, false},
+      {"Elicitation", "/shape/action_accept", Decision::allow, false},
+      // Another event's shape decides nothing: a gate event has no decision and fails closed.
+      {"PreToolUse", "/shape/action_accept", Decision::deny, true},
+      {"PreToolUse", "/shape/behavior_allow", Decision::deny, true},
+      {"PermissionRequest", "/shape/permission_allow", Decision::deny, true},
+      {"PermissionRequest", "/shape/action_accept", Decision::deny, true},
+      {"PreSkillShellCommand", "/shape/action_accept", Decision::deny, true},
+      {"PreSkillShellCommand", "/shape/behavior_allow", Decision::deny, true},
+      // Where no decision is required, the reply is an acknowledgement that keeps the field
+      // verbatim: a PermissionRequest allow does not allow an Elicitation, nor a deny deny it.
+      {"Elicitation", "/shape/behavior_allow", Decision::allow, false},
+      {"PostToolUse", "/shape/permission_allow", Decision::allow, false},
+  };
+  for (const Mode mode : {Mode::sync, Mode::async}) {
+    for (const auto &c : cases) {
+      INFO(c.event << " " << c.path << (mode == Mode::sync ? " sync" : " async"));
+      HookPolicy policy(std::string("{\"") + c.event + "\":" + hook(server.url(c.path)) + "}",
+                        private_ok());
+      const auto v = evaluate_in(mode, policy, hook_input(c.event));
+      REQUIRE(v.hooks.size() == 1);  // the webhook was called and answered
+      CHECK(v.hooks[0].http_status == 200);
+      CHECK(v.decision == c.decision);
+      CHECK(v.failed == c.failed);
+      if (c.failed) {
+        CHECK(v.error == "invalid_reply");
+        CHECK_THAT(v.reason, Catch::Contains("the reply has no decision"));
+      } else {
+        CHECK_THAT(v.hooks[0].hook_specific_output, Catch::StartsWith(R"({")"));
+      }
+    }
+  }
+}
+
+TEST_CASE("a settings file's regex matchers run the hook on every tool Claude Code runs it on",
+          "[hooks][claude_code][settings][matcher]") {
+  WebhookServer server;
+  for (const char *matcher : {"^mcp__", "_repo$", "^mcp__github", "mcp__.*__delete"}) {
+    INFO(matcher);
+    HookPolicy policy(R"({"hooks": {"PreToolUse": [{"matcher": ")" + std::string(matcher) +
+                          R"(", "hooks": [{"type": "http", "url": ")" + server.url("/cc/deny") +
+                          R"("}]}]}})",
+                      private_ok());
+    const int before = server.request_count();
+    const auto v = policy.evaluate(hook_input("PreToolUse", "mcp__github__delete_repo"));
+    CHECK(server.request_count() == before + 1);
+    CHECK(v.decision == Decision::deny);
+    CHECK(v.reason == "cc deny");
+    // A tool the regex does not find is not the hook's.
+    CHECK(policy.evaluate(hook_input("PreToolUse", "Bash")).reason == "no hook matched");
+  }
+  // agenthost's own format keeps whole-name matches: "^mcp__" is the name "mcp__" only.
+  HookPolicy own(
+      "{\"PreToolUse\":" + hook(server.url("/cc/deny"), 2000, R"(,"matcher":"^mcp__")") + "}",
+      private_ok());
+  CHECK(own.evaluate(hook_input("PreToolUse", "mcp__github__delete_repo")).reason ==
+        "no hook matched");
+  CHECK(own.evaluate(hook_input("PreToolUse", "mcp__")).decision == Decision::deny);
+}
+
+TEST_CASE("a Notification matcher filters notification_type, in both formats",
+          "[hooks][claude_code][settings][matcher]") {
+  WebhookServer server;
+  const std::string settings = R"({"hooks": {"Notification": [{"matcher": "idle_prompt", "hooks": [
+      {"type": "http", "url": ")" +
+                               server.url("/deny") + R"(", "onFailure": "block"}]}]}})";
+  const std::string own =
+      "{\"Notification\":" +
+      hook(server.url("/deny"), 2000, R"(,"matcher":"idle_prompt","on_failure":"deny")") + "}";
+  for (const std::string &config : {settings, own}) {
+    INFO(config);
+    HookPolicy policy(config, private_ok());
+    const auto idle = policy.evaluate(
+        R"({"hook_event_name":"Notification","tool_name":"Bash","notification_type":"idle_prompt"})");
+    CHECK(idle.decision == Decision::deny);
+    CHECK(idle.hooks.size() == 1);
+    const auto other = policy.evaluate(
+        R"({"hook_event_name":"Notification","notification_type":"permission_prompt"})");
+    CHECK(other.hooks.empty());
+    CHECK(other.reason == "no hook matched");
+  }
+}

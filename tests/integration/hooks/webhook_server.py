@@ -213,6 +213,10 @@ HANDLERS = {
         "decision": {"behavior": "allow", "updatedInput": {"command": "ls"}}}}),
     "/skill/defer": fixed(200, {"hookSpecificOutput": {"hookEventName": "PreSkillShellCommand",
                                                        "permissionDecision": "defer"}}),
+    # One event's decision field, with no hookEventName: it must decide only its own events.
+    "/shape/permission_allow": fixed(200, {"hookSpecificOutput": {"permissionDecision": "allow"}}),
+    "/shape/behavior_allow": fixed(200, {"hookSpecificOutput": {"decision": {"behavior": "allow"}}}),
+    "/shape/action_accept": fixed(200, {"hookSpecificOutput": {"action": "accept"}}),
     "/legacy/approve": fixed(200, decision("approve", "legacy approve")),
     "/legacy/block": fixed(200, decision("block", "legacy block")),
     "/modify": fixed(200, {"decision": "allow", "modified_input": {"command": "ls -la"}}),

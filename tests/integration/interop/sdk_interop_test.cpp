@@ -227,6 +227,25 @@ TEST_CASE("interop: every event of the SDK is in agenthost's event table, spelle
   CHECK(agenthost::hooks::event_kind("UserPromptSubmit") == EventKind::blocking);
 }
 
+TEST_CASE("interop: the event table's decision fields are exactly the ones sdk.d.ts declares",
+          "[hooks][interop]") {
+  using agenthost::hooks::DecisionShape;
+  const SdkShapes sdk = sdk_shapes();
+  for (const auto &event : sdk.events) {
+    INFO(event);
+    DecisionShape declared = DecisionShape::none;
+    const auto it = sdk.outputs.find(event);
+    if (it != sdk.outputs.end()) {
+      for (const auto &f : it->second) {
+        if (f == "permissionDecision") declared = DecisionShape::permission_decision;
+        if (f == "decision.behavior") declared = DecisionShape::permission_request;
+        if (f == "action") declared = DecisionShape::elicitation_action;
+      }
+    }
+    CHECK(agenthost::hooks::decision_shape(event) == declared);
+  }
+}
+
 TEST_CASE(
     "interop: every reply shape of sdk.d.ts, signed and verified by standardwebhooks and svix",
     "[hooks][interop]") {

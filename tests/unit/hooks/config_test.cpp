@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
+#include "common/json_string.hpp"
 #include "hooks/event_table.hpp"
 #include "hooks/hook_config.hpp"
+#include "hooks/hook_input.hpp"
 #include "hooks/matcher.hpp"
 #include "hooks/webhook_url.hpp"
 
@@ -343,4 +345,245 @@ TEST_CASE("webhook URLs: display form drops credentials and query", "[hooks][con
   CHECK(u.url == "https://user:pw@h.example:8443/p/q?token=abc#f");
   CHECK(agenthost::hooks::parse_webhook_url("http://h.example", "w").display ==
         "http://h.example/");
+}
+
+namespace {
+
+enum class Format { settings, agenthost };
+
+// The input field each event's matcher filters, written out from Claude Code's hooks reference
+// ("Matcher patterns") independently of src/hooks/event_table.cpp; "" for events without
+// matcher support.
+std::string matcher_field(const std::string &event) {
+  static const std::pair<const char *, const char *> fields[] = {
+      {"PreToolUse", "tool_name"},
+      {"PostToolUse", "tool_name"},
+      {"PostToolUseFailure", "tool_name"},
+      {"PermissionRequest", "tool_name"},
+      {"PermissionDenied", "tool_name"},
+      {"Notification", "notification_type"},
+      {"SessionStart", "source"},
+      {"SessionEnd", "reason"},
+      {"Setup", "trigger"},
+      {"PreCompact", "trigger"},
+      {"PostCompact", "trigger"},
+      {"SubagentStart", "agent_type"},
+      {"SubagentStop", "agent_type"},
+      {"ConfigChange", "source"},
+      {"DirectoryAdded", "source"},
+      {"StopFailure", "error"},
+      {"FileChanged", "file_path"},
+      {"InstructionsLoaded", "load_reason"},
+      {"UserPromptExpansion", "command_name"},
+      {"Elicitation", "mcp_server_name"},
+      {"ElicitationResult", "mcp_server_name"},
+      {"PreModelSwitch", "to_model"},
+      {"PostModelSwitch", "to_model"},
+  };
+  for (const auto &[e, f] : fields) {
+    if (event == e) return f;
+  }
+  return "";
+}
+
+std::string json_string(std::string_view s) {
+  std::string out;
+  agenthost::detail::append_json_string_lossy(out, s);
+  return out;
+}
+
+std::string config_with(Format format, const std::string &event, const std::string &matcher) {
+  if (format == Format::settings) {
+    return R"({"hooks":{")" + event + R"(":[{"matcher":)" + json_string(matcher) +
+           R"(,"hooks":[{"type":"http","url":"http://a/"}]}]}})";
+  }
+  return R"({")" + event + R"(":{"url":"http://a/","matcher":)" + json_string(matcher) + "}}";
+}
+
+// Whether the one hook of `config` runs for an input of `event` whose matcher field is `value`:
+// the selection start_run() makes.
+bool runs(const std::string &config, const std::string &event, const std::string &value) {
+  const auto events = parse_hook_config(config);
+  REQUIRE(events.size() == 1);
+  REQUIRE(events[0].hooks.size() == 1);
+  const std::string field = matcher_field(event);
+  std::string input = R"({"hook_event_name":")" + event + "\"";
+  // The tool name too, so that an event without matcher support shows it is not what filters.
+  input += R"(,"tool_name":"NotTheValue")";
+  if (!field.empty() && field != "tool_name") input += ",\"" + field + "\":" + json_string(value);
+  if (field == "tool_name")
+    input = R"({"hook_event_name":")" + event + R"(","tool_name":)" + json_string(value);
+  const auto in = agenthost::hooks::parse_hook_input(input + "}");
+  return !in.has_match_value || events[0].hooks[0].matcher.matches(in.match_value);
+}
+
+struct MatchCase {
+  const char *event;
+  const char *matcher;
+  const char *value;
+  bool settings;   // Claude Code runs the hook (the settings format must agree)
+  bool agenthost;  // agenthost's own format: whole-value RE2
+};
+
+}  // namespace
+
+TEST_CASE("matchers: matcher x value x event, in both formats", "[hooks][matcher]") {
+  const MatchCase cases[] = {
+      // Tool events filter the tool name. The issue's misses: a regex is searched.
+      {"PreToolUse", "^mcp__", "mcp__github__delete_repo", true, false},
+      {"PreToolUse", "Output$", "BashOutput", true, false},
+      {"PreToolUse", "^Bash", "BashOutput", true, false},
+      {"PreToolUse", "mcp__.*__delete", "mcp__github__delete_repo", true, false},
+      {"PreToolUse", "mcp__.*", "mcp__github__delete_repo", true, true},
+      {"PreToolUse", "Edit.*", "NotebookEdit", true, false},
+      {"PreToolUse", "^Edit$", "NotebookEdit", false, false},
+      {"PreToolUse", "^Edit$", "Edit", true, true},
+      {"PreToolUse", "^mcp__", "Bash", false, false},
+      // Exact names: never a prefix, a substring or a regex.
+      {"PreToolUse", "Bash", "Bash", true, true},
+      {"PreToolUse", "Bash", "BashOutput", false, false},
+      {"PreToolUse", "Bash", "bash", false, false},
+      {"PreToolUse", "mcp__memory", "mcp__memory__create_entities", false, false},
+      {"PreToolUse", "Edit|Write", "Write", true, true},
+      {"PreToolUse", "Edit|Write", "NotebookEdit", false, false},
+      {"PreToolUse", "Edit, Write", "Write", true, false},
+      {"PreToolUse", " Edit , Write ", "Edit", true, false},
+      {"PreToolUse", "Edit,Write", "Edit,Write", false, true},
+      {"PermissionRequest", "^Bash", "BashOutput", true, false},
+      {"PermissionRequest", "Bash", "Bash", true, true},
+      {"PostToolUse", "Write|Edit", "MultiEdit", false, false},
+      {"PostToolUseFailure", "Bash.*", "Bash", true, true},
+      {"PermissionDenied", "Read", "Read", true, true},
+      // Match-all forms.
+      {"PreToolUse", "*", "anything", true, true},
+      {"PreToolUse", "", "anything", true, true},
+      // Each event filters its own field.
+      {"Notification", "idle_prompt", "idle_prompt", true, true},
+      {"Notification", "idle_prompt", "permission_prompt", false, false},
+      {"Notification", "prompt", "idle_prompt", false, false},
+      {"Notification", "_prompt$", "idle_prompt", true, false},
+      {"SessionStart", "startup|resume", "resume", true, true},
+      {"SessionStart", "startup|resume", "clear", false, false},
+      {"SessionEnd", "logout", "logout", true, true},
+      {"Setup", "init", "maintenance", false, false},
+      {"PreCompact", "manual", "auto", false, false},
+      {"PreCompact", "manual", "manual", true, true},
+      {"PostCompact", "auto", "auto", true, true},
+      {"SubagentStart", "code-reviewer", "code-reviewer", true, true},
+      {"SubagentStart", "code-reviewer", "senior-code-reviewer", false, false},
+      {"SubagentStop", "Explore|Plan", "Plan", true, true},
+      {"ConfigChange", "user_settings", "project_settings", false, false},
+      {"DirectoryAdded", "slash_command", "slash_command", true, true},
+      {"InstructionsLoaded", "session_start", "compact", false, false},
+      {"UserPromptExpansion", "deploy", "deploy", true, true},
+      {"UserPromptExpansion", "deploy", "deploy-prod", false, false},
+      {"Elicitation", "github", "github", true, true},
+      {"ElicitationResult", "^git", "github", true, false},
+      {"PreModelSwitch", "haiku", "claude-haiku-4", false, false},
+      {"PreModelSwitch", "haiku.*", "claude-haiku-4", true, false},
+      {"PostModelSwitch", "claude-opus-4", "claude-opus-4", true, true},
+      {"PostModelSwitch", "opus", "claude-opus-4", false, false},
+      // StopFailure: letters, digits, '_' and '|' only are exact; '-', ' ' or ',' make a regex.
+      {"StopFailure", "rate_limit|server_error", "server_error", true, true},
+      {"StopFailure", "rate_limit,server_error", "server_error", false, false},
+      {"StopFailure", "rate", "rate_limit", false, false},
+      {"StopFailure", "rate.*", "rate_limit", true, true},
+      {"StopFailure", "limit-x", "a_limit-x_b", true, false},
+      // FileChanged: a '|'-separated list of file names, compared with the changed file's name.
+      {"FileChanged", ".envrc|.env", "/home/u/p/.env", true, false},
+      {"FileChanged", ".envrc|.env", "/home/u/p/x.env", false, false},
+      {"FileChanged", "^\\.env", "/home/u/p/.env", false, false},
+      {"FileChanged", "config/app.json", "/home/u/p/config/app.json", true, false},
+      // No matcher support: Claude Code ignores the matcher, the hook always runs.
+      {"UserPromptSubmit", "Bash", "anything", true, true},
+      {"Stop", "^never$", "anything", true, true},
+      {"PostToolBatch", "Bash", "anything", true, true},
+      {"TaskCreated", "x", "anything", true, true},
+      {"TaskCompleted", "x", "anything", true, true},
+      {"TeammateIdle", "x", "anything", true, true},
+      {"WorktreeCreate", "x", "anything", true, true},
+      {"WorktreeRemove", "x", "anything", true, true},
+      {"CwdChanged", "x", "anything", true, true},
+      {"MessageDisplay", "x", "anything", true, true},
+  };
+  for (const auto &c : cases) {
+    INFO(c.event << " matcher " << c.matcher << " value " << c.value);
+    CHECK(runs(config_with(Format::settings, c.event, c.matcher), c.event, c.value) == c.settings);
+    CHECK(runs(config_with(Format::agenthost, c.event, c.matcher), c.event, c.value) ==
+          c.agenthost);
+  }
+}
+
+TEST_CASE("matchers: input without the event's field runs the hook, a mistyped one is refused",
+          "[hooks][matcher]") {
+  for (const Format f : {Format::settings, Format::agenthost}) {
+    const auto events = parse_hook_config(config_with(f, "Notification", "idle_prompt"));
+    const auto in = agenthost::hooks::parse_hook_input(R"({"hook_event_name":"Notification"})");
+    CHECK_FALSE(in.has_match_value);
+    CHECK(events[0].hooks[0].matcher.matches("idle_prompt"));
+  }
+  // tool_name is not what a Notification matcher filters.
+  const auto n = agenthost::hooks::parse_hook_input(
+      R"({"hook_event_name":"Notification","tool_name":"Bash","notification_type":"idle_prompt"})");
+  CHECK(n.match_value == "idle_prompt");
+  CHECK(n.tool_name == "Bash");
+  for (const char *text : {R"({"hook_event_name":"Notification","notification_type":5})",
+                           R"({"hook_event_name":"SessionStart","source":["startup"]})"}) {
+    INFO(text);
+    CHECK_THROWS_AS(agenthost::hooks::parse_hook_input(text), Error);
+  }
+  // Events whose field the reference does not document, and unknown events: the tool name.
+  CHECK(agenthost::hooks::parse_hook_input(
+            R"({"hook_event_name":"PreSkillShellCommand","tool_name":"Bash","command_name":"c"})")
+            .match_value == "Bash");
+  CHECK_FALSE(agenthost::hooks::parse_hook_input(R"({"hook_event_name":"Stop","tool_name":"B"})")
+                  .has_match_value);
+}
+
+TEST_CASE("matchers: settings-format regexes RE2 cannot read as JavaScript are refused",
+          "[hooks][matcher]") {
+  const std::pair<const char *, const char *> refused[] = {
+      {"(?=Bash)", "invalid regex"},  // lookahead: RE2 has none
+      {"(?<!x)Bash", "invalid regex"},      {"(B)\\1", "backreference"},
+      {"\\ABash", "not read the same way"},  // JavaScript: the letter A
+      {"Bash\\z", "not read the same way"}, {"\\QBash\\E", "not read the same way"},
+      {"\\p{L}+", "not read the same way"}, {"\\x{41}", "not read the same way"},
+      {"\\cA", "not read the same way"},    {"(?i)bash", "is not JavaScript"},
+      {"(?P<n>Bash)", "is not JavaScript"}, {"[[:alpha:]]+", "POSIX class"},
+      {"[^]", "empty and a full class"},    {"[]a]", "empty and a full class"},
+      {"[\\b]", "not read the same way"},   {"(unclosed", "invalid regex"},
+      {"a{1001}", "invalid regex"},
+  };
+  for (const auto &[matcher, why] : refused) {
+    INFO(matcher);
+    const std::string e = error_of(config_with(Format::settings, "PreToolUse", matcher));
+    CHECK_THAT(e, Catch::Contains("PreToolUse[0].matcher"));
+    CHECK_THAT(e, Catch::Contains(why));
+  }
+  // What JavaScript and RE2 read alike is accepted.
+  for (const char *matcher : {"^mcp__\\w+__(read|write)$", "\\d+\\s\\.\\x41", "[a-z_-]+",
+                              "(?:a|b)c", "\\bBash\\b", "a{2,3}", "[\\]\\[]"}) {
+    INFO(matcher);
+    CHECK(error_of(config_with(Format::settings, "PreToolUse", matcher)) == "(accepted)");
+  }
+  // An exact-name list that names nothing is ambiguous, not match-all or match-none.
+  for (const char *matcher : {"|", " ", ",", " | , "}) {
+    INFO("'" << matcher << "'");
+    CHECK_THAT(error_of(config_with(Format::settings, "PreToolUse", matcher)),
+               Catch::Contains("names nothing to match"));
+  }
+}
+
+TEST_CASE("matchers: settings-format matchers on events whose field is not documented are refused",
+          "[hooks][matcher]") {
+  for (const char *event : {"PreSkillShellCommand", "Interrupt", "MyCustomEvent"}) {
+    INFO(event);
+    CHECK_THAT(error_of(config_with(Format::settings, event, "Bash")),
+               Catch::Contains("does not document which field a matcher of"));
+    for (const char *all : {"", "*"}) {
+      CHECK(error_of(config_with(Format::settings, event, all)) == "(accepted)");
+    }
+    // agenthost's own format documents its fallback: the tool name.
+    CHECK(error_of(config_with(Format::agenthost, event, "Bash")) == "(accepted)");
+  }
 }

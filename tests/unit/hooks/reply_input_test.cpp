@@ -1,8 +1,13 @@
 // Webhook reply parsing, hook input checking and the request body, JSON string writing.
+#include <simdjson.h>
+
 #include <agenthost/error.hpp>
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "common/json_string.hpp"
+#include "hooks/event_table.hpp"
 #include "hooks/hook_input.hpp"
 #include "hooks/reply_parser.hpp"
 
@@ -15,6 +20,12 @@ namespace {
 // A gate event (a decision is required) and an informational one (an acknowledgement is enough).
 const ReplyRules kGate{"PreToolUse", true, true};
 const ReplyRules kInformational{"PostToolUse", false, false};
+
+// The hookSpecificOutput object of `body`, minified.
+std::string simdjson_minified(const std::string &body) {
+  simdjson::dom::parser parser;
+  return simdjson::minify(parser.parse(body)["hookSpecificOutput"]);
+}
 
 agenthost::hooks::ReplyOutcome parse_reply(std::string_view body, bool decision_required) {
   return agenthost::hooks::parse_reply(body, decision_required ? kGate : kInformational);
@@ -203,4 +214,139 @@ TEST_CASE("JSON strings are escaped and always valid UTF-8", "[hooks][json]") {
   out.clear();
   agenthost::detail::append_json_string_lossy(out, "caf\xC3\xA9 \xFF");
   CHECK(out == "\"caf\xC3\xA9 \xEF\xBF\xBD\"");
+}
+
+namespace {
+
+// One decision field of hookSpecificOutput, with its value and what it decides where it counts.
+struct ShapeCase {
+  const char *shape;  // the events' shape that defines the field
+  const char *field;  // JSON text of the field
+  Decision decision;
+};
+
+// The decision field each event's shape defines (Claude Code's hooks reference, "Decision
+// control", and the SDK's <Event>HookSpecificOutput types), written out here independently of
+// src/hooks/event_table.cpp.
+std::string shape_of(std::string_view event) {
+  if (event == "PreToolUse" || event == "PreModelSwitch" || event == "PreSkillShellCommand") {
+    return "permissionDecision";
+  }
+  if (event == "PermissionRequest") return "decision.behavior";
+  if (event == "Elicitation" || event == "ElicitationResult") return "action";
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("replies: a decision field decides only the events whose shape defines it",
+          "[hooks][reply][shapes]") {
+  const ShapeCase cases[] = {
+      {"permissionDecision", R"("permissionDecision":"allow")", Decision::allow},
+      {"permissionDecision", R"("permissionDecision":"deny")", Decision::deny},
+      {"permissionDecision", R"("permissionDecision":"ask")", Decision::ask},
+      {"permissionDecision", R"("permissionDecision":"defer")", Decision::defer},
+      {"decision.behavior", R"("decision":{"behavior":"allow"})", Decision::allow},
+      {"decision.behavior", R"("decision":{"behavior":"deny"})", Decision::deny},
+      {"action", R"("action":"accept")", Decision::allow},
+      {"action", R"("action":"decline")", Decision::deny},
+      {"action", R"("action":"cancel")", Decision::deny},
+  };
+  std::vector<std::string> events;
+  const auto table = agenthost::hooks::known_events();
+  for (const auto *e = table.begin; e != table.end; ++e) events.emplace_back(e->name);
+  events.emplace_back("MyCustomEvent");  // an event agenthost does not know: no shape
+  std::size_t counted = 0;
+  for (const auto &event : events) {
+    for (const auto &c : cases) {
+      for (const bool named : {true, false}) {
+        const std::string body = std::string(R"({"hookSpecificOutput":{)") +
+                                 (named ? R"("hookEventName":")" + event + "\"," : "") + c.field +
+                                 "}}";
+        INFO(event << " " << body);
+        const ReplyRules required{event, true, true};
+        const ReplyRules optional{event, false, true};
+        const auto r = agenthost::hooks::parse_reply(body, required);
+        const auto ack = agenthost::hooks::parse_reply(body, optional);
+        // The reply is kept verbatim whether or not its field decides.
+        CHECK(ack.hook_specific_output == simdjson_minified(body));
+        if (shape_of(event) == c.shape) {
+          ++counted;
+          REQUIRE(r.ok);
+          CHECK(r.has_decision);
+          // PreSkillShellCommand: ask and defer keep the command from running.
+          const bool skill_refusal = event == "PreSkillShellCommand" &&
+                                     (c.decision == Decision::ask || c.decision == Decision::defer);
+          CHECK(r.decision == (skill_refusal ? Decision::deny : c.decision));
+        } else {
+          // Another event's field decides nothing: where a decision is required (every gate
+          // event), the reply has none and is invalid, a failure that denies.
+          CHECK_FALSE(r.ok);
+          CHECK_FALSE(r.has_decision);
+          CHECK(r.problem == "the reply has no decision");
+          CHECK(ack.ok);
+          CHECK_FALSE(ack.has_decision);
+        }
+      }
+    }
+  }
+  // 3 permissionDecision events x 4 values + 2 behaviours + 2 action events x 3, named or not.
+  CHECK(counted == 2 * (3 * 4 + 2 + 2 * 3));
+}
+
+TEST_CASE("replies: the issue's cross-event replies never allow a gate event",
+          "[hooks][reply][shapes]") {
+  const std::pair<const char *, const char *> cases[] = {
+      {"PreToolUse", R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","action":"accept"}})"},
+      {"PreToolUse",
+       R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","decision":{"behavior":"allow"}}})"},
+      {"PermissionRequest",
+       R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","permissionDecision":"allow"}})"},
+      {"PermissionRequest",
+       R"({"hookSpecificOutput":{"hookEventName":"PermissionRequest","action":"accept"}})"},
+      {"PreSkillShellCommand",
+       R"({"hookSpecificOutput":{"hookEventName":"PreSkillShellCommand","action":"accept"}})"},
+      {"PreSkillShellCommand",
+       R"({"hookSpecificOutput":{"hookEventName":"PreSkillShellCommand","decision":{"behavior":"allow"}}})"},
+  };
+  for (const auto &[event, body] : cases) {
+    INFO(event << " " << body);
+    const auto r = agenthost::hooks::parse_reply(body, ReplyRules{event, true, true});
+    CHECK_FALSE(r.ok);
+    CHECK_FALSE(r.has_decision);
+  }
+  // Beside the event's own decision, another event's field changes nothing either way.
+  const auto own = agenthost::hooks::parse_reply(
+      R"({"hookSpecificOutput":{"permissionDecision":"deny","action":"accept","decision":{"behavior":"allow"}}})",
+      ReplyRules{"PreToolUse", true, true});
+  CHECK(own.ok);
+  CHECK(own.decision == Decision::deny);
+  // Another event's field is not type-checked: it is not a field of this event.
+  const auto odd = agenthost::hooks::parse_reply(
+      R"({"hookSpecificOutput":{"permissionDecision":"allow","action":7,"decision":"x"}})",
+      ReplyRules{"PreToolUse", true, true});
+  CHECK(odd.ok);
+  CHECK(odd.decision == Decision::allow);
+}
+
+TEST_CASE("replies: the top-level decision (the Python service's shape) decides every event",
+          "[hooks][reply][shapes]") {
+  const std::pair<const char *, Decision> words[] = {{"allow", Decision::allow},
+                                                     {"deny", Decision::deny},
+                                                     {"ask", Decision::ask},
+                                                     {"approve", Decision::allow},
+                                                     {"block", Decision::deny}};
+  const auto table = agenthost::hooks::known_events();
+  for (const auto *e = table.begin; e != table.end; ++e) {
+    for (const auto &[word, decision] : words) {
+      const std::string event(e->name);
+      INFO(event << " " << word);
+      const auto r = agenthost::hooks::parse_reply(std::string(R"({"decision":")") + word + "\"}",
+                                                   ReplyRules{event, true, true});
+      REQUIRE(r.ok);
+      CHECK(r.has_decision);
+      const bool skill_refusal = event == "PreSkillShellCommand" && decision == Decision::ask;
+      CHECK(r.decision == (skill_refusal ? Decision::deny : decision));
+    }
+  }
 }
