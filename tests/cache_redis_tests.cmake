@@ -17,10 +17,10 @@ agenthost_add_catch_test(integration_cache_redis_concurrency REDIS
 target_include_directories(integration_cache_redis_concurrency PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 
 # The C ABI's exception guard, with allocation failures injected (operator new is replaced in
-# this executable, so it compiles the C ABI's common.cpp itself rather than linking agenthost_c).
+# this executable, so it compiles the C ABI's guard.cpp itself rather than linking agenthost_c).
 agenthost_add_catch_test(unit_capi_guard
   SOURCES unit/cache/capi_guard_test.cpp support/failing_new.cpp
-          ${PROJECT_SOURCE_DIR}/capi/src/common.cpp)
+          ${PROJECT_SOURCE_DIR}/capi/src/guard.cpp)
 target_include_directories(unit_capi_guard PRIVATE
   ${PROJECT_SOURCE_DIR}/capi/src ${PROJECT_SOURCE_DIR}/capi/include ${PROJECT_SOURCE_DIR}/src)
 

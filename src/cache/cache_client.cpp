@@ -10,8 +10,8 @@
 #include <unordered_set>
 
 #include "cache/backend.hpp"
-#include "cache/redis_url.hpp"
-#include "cache/typed_helpers.hpp"
+#include "cache/redis/redis_url.hpp"
+#include "cache/typed_commands.hpp"
 
 namespace agenthost {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "cache/backend.hpp"
-#include "cache/typed_helpers.hpp"
+#include "cache/typed_commands.hpp"
 
 namespace agenthost {
 

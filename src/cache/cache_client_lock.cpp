@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "cache/backend.hpp"
-#include "cache/typed_helpers.hpp"
+#include "cache/typed_commands.hpp"
 #include "common/hex.hpp"
 
 namespace agenthost {

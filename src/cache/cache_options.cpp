@@ -5,7 +5,7 @@
 #include <agenthost/error.hpp>
 #include <utility>
 
-#include "cache/redis_url.hpp"
+#include "cache/redis/redis_url.hpp"
 #include "common/env.hpp"
 
 namespace agenthost {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "cache/typed_helpers.hpp"
+#include "cache/typed_commands.hpp"
 #include "common/internal_events.hpp"
 #include "common/json_string.hpp"
 #include "sessions/cursor.hpp"
@@ -228,23 +228,23 @@ std::vector<Candidate> read_window(CacheClient &cache, const Plan &p, std::uint6
 
 // Why an index member is not shown, when it is not. `bad_entry`: the member is no id, or its
 // score no created_at; whatever its record, the entry itself is corrupt.
-enum class Verdict { show, ghost, misplaced, corrupt, bad_entry };
+enum class EntryState { show, ghost, misplaced, corrupt, bad_entry };
 
 // A record that decodes (shown or misplaced) takes `id` into out.id; otherwise `id` stays.
-Verdict judge(const Plan &p, const std::optional<std::string> &value, std::string &id,
-              Session &out) {
-  if (!value) return Verdict::ghost;
+EntryState judge(const Plan &p, const std::optional<std::string> &value, std::string &id,
+                 Session &out) {
+  if (!value) return EntryState::ghost;
   try {
     out = decode_record_taking_id(id, *value);
   } catch (const Error &e) {
-    if (e.code() == Errc::corrupt) return Verdict::corrupt;
+    if (e.code() == Errc::corrupt) return EntryState::corrupt;
     throw;
   }
   if (p.owner_hash && (!out.owner || !owner_hashes_equal(*out.owner, *p.owner_hash))) {
-    return Verdict::misplaced;
+    return EntryState::misplaced;
   }
-  if (p.status && out.status != *p.status) return Verdict::misplaced;
-  return Verdict::show;
+  if (p.status && out.status != *p.status) return EntryState::misplaced;
+  return EntryState::show;
 }
 
 // An index entry the listing found stale, to fix under a WATCH of its record.
@@ -268,23 +268,23 @@ void plan_repair(const KeySchema &keys, const Plan &p, const Repair &r,
   Session s;
   std::string id = r.id;
   switch (judge(p, value, id, s)) {
-    case Verdict::ghost:
+    case EntryState::ghost:
       for (auto &cmd : index_remove_commands(keys, r.id, p.owner_hash))
         out.push_back(std::move(cmd));
       return;
-    case Verdict::corrupt:
+    case EntryState::corrupt:
       if (r.bad_score) out.push_back({"ZREM", p.index, r.id});
       return;
-    case Verdict::misplaced:
+    case EntryState::misplaced:
       out.push_back({"ZREM", p.index, r.id});
       for (auto &cmd : index_write_commands(keys, s)) out.push_back(std::move(cmd));
       return;
-    case Verdict::show:
+    case EntryState::show:
       if (r.bad_score) {
         for (auto &cmd : index_write_commands(keys, s)) out.push_back(std::move(cmd));
       }
       return;
-    case Verdict::bad_entry:
+    case EntryState::bad_entry:
       return;
   }
 }
@@ -412,11 +412,11 @@ SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQ
       // Decoded into its slot in the page (no move into the vector); a shown session takes the
       // candidate's id.
       Session &s = page.sessions.emplace_back();
-      const Verdict v = judge(p, value, c.id, s);
-      if (v == Verdict::show) continue;
-      if (v == Verdict::misplaced) c.id = std::move(s.id);
+      const EntryState v = judge(p, value, c.id, s);
+      if (v == EntryState::show) continue;
+      if (v == EntryState::misplaced) c.id = std::move(s.id);
       page.sessions.pop_back();
-      if (v == Verdict::corrupt) {
+      if (v == EntryState::corrupt) {
         ++page.skipped_corrupt;
         page.corrupt_ids.push_back(c.id);
       } else {

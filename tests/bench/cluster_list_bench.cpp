@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
-#include "cache/cluster_slot.hpp"
+#include "cache/cluster/cluster_slot.hpp"
 #include "raw_redis.hpp"
 #include "sessions/owner_key.hpp"
 #include "support/redis_cluster.hpp"

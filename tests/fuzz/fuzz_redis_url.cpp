@@ -6,7 +6,7 @@
 #include <cctype>
 #include <string>
 
-#include "cache/redis_url.hpp"
+#include "cache/redis/redis_url.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "cache/cluster_slot.hpp"
+#include "cache/cluster/cluster_slot.hpp"
 #include "contract.hpp"
 
 using namespace agenthost;

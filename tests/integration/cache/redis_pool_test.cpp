@@ -1,5 +1,5 @@
 // The bounded pool: borrowers beyond max_connections wait at most pool_wait_timeout.
-#include "cache/redis_pool.hpp"
+#include "cache/redis/redis_pool.hpp"
 
 #include <catch2/catch.hpp>
 #include <future>

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cache/cluster_slot.hpp"
+#include "cache/cluster/cluster_slot.hpp"
 #include "support/redis_cluster.hpp"
 
 using namespace agenthost;

@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "cache/cluster_slot.hpp"
+#include "cache/cluster/cluster_slot.hpp"
 #include "support/errc_of.hpp"
 #include "support/redis_cluster.hpp"
 #include "support/test_env.hpp"

@@ -3,9 +3,9 @@
 #include <agenthost/cache_client.hpp>
 #include <catch2/catch.hpp>
 
-#include "cache/cluster_commands.hpp"
-#include "cache/cluster_slot.hpp"
-#include "cache/redis_url.hpp"
+#include "cache/cluster/cluster_commands.hpp"
+#include "cache/cluster/cluster_slot.hpp"
+#include "cache/redis/redis_url.hpp"
 #include "support/errc_of.hpp"
 
 using namespace agenthost;

@@ -1,5 +1,5 @@
 // Redis' glob semantics for SCAN MATCH on memory://.
-#include "cache/glob_match.hpp"
+#include "cache/memory/glob_match.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

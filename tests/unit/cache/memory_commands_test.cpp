@@ -1,11 +1,11 @@
 // The memory:// interpreter on a virtual clock: expiry exactly at its deadline, reclaim of keys
 // nobody reads, SCAN cursors under concurrent changes, write versions for WATCH.
-#include "cache/memory_commands.hpp"
+#include "cache/memory/memory_commands.hpp"
 
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "cache/memory_store.hpp"
+#include "cache/memory/memory_store.hpp"
 
 using namespace agenthost;
 using namespace agenthost::detail;

@@ -1,4 +1,4 @@
-#include "cache/redis_url.hpp"
+#include "cache/redis/redis_url.hpp"
 
 #include <agenthost/error.hpp>
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-#include "cache/glob_match.hpp"
+#include "cache/memory/glob_match.hpp"
 
 #include <cstddef>
 #include <utility>

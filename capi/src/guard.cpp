@@ -1,8 +1,12 @@
+// The C ABI boundary's shared pieces (guard.hpp): the thread's last error, failing with a status,
+// option struct sizes, copying strings out; and the library-wide functions (version, status names,
+// free).
+#include "guard.hpp"
+
 #include <agenthost/version.hpp>
 #include <cstdlib>
 
 #include "common/json_string.hpp"
-#include "guard.hpp"
 
 namespace agenthost::capi {
 

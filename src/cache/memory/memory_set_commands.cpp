@@ -2,7 +2,7 @@
 #include <cmath>
 #include <limits>
 
-#include "cache/memory_commands.hpp"
+#include "cache/memory/memory_commands.hpp"
 
 namespace agenthost::detail::memory {
 

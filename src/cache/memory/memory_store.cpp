@@ -1,4 +1,4 @@
-#include "cache/memory_store.hpp"
+#include "cache/memory/memory_store.hpp"
 
 namespace agenthost::detail {
 

@@ -1,4 +1,4 @@
-#include "cache/redis_connection.hpp"
+#include "cache/redis/redis_connection.hpp"
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
@@ -14,7 +14,7 @@
 #include <string>
 #include <system_error>
 
-#include "cache/sigpipe_block.hpp"
+#include "cache/redis/sigpipe_block.hpp"
 
 namespace agenthost::detail {
 

@@ -14,12 +14,12 @@
 #include <thread>
 
 #include "cache/backend.hpp"
-#include "cache/cluster_commands.hpp"
-#include "cache/cluster_topology.hpp"
-#include "cache/redis_url.hpp"
-#include "cache/retry_backoff.hpp"
-#include "cache/tls_context.hpp"
-#include "cache/unwatch_guard.hpp"
+#include "cache/cluster/cluster_commands.hpp"
+#include "cache/cluster/cluster_topology.hpp"
+#include "cache/redis/redis_url.hpp"
+#include "cache/redis/retry_backoff.hpp"
+#include "cache/redis/unwatch_guard.hpp"
+#include "cache/tls/tls_context.hpp"
 
 namespace agenthost::detail {
 

@@ -1,4 +1,4 @@
-#include "cache/typed_helpers.hpp"
+#include "cache/typed_commands.hpp"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "cache/memory_store.hpp"
+#include "cache/memory/memory_store.hpp"
 
 namespace agenthost::detail {
 

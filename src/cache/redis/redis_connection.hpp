@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "cache/redis_url.hpp"
-#include "cache/tls_stream.hpp"
+#include "cache/redis/redis_url.hpp"
+#include "cache/tls/tls_stream.hpp"
 
 struct redisContext;
 

@@ -1,4 +1,4 @@
-#include "cache/retry_backoff.hpp"
+#include "cache/redis/retry_backoff.hpp"
 
 #include <algorithm>
 

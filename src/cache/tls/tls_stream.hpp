@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <string>
 
-#include "cache/tls_context.hpp"
+#include "cache/tls/tls_context.hpp"
 
 struct ssl_st;
 

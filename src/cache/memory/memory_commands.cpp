@@ -1,4 +1,4 @@
-#include "cache/memory_commands.hpp"
+#include "cache/memory/memory_commands.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <unordered_map>
 
-#include "cache/glob_match.hpp"
+#include "cache/memory/glob_match.hpp"
 
 namespace agenthost::detail {
 namespace memory {

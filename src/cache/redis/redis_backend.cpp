@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "cache/backend.hpp"
-#include "cache/redis_pool.hpp"
-#include "cache/redis_url.hpp"
-#include "cache/retry_backoff.hpp"
-#include "cache/tls_context.hpp"
-#include "cache/unwatch_guard.hpp"
+#include "cache/redis/redis_pool.hpp"
+#include "cache/redis/redis_url.hpp"
+#include "cache/redis/retry_backoff.hpp"
+#include "cache/redis/unwatch_guard.hpp"
+#include "cache/tls/tls_context.hpp"
 
 namespace agenthost::detail {
 

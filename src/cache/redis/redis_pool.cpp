@@ -1,4 +1,4 @@
-#include "cache/redis_pool.hpp"
+#include "cache/redis/redis_pool.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "cache/cluster_topology.hpp"
+#include "cache/cluster/cluster_topology.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <exception>
 #include <optional>
 
-#include "cache/cluster_slot.hpp"
+#include "cache/cluster/cluster_slot.hpp"
 
 namespace agenthost::detail {
 

@@ -5,8 +5,8 @@
 #include <mutex>
 
 #include "cache/backend.hpp"
-#include "cache/memory_commands.hpp"
-#include "cache/memory_store.hpp"
+#include "cache/memory/memory_commands.hpp"
+#include "cache/memory/memory_store.hpp"
 
 namespace agenthost::detail {
 

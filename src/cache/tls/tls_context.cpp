@@ -1,4 +1,4 @@
-#include "cache/tls_context.hpp"
+#include "cache/tls/tls_context.hpp"
 
 #include <fmt/format.h>
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-#include "cache/cluster_commands.hpp"
+#include "cache/cluster/cluster_commands.hpp"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <charconv>
 #include <map>
 
-#include "cache/cluster_slot.hpp"
+#include "cache/cluster/cluster_slot.hpp"
 
 namespace agenthost::detail {
 

@@ -11,8 +11,8 @@
 #include <mutex>
 #include <vector>
 
-#include "cache/redis_connection.hpp"
-#include "cache/redis_url.hpp"
+#include "cache/redis/redis_connection.hpp"
+#include "cache/redis/redis_url.hpp"
 
 namespace agenthost::detail {
 

@@ -1,4 +1,4 @@
-#include "cache/redis_url.hpp"
+#include "cache/redis/redis_url.hpp"
 
 #include <fmt/format.h>
 

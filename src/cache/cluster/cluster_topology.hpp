@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "cache/redis_pool.hpp"
-#include "cache/redis_url.hpp"
+#include "cache/redis/redis_pool.hpp"
+#include "cache/redis/redis_url.hpp"
 
 namespace agenthost::detail {
 

@@ -1,4 +1,4 @@
-#include "cache/tls_stream.hpp"
+#include "cache/tls/tls_stream.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cache/redis_connection.hpp"
+#include "cache/redis/redis_connection.hpp"
 
 namespace agenthost::detail {
 

@@ -1,4 +1,4 @@
-#include "cache/cluster_slot.hpp"
+#include "cache/cluster/cluster_slot.hpp"
 
 #include <array>
 
