@@ -19,7 +19,7 @@ target_include_directories(integration_cache_redis_concurrency PRIVATE ${CMAKE_C
 # The C ABI's exception guard, with allocation failures injected (operator new is replaced in
 # this executable, so it compiles the C ABI's guard.cpp itself rather than linking agenthost_c).
 agenthost_add_catch_test(unit_capi_guard
-  SOURCES unit/cache/capi_guard_test.cpp support/failing_new.cpp
+  SOURCES capi/guard_test.cpp support/failing_new.cpp
           ${PROJECT_SOURCE_DIR}/capi/src/guard.cpp)
 target_include_directories(unit_capi_guard PRIVATE
   ${PROJECT_SOURCE_DIR}/capi/src ${PROJECT_SOURCE_DIR}/capi/include ${PROJECT_SOURCE_DIR}/src)

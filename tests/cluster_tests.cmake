@@ -98,7 +98,7 @@ agenthost_add_cluster_test(integration_cluster_faults LABELS concurrency
 # The SessionStore C ABI on the cluster.
 if(TARGET agenthost_c)
   agenthost_add_cluster_test(capi_sessions_cluster SHARED
-    SOURCES integration/sessions/capi_sessions_test.cpp)
+    SOURCES capi/sessions_test.cpp)
   target_link_libraries(capi_sessions_cluster PRIVATE agenthost_c)
   target_compile_definitions(capi_sessions_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
 endif()

@@ -7,7 +7,7 @@ add_test(NAME interop_npm_install
 set_tests_properties(interop_npm_install PROPERTIES FIXTURES_SETUP interop_npm LABELS interop)
 
 agenthost_add_catch_test(integration_interop
-  SOURCES integration/interop/sdk_interop_test.cpp
+  SOURCES interop/sdk_interop_test.cpp
   LIBS agenthost_hooks_test_support simdjson::simdjson
   LABELS interop
   FIXTURES interop_npm)

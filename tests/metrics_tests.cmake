@@ -2,7 +2,7 @@
 # shared redis-server, private ones and the local webhook server; the C ABI's exposition parsed by
 # prometheus_client (tests/integration/metrics/parse_exposition.py, /usr/bin/python3).
 agenthost_add_catch_test(integration_metrics
-  SOURCES integration/metrics/metrics_test.cpp integration/metrics/capi_metrics_test.cpp
+  SOURCES integration/metrics/metrics_test.cpp capi/metrics_test.cpp
   LIBS agenthost_hooks_test_support agenthost_c
   REDIS LABELS metrics)
 target_compile_definitions(integration_metrics PRIVATE

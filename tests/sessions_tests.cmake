@@ -24,12 +24,12 @@ foreach(target integration_sessions_memory integration_sessions_redis)
 endforeach()
 if(TARGET agenthost_c)
   agenthost_add_catch_test(capi_sessions_memory
-    SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c)
+    SOURCES capi/sessions_test.cpp LIBS agenthost_c)
   agenthost_add_catch_test(capi_sessions_redis
-    SOURCES integration/sessions/capi_sessions_test.cpp LIBS agenthost_c REDIS)
+    SOURCES capi/sessions_test.cpp LIBS agenthost_c REDIS)
   target_compile_definitions(capi_sessions_redis PRIVATE AGENTHOST_SESSIONS_ON_REDIS)
   agenthost_add_catch_test(capi_sessions_durable
-    SOURCES integration/sessions/capi_durable_test.cpp LIBS agenthost_c REDIS POSTGRES)
+    SOURCES capi/durable_test.cpp LIBS agenthost_c REDIS POSTGRES)
 endif()
 agenthost_add_catch_test(integration_session_repair_memory
   SOURCES integration/sessions/index_repair_test.cpp)

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Tests of agenthost.aio (installed package) against memory:// or the Redis fixture and a real
-local webhook server (tests/integration/hooks/webhook_server.py, started on a free port and
+local webhook server (tests/support/webhook_server.py, started on a free port and
 stopped by PID). Never asserts tight timing: the stall check asserts the ticker kept ticking."""
 
 import asyncio

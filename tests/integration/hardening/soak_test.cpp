@@ -15,9 +15,9 @@
 #include <string>
 
 #include "integration/hardening/hardening_util.hpp"
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
+#include "support/hook_test_util.hpp"
 #include "support/redis_server.hpp"
+#include "support/webhook_server.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "integration/hardening/hardening_util.hpp"
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
+#include "support/hook_test_util.hpp"
+#include "support/webhook_server.hpp"
 
 using namespace agenthost;
 using namespace agenthost::test;

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
+#include "support/hook_test_util.hpp"
 #include "support/test_env.hpp"
+#include "support/webhook_server.hpp"
 
 using agenthost::Decision;
 using agenthost::HookPolicy;

@@ -14,14 +14,14 @@
 #include <thread>
 #include <vector>
 
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
 #include "integration/metrics/event_recorder.hpp"
 #include "integration/metrics/exposition_parser.hpp"
 #include "integration/sessions/session_test_cache.hpp"
 #include "metrics/prometheus_render.hpp"
+#include "support/hook_test_util.hpp"
 #include "support/redis_server.hpp"
 #include "support/test_env.hpp"
+#include "support/webhook_server.hpp"
 
 using namespace agenthost;
 using namespace std::chrono_literals;

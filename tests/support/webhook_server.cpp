@@ -1,4 +1,4 @@
-#include "integration/hooks/webhook_server.hpp"
+#include "support/webhook_server.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <string>
 
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
+#include "support/hook_test_util.hpp"
+#include "support/webhook_server.hpp"
 
 using namespace agenthost::test;
 

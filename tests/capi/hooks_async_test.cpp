@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
+#include "support/hook_test_util.hpp"
+#include "support/webhook_server.hpp"
 
 using namespace agenthost::test;
 

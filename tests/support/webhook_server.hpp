@@ -1,4 +1,4 @@
-// Runs tests/integration/hooks/webhook_server.py on a free 127.0.0.1 port for one test, and
+// Runs tests/support/webhook_server.py on a free 127.0.0.1 port for one test, and
 // stops it by its PID.
 #pragma once
 

@@ -1,11 +1,12 @@
 // The C ABI's exception guard and error helpers never let an exception (bad_alloc included)
 // cross the C boundary: allocations are made to fail on demand by replacing operator new.
+#include "guard.hpp"
+
 #include <catch2/catch.hpp>
 #include <new>
 #include <stdexcept>
 #include <string>
 
-#include "guard.hpp"
 #include "support/failing_new.hpp"
 
 namespace {

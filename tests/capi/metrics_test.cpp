@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "integration/hooks/hook_test_util.hpp"
-#include "integration/hooks/webhook_server.hpp"
 #include "integration/metrics/exposition_parser.hpp"
+#include "support/hook_test_util.hpp"
 #include "support/test_env.hpp"
+#include "support/webhook_server.hpp"
 
 using namespace agenthost::test;
 
