@@ -992,6 +992,57 @@ TEST_CASE("durable: metadata filters - mode, project_id, tags all present, title
   CHECK(message.find("durable") != std::string::npos);
 }
 
+// The pieces of `password` between the characters URL parsers split at (three characters or
+// more): none may be in a message.
+void check_no_piece(const std::string &message, const std::string &password) {
+  INFO(message);
+  std::string piece;
+  for (const char c : password + "/") {
+    if (std::string("/?@#:%").find(c) == std::string::npos) {
+      piece += c;
+      continue;
+    }
+    if (piece.size() >= 3) CHECK(message.find(piece) == std::string::npos);
+    piece.clear();
+  }
+}
+
+TEST_CASE(
+    "durable: a DATABASE_URL password holding raw '/' and '?' connects as SQLAlchemy reads "
+    "it, and a failure shows no part of it") {
+  const std::string url = shared_pg();
+  const std::string role = test::unique_table("pwrole");
+  const std::string password = "Zq7/Kx9?Vb3:Tn5#Wd2";  // raw, as SQLAlchemy accepts it
+  psql(url, "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+  psql(url, "GRANT CREATE, USAGE ON SCHEMA public TO " + role);
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+
+  for (const std::string scheme : {"postgresql://", "postgresql+asyncpg://"}) {
+    INFO(scheme);
+    const std::string as_role = scheme + url_as(url, role, password).substr(13);
+    SessionStore store(cache, durable_options(as_role));
+    const Session s = make(store);
+    CHECK(store.get(s.id));
+  }
+
+  // A wrong password (the server refuses it) and a closed port: connection errors that name the
+  // target without any piece of the password.
+  const std::string wrong = "Zq7/Kx9?Vb3:Tn5#Wd9";
+  const std::string closed = "postgresql://" + role + ":" + password +
+                             "@127.0.0.1:" + std::to_string(test::free_port()) + "/agenthost_test";
+  for (const auto &[target, secret] :
+       {std::pair{url_as(url, role, wrong), wrong}, std::pair{closed, password}}) {
+    INFO(target);
+    SessionStore store(cache, durable_options(target));
+    std::string message;
+    CHECK(code_of([&] { make(store); }, &message) == Errc::connection);
+    CHECK(message.find("cannot connect to PostgreSQL at postgresql://" + role +
+                       ":***@127.0.0.1:") != std::string::npos);
+    check_no_piece(message, secret);
+  }
+}
+
 TEST_CASE("durable: options - DATABASE_URL forms, DB_POOL_SIZE, bad values name the problem") {
   CHECK(detail::normalize_pg_url("postgresql+asyncpg://u:p@h:5432/db") ==
         "postgresql://u:p@h:5432/db");
