@@ -185,7 +185,8 @@ void DurableSessions::ensure_schema() {
 // version floor forbids it (a delete, or a newer write whose cache step failed). On a Redis
 // failure the record and the markers are deleted and the floor raised to just below `s` (best
 // effort): never an older version served.
-bool DurableSessions::cache_put(const Session &s) {
+DurableSessions::CacheWrite DurableSessions::cache_put(const Session &s,
+                                                       std::optional<Error> *failure) {
   const std::string key = keys_.record(s.id);
   bool blocked = false;
   try {
@@ -206,10 +207,11 @@ bool DurableSessions::cache_put(const Session &s) {
         kCacheAttempts);
     if (replies) check_replies(*replies, "session cache write");
     set_suspect(s.id, false);
-    return !blocked;
-  } catch (const Error &) {
+    return blocked ? CacheWrite::refused : CacheWrite::stored;
+  } catch (const Error &e) {
+    if (failure != nullptr) failure->emplace(e);
     if (!invalidate(s.id, s.owner, micros_of(s.updated_at) - 1)) set_suspect(s.id, true);
-    return false;
+    return CacheWrite::failed;
   }
 }
 
@@ -520,7 +522,16 @@ std::uint64_t DurableSessions::reindex() {
     for (int i = 0; i < r.rows(); ++i) {
       Session s = session_of_row(r, i);
       scopes.insert(s.owner);
-      if (!cache_put(s)) unsure.insert({std::nullopt, s.owner});
+      std::optional<Error> failure;
+      const CacheWrite written = cache_put(s, &failure);
+      if (written == CacheWrite::failed) {
+        // Redis did not take it: the rebuild is not done, whatever PostgreSQL returned.
+        throw Error(failure->code(),
+                    fmt::format("session reindex: Redis did not take session '{}' (after {} "
+                                "sessions): {}",
+                                s.id, count, failure->what()));
+      }
+      if (written == CacheWrite::refused) unsure.insert({std::nullopt, s.owner});
       ++count;
     }
     if (r.rows() < kRebuildBatch) break;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <agenthost/cache_client.hpp>
+#include <agenthost/error.hpp>
 #include <agenthost/session_store.hpp>
 #include <mutex>
 #include <optional>
@@ -44,8 +45,14 @@ class DurableSessions {
 
  private:
   void ensure_schema();
-  // false when Redis did not take this version (its floor forbade it, or Redis failed).
-  bool cache_put(const Session &s);
+  // What a cache write of one version came to.
+  enum class CacheWrite {
+    stored,   // Redis holds this version (or a newer one)
+    refused,  // the id's version floor forbade it: the scopes' markers were dropped
+    failed,   // Redis failed: the record invalidated, or the id suspect (see the top)
+  };
+  // `failure` (when given) receives Redis' error of a failed write.
+  CacheWrite cache_put(const Session &s, std::optional<Error> *failure = nullptr);
   void recache(const Session &s);
   // Deletes the record and the markers and raises the id's version floor to `floor`.
   bool invalidate(const std::string &id, const std::optional<std::string> &owner_hash,
