@@ -12,17 +12,25 @@
 //  - Listing: from the Redis index while its scope's completeness marker exists (written by
 //    reindex(), with a TTL of half the session TTL, so it ends before any record it vouches for
 //    can expire), otherwise one keyset query on PostgreSQL.
+//  - Redis down: every Redis step runs through a circuit breaker. After
+//    db_cache_circuit_threshold consecutive connection failures or timeouts it opens, and for
+//    db_cache_circuit_cooldown Redis is not called at all: reads and listings go to PostgreSQL
+//    at once, and a skipped cache write is a failed one (no invalidation can run either, so the
+//    id turns suspect). Then the next call probes Redis; an answer closes the circuit.
 #pragma once
 
 #include <agenthost/cache_client.hpp>
 #include <agenthost/error.hpp>
 #include <agenthost/session_store.hpp>
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
 
 #include "db/pg_pool.hpp"
+#include "hooks/circuit_breaker.hpp"
 #include "sessions/key_schema.hpp"
 
 namespace agenthost::detail {
@@ -42,8 +50,15 @@ class DurableSessions {
 
   // The completeness marker of a listing scope (owner hash, or every session).
   std::string marker(const std::optional<std::string> &owner_hash) const;
+  // Fills the Redis circuit's fields of the store's statistics.
+  void cache_circuit_stats(SessionStoreStats &stats);
 
  private:
+  // Runs one Redis step (a callable returning a value) through the Redis circuit: while it is
+  // open, Error(connection) at once without calling Redis, which every caller already handles
+  // as Redis being down.
+  template <class Step>
+  auto via_cache(Step &&step) -> decltype(step());
   void ensure_schema();
   // What a cache write of one version came to.
   enum class CacheWrite {
@@ -83,6 +98,8 @@ class DurableSessions {
   std::mutex suspect_mutex_;
   std::unordered_set<std::string> suspect_;
   bool all_suspect_ = false;
+  hooks::CircuitBreaker cache_circuit_;
+  std::atomic<std::uint64_t> cache_skips_{0};
 };
 
 }  // namespace agenthost::detail
