@@ -1,7 +1,9 @@
 # SessionStore tests. The store contract runs twice from one source: against memory:// and
 # against the shared redis-server fixture (REDIS).
 agenthost_add_catch_test(unit_sessions
-  SOURCES unit/sessions/time_codec_test.cpp unit/sessions/cursor_requests_test.cpp)
+  SOURCES unit/sessions/time_codec_test.cpp unit/sessions/cursor_requests_test.cpp
+          unit/sessions/pg_url_test.cpp
+  LIBS PkgConfig::LIBPQ)
 agenthost_add_catch_test(integration_sessions_memory
   SOURCES integration/sessions/store_contract_test.cpp)
 agenthost_add_catch_test(integration_sessions_redis

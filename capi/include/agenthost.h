@@ -191,7 +191,10 @@ typedef struct agenthost_session_page agenthost_session_page;
  * The durable tier (PostgreSQL the source of truth, Redis its cache): "database_url"?
  * (postgresql://, postgres:// or postgresql+driver://), "db_pool_size"? (1..1000, default 5),
  * "db_table"? ("sessions"), "db_connect_timeout_ms"?, "db_statement_timeout_ms"?,
- * "db_pool_wait_ms"? (default 5000 each). options_json NULL reads DATABASE_URL and DB_POOL_SIZE.
+ * "db_pool_wait_ms"? (default 5000 each), "db_cache_circuit_threshold"? (1..1000, default 3) and
+ * "db_cache_circuit_cooldown_ms"? (default 5000): after that many consecutive Redis connection
+ * failures the durable tier skips Redis for the cooldown, then probes it with the next call.
+ * options_json NULL reads DATABASE_URL and DB_POOL_SIZE.
  * No connection is made here either.
  * Errors: AGENTHOST_INVALID_ARGUMENT (malformed JSON, unknown field, value out of range, an
  * index prefix inside the record keyspace, a database URL of another scheme),

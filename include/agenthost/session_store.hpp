@@ -35,6 +35,11 @@ struct SessionStoreOptions {
   std::chrono::milliseconds db_connect_timeout{5000};    // 1 ms..60 s (libpq: whole s, >= 2)
   std::chrono::milliseconds db_statement_timeout{5000};  // 1 ms..600 s
   std::chrono::milliseconds db_pool_wait{5000};          // 1 ms..600 s
+  // The durable tier's Redis circuit: after this many consecutive Redis connection failures or
+  // timeouts, its calls skip Redis (PostgreSQL answers at once, a skipped cache write counts as
+  // a failed one) for the cooldown; then the next call probes Redis, and an answer closes it.
+  std::uint32_t db_cache_circuit_threshold = 3;               // 1..1000
+  std::chrono::milliseconds db_cache_circuit_cooldown{5000};  // 1 ms..600 s
 
   // Reads REDIS_SESSION_TTL (60..86400 s); unset or empty = 3600. DATABASE_URL and DB_POOL_SIZE
   // (1..1000, default 5) as the Python service does.
@@ -59,6 +64,11 @@ struct SessionStoreStats {
   // the record is rewritten), which is not counted here.
   std::uint64_t corrupt_records = 0;
   std::uint64_t index_repairs = 0;  // stale index entries that listings removed or re-placed
+  // The durable tier's Redis circuit: Redis calls skipped while it was open (each went to
+  // PostgreSQL, or counted as a failed cache write), and whether it is open now (half-open
+  // included: the cooldown is over, no probe has answered yet). Zero and false without it.
+  std::uint64_t cache_skips = 0;
+  bool cache_circuit_open = false;
 };
 
 // Thread-safe (as thread-safe as the CacheClient it borrows, which must outlive it).

@@ -12,17 +12,13 @@ namespace agenthost::detail {
 
 namespace {
 
-// libpq's message, one line, with the password (should libpq ever echo it) replaced.
-std::string scrub(const char *message, const std::string &password) {
+// libpq's message, one line, with anything that could be the URL's password (should libpq ever
+// echo it) replaced.
+std::string scrub(const char *message, const std::vector<std::string> &secrets) {
   std::string m = message == nullptr ? "" : message;
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
   std::replace(m.begin(), m.end(), '\n', ' ');
-  if (!password.empty()) {
-    for (auto at = m.find(password); at != std::string::npos; at = m.find(password)) {
-      m.replace(at, password.size(), "***");
-    }
-  }
-  return m;
+  return scrub_secrets(std::move(m), secrets);
 }
 
 Errc code_of_sqlstate(const char *state) {
@@ -52,19 +48,20 @@ PgResult PgSession::exec(const std::string &sql, const PgParams &params, const c
   if (PQstatus(conn_) != CONNECTION_OK) {
     broken_ = true;
     throw Error(Errc::connection, fmt::format("{}: lost the PostgreSQL connection: {}", what,
-                                              scrub(PQerrorMessage(conn_), *password_)));
+                                              scrub(PQerrorMessage(conn_), *secrets_)));
   }
   const char *state = raw == nullptr ? nullptr : PQresultErrorField(raw, PG_DIAG_SQLSTATE);
   const Errc code = code_of_sqlstate(state);
   if (code == Errc::connection) broken_ = true;
   const char *msg = raw == nullptr ? PQerrorMessage(conn_) : PQresultErrorMessage(raw);
-  throw Error(code, fmt::format("{}: PostgreSQL: {}", what, scrub(msg, *password_)));
+  throw Error(code, fmt::format("{}: PostgreSQL: {}", what, scrub(msg, *secrets_)));
 }
 
 PgPool::PgPool(PgOptions options) : options_(std::move(options)) {
-  uri_ = normalize_pg_url(options_.url);
-  redacted_ = redact_pg_url(uri_);
-  password_ = pg_url_password(uri_);
+  PgUrl url = parse_pg_url(options_.url);
+  uri_ = std::move(url.uri);
+  redacted_ = std::move(url.redacted);
+  secrets_ = std::move(url.secrets);
   if (options_.size < 1 || options_.size > 1000) {
     throw Error(Errc::invalid_argument,
                 fmt::format("DB_POOL_SIZE={} is out of range 1..1000", options_.size));
@@ -87,7 +84,7 @@ PGconn *PgPool::connect() {
   PGconn *conn = PQconnectdbParams(keys, values, 1);
   if (conn == nullptr) throw Error(Errc::internal, "PostgreSQL: out of memory for a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
-    const std::string why = scrub(PQerrorMessage(conn), password_);
+    const std::string why = scrub(PQerrorMessage(conn), secrets_);
     PQfinish(conn);
     throw Error(Errc::connection,
                 fmt::format("cannot connect to PostgreSQL at {}: {}", redacted_, why));
@@ -138,7 +135,7 @@ void PgPool::release(PGconn *conn, bool broken) {
 
 void PgPool::with_session(const std::function<void(PgSession &)> &fn) {
   PGconn *conn = acquire();
-  PgSession session(conn, &password_);
+  PgSession session(conn, &secrets_);
   try {
     fn(session);
   } catch (...) {

@@ -32,8 +32,8 @@ using PgParams = std::vector<std::optional<std::string>>;
 // One borrowed connection; statements on it run in order (use BEGIN/COMMIT for a transaction).
 class PgSession {
  public:
-  explicit PgSession(PGconn *conn, const std::string *password)
-      : conn_(conn), password_(password) {}
+  PgSession(PGconn *conn, const std::vector<std::string> *secrets)
+      : conn_(conn), secrets_(secrets) {}
   // Throws Error: connection (server unreachable, connection lost), timeout (statement_timeout),
   // conflict (unique or foreign-key violation), invalid_argument (a value out of the column's
   // range), protocol (any other failure); each names `what`.
@@ -42,7 +42,7 @@ class PgSession {
 
  private:
   PGconn *conn_;
-  const std::string *password_;
+  const std::vector<std::string> *secrets_;  // scrubbed from libpq's messages
   bool broken_ = false;
 };
 
@@ -71,7 +71,7 @@ class PgPool {
   PgOptions options_;
   std::string uri_;
   std::string redacted_;
-  std::string password_;
+  std::vector<std::string> secrets_;  // pg_url_secrets
   std::string startup_options_;
   std::mutex mutex_;
   std::condition_variable freed_;

@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -42,35 +43,61 @@ std::uint32_t v4_at(const std::uint8_t *b) noexcept {
          std::uint32_t{b[3]};
 }
 
-bool all_zero(const std::uint8_t *b, int n) noexcept {
-  for (int i = 0; i < n; ++i) {
-    if (b[i] != 0) return false;
-  }
-  return true;
+// IPv6 forms that carry an IPv4 address after a fixed prefix: blocked when that IPv4 address is.
+struct Embedding {
+  std::uint8_t prefix[12];
+  int prefix_bytes;
+  int v4_offset;
+};
+
+constexpr Embedding kEmbeddings[] = {
+    {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, 12, 12},        // ::ffff:0:0/96 mapped
+    {{0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0}, 12, 12},        // ::ffff:0:0:0/96 translated
+    {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 12, 12},              // ::/96 compatible, :: and ::1
+    {{0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0}, 12, 12},  // 64:ff9b::/96 NAT64
+    {{0x20, 0x02}, 2, 2},                                        // 2002::/16 6to4
+};
+
+// Networks blocked whatever they carry.
+struct Net6 {
+  std::uint8_t base[16];
+  int prefix;
+};
+
+constexpr Net6 kBlocked6[] = {
+    // 64:ff9b:1::/48 local-use NAT64 (RFC 8215): not globally reachable, and where its IPv4
+    // address sits depends on the prefix length each operator carves from it (RFC 6052: /48,
+    // /56, /64 or /96), so the address alone cannot say which IPv4 address it reaches.
+    {{0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01}, 48},
+    {{0x01, 0x00}, 64},  // 100::/64 discard-only
+    {{0xFC}, 7},         // fc00::/7 unique local
+    {{0xFE, 0x80}, 10},  // fe80::/10 link-local
+    {{0xFE, 0xC0}, 10},  // fec0::/10 site-local
+    {{0xFF}, 8},         // ff00::/8 multicast
+};
+
+bool in_net6(const std::uint8_t *b, const Net6 &n) noexcept {
+  const int whole = n.prefix / 8;
+  if (std::memcmp(b, n.base, static_cast<std::size_t>(whole)) != 0) return false;
+  const int rest = n.prefix % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<std::uint8_t>(0xFF << (8 - rest));
+  return (b[whole] & mask) == n.base[whole];
 }
 
 bool blocked_v6(const std::uint8_t *b) noexcept {
-  if (all_zero(b, 10) && b[10] == 0xFF && b[11] == 0xFF)
-    return blocked_v4(v4_at(b + 12));  // mapped
-  if (all_zero(b, 12)) {
-    // :: and ::1 fall in 0/8 of the compatible form; other ::a.b.c.d are deprecated compat.
-    return blocked_v4(v4_at(b + 12));
+  for (const auto &e : kEmbeddings) {
+    if (std::memcmp(b, e.prefix, static_cast<std::size_t>(e.prefix_bytes)) == 0) {
+      return blocked_v4(v4_at(b + e.v4_offset));
+    }
   }
-  static constexpr std::uint8_t nat64[12] = {0x00, 0x64, 0xff, 0x9b};
-  if (std::memcmp(b, nat64, 12) == 0) return blocked_v4(v4_at(b + 12));
-  static constexpr std::uint8_t local_nat64[6] = {0x00, 0x64, 0xff, 0x9b, 0x00, 0x01};
-  if (std::memcmp(b, local_nat64, 6) == 0) return true;  // 64:ff9b:1::/48 local-use NAT64
-  static constexpr std::uint8_t discard[8] = {0x01, 0x00};
-  if (std::memcmp(b, discard, 8) == 0) return true;  // 100::/64 discard-only
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
     // Teredo 2001::/32: the server's IPv4 address, then the client's with its bits inverted.
     return blocked_v4(v4_at(b + 4)) || blocked_v4(~v4_at(b + 12));
   }
-  if (b[0] == 0x20 && b[1] == 0x02) return blocked_v4(v4_at(b + 2));  // 6to4
-  if ((b[0] & 0xFE) == 0xFC) return true;                             // fc00::/7 ULA
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;             // fe80::/10 link-local
-  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;             // fec0::/10 site-local
-  if (b[0] == 0xFF) return true;                                      // multicast
+  for (const auto &n : kBlocked6) {
+    if (in_net6(b, n)) return true;
+  }
   return false;
 }
 

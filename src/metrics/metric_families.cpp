@@ -92,6 +92,12 @@ void collect_sessions(const SessionStoreStats &s, std::deque<MetricFamily> &out)
   add(family(out, "agenthost_session_index_repairs_total", "counter",
              "Stale index entries that listings removed or re-placed"),
       {}, as_value(s.index_repairs));
+  add(family(out, "agenthost_session_cache_skips_total", "counter",
+             "Durable tier: Redis calls skipped while its circuit was open"),
+      {}, as_value(s.cache_skips));
+  add(family(out, "agenthost_session_cache_circuit_open", "gauge",
+             "Durable tier: 1 while the Redis circuit is open (Redis skipped)"),
+      {}, s.cache_circuit_open ? 1.0 : 0.0);
 }
 
 void collect_events(const HookPolicyStats &s, std::deque<MetricFamily> &out) {

@@ -75,6 +75,11 @@ std::optional<Session> decoded(std::string_view id, const std::optional<std::str
   }
 }
 
+// Redis not answering at all: what opens the Redis circuit.
+bool is_redis_down(const Error &e) {
+  return e.code() == Errc::connection || e.code() == Errc::timeout;
+}
+
 // A Redis failure a read can go around (PostgreSQL has the answer).
 bool is_cache_outage(const Error &e) {
   return e.code() == Errc::connection || e.code() == Errc::timeout ||
@@ -131,13 +136,51 @@ DurableSessions::DurableSessions(CacheClient &cache, const SessionStoreOptions &
       keys_(options.key_prefix, options.index_prefix),
       pool_(PgOptions{options.database_url, options.db_pool_size, options.db_connect_timeout,
                       options.db_statement_timeout, options.db_pool_wait}),
-      table_(options.db_table) {
+      table_(options.db_table),
+      cache_circuit_(options.db_cache_circuit_threshold, options.db_cache_circuit_cooldown) {
   validate_table_name(table_);
   if (cache.is_cluster()) {
     throw Error(Errc::unsupported,
                 "the durable tier (database_url) is not available on Redis "
                 "Cluster yet");
   }
+}
+
+template <class Step>
+auto DurableSessions::via_cache(Step &&step) -> decltype(step()) {
+  using Clock = hooks::CircuitBreaker::Clock;
+  const hooks::BreakerToken token = cache_circuit_.acquire(Clock::now());
+  if (token == hooks::BreakerToken::rejected) {
+    cache_skips_.fetch_add(1, std::memory_order_relaxed);
+    throw Error(Errc::connection,
+                fmt::format("Redis skipped: its circuit is open after {} consecutive connection "
+                            "failures or timeouts (the first call after {} ms probes it)",
+                            options_.db_cache_circuit_threshold,
+                            options_.db_cache_circuit_cooldown.count()));
+  }
+  try {
+    auto result = step();
+    cache_circuit_.record(token, true, Clock::now());
+    return result;
+  } catch (const Error &e) {
+    // Any answer from Redis, an error reply included, shows it is up; a pool with no free
+    // connection shows nothing either way.
+    if (e.code() == Errc::pool_exhausted) {
+      cache_circuit_.release(token);
+    } else {
+      cache_circuit_.record(token, !is_redis_down(e), Clock::now());
+    }
+    throw;
+  } catch (...) {
+    cache_circuit_.release(token);
+    throw;
+  }
+}
+
+void DurableSessions::cache_circuit_stats(SessionStoreStats &stats) {
+  stats.cache_skips = cache_skips_.load(std::memory_order_relaxed);
+  stats.cache_circuit_open =
+      cache_circuit_.state(hooks::CircuitBreaker::Clock::now()) != hooks::CircuitState::closed;
 }
 
 std::string DurableSessions::marker(const std::optional<std::string> &owner_hash) const {
@@ -185,46 +228,52 @@ void DurableSessions::ensure_schema() {
 // version floor forbids it (a delete, or a newer write whose cache step failed). On a Redis
 // failure the record and the markers are deleted and the floor raised to just below `s` (best
 // effort): never an older version served.
-bool DurableSessions::cache_put(const Session &s) {
+DurableSessions::CacheWrite DurableSessions::cache_put(const Session &s,
+                                                       std::optional<Error> *failure) {
   const std::string key = keys_.record(s.id);
   bool blocked = false;
   try {
-    const auto replies = cache_.transact(
-        {key, floor_key(s.id)},
-        [&](const std::vector<std::optional<std::string>> &current)
-            -> std::optional<std::vector<Command>> {
-          const auto held = decoded(s.id, current.at(0));
-          blocked = false;
-          if (held && held->updated_at > s.updated_at) return std::nullopt;
-          if (below_floor(s, current.at(1))) {
-            // Not cached (a clock behind the floor's): its scopes are no longer complete.
-            blocked = true;
-            return std::vector<Command>{drop_markers(s.owner)};
-          }
-          return cache_commands(keys_, s, options_.ttl);
-        },
-        kCacheAttempts);
+    const auto replies = via_cache([&] {
+      return cache_.transact(
+          {key, floor_key(s.id)},
+          [&](const std::vector<std::optional<std::string>> &current)
+              -> std::optional<std::vector<Command>> {
+            const auto held = decoded(s.id, current.at(0));
+            blocked = false;
+            if (held && held->updated_at > s.updated_at) return std::nullopt;
+            if (below_floor(s, current.at(1))) {
+              // Not cached (a clock behind the floor's): its scopes are no longer complete.
+              blocked = true;
+              return std::vector<Command>{drop_markers(s.owner)};
+            }
+            return cache_commands(keys_, s, options_.ttl);
+          },
+          kCacheAttempts);
+    });
     if (replies) check_replies(*replies, "session cache write");
     set_suspect(s.id, false);
-    return !blocked;
-  } catch (const Error &) {
+    return blocked ? CacheWrite::refused : CacheWrite::stored;
+  } catch (const Error &e) {
+    if (failure != nullptr) failure->emplace(e);
     if (!invalidate(s.id, s.owner, micros_of(s.updated_at) - 1)) set_suspect(s.id, true);
-    return false;
+    return CacheWrite::failed;
   }
 }
 
 bool DurableSessions::invalidate(const std::string &id,
                                  const std::optional<std::string> &owner_hash, std::int64_t floor) {
   try {
-    const auto replies = cache_.transact(
-        {floor_key(id)},
-        [&](const std::vector<std::optional<std::string>> &current)
-            -> std::optional<std::vector<Command>> {
-          return std::vector<Command>{{"DEL", keys_.record(id)},
-                                      drop_markers(owner_hash),
-                                      set_floor(id, floor, current.at(0))};
-        },
-        kCacheAttempts);
+    const auto replies = via_cache([&] {
+      return cache_.transact(
+          {floor_key(id)},
+          [&](const std::vector<std::optional<std::string>> &current)
+              -> std::optional<std::vector<Command>> {
+            return std::vector<Command>{{"DEL", keys_.record(id)},
+                                        drop_markers(owner_hash),
+                                        set_floor(id, floor, current.at(0))};
+          },
+          kCacheAttempts);
+    });
     if (replies) check_replies(*replies, "session cache invalidation");
     set_suspect(id, false);
     return true;
@@ -262,17 +311,19 @@ bool DurableSessions::any_suspect() {
 void DurableSessions::recache(const Session &s) {
   const std::string key = keys_.record(s.id);
   try {
-    cache_.transact(
-        {key, floor_key(s.id)},
-        [&](const std::vector<std::optional<std::string>> &current)
-            -> std::optional<std::vector<Command>> {
-          if (current.at(0) && decoded(s.id, current.at(0))) return std::nullopt;
-          if (below_floor(s, current.at(1))) {  // see cache_put
-            return std::vector<Command>{drop_markers(s.owner)};
-          }
-          return cache_commands(keys_, s, options_.ttl);
-        },
-        kCacheAttempts);
+    via_cache([&] {
+      return cache_.transact(
+          {key, floor_key(s.id)},
+          [&](const std::vector<std::optional<std::string>> &current)
+              -> std::optional<std::vector<Command>> {
+            if (current.at(0) && decoded(s.id, current.at(0))) return std::nullopt;
+            if (below_floor(s, current.at(1))) {  // see cache_put
+              return std::vector<Command>{drop_markers(s.owner)};
+            }
+            return cache_commands(keys_, s, options_.ttl);
+          },
+          kCacheAttempts);
+    });
   } catch (const Error &) {
     // The read is served from PostgreSQL; the cache is filled by a later read.
   }
@@ -302,7 +353,7 @@ std::optional<Session> DurableSessions::get(std::string_view id,
   if (!suspect) {
     std::optional<Session> held;
     try {
-      held = decoded(id, cache_.get(keys_.record(id)));
+      held = decoded(id, via_cache([&] { return cache_.get(keys_.record(id)); }));
     } catch (const Error &e) {
       if (!is_cache_outage(e)) throw;  // Redis unreachable: PostgreSQL answers
     }
@@ -386,29 +437,31 @@ bool DurableSessions::remove(std::string_view id, const std::optional<std::strin
   const std::string id_text(id);
   bool cached = false;
   try {
-    const auto replies = cache_.transact(
-        {key, floor_key(id)},
-        [&](const std::vector<std::optional<std::string>> &current)
-            -> std::optional<std::vector<Command>> {
-          cached = false;
-          std::optional<std::string> owner = row_owner;
-          if (current.at(0)) {
-            const auto held = decoded(id, current.at(0));
-            // A record the caller may not see is left alone (unless the row was theirs).
-            if (!deleted && held && !visible(*held, owner_hash)) return std::nullopt;
-            if (!deleted && !held && owner_hash) return std::nullopt;
-            if (held) owner = held->owner;
-            if (held && !deleted) floor = micros_of(held->updated_at);
-            cached = true;
-          }
-          if (!deleted && !cached) return std::nullopt;
-          std::vector<Command> commands{{"DEL", key}};
-          for (auto &c : index_remove_commands(keys_, id_text, owner))
-            commands.push_back(std::move(c));
-          commands.push_back(set_floor(id_text, floor, current.at(1)));
-          return commands;
-        },
-        kCacheAttempts);
+    const auto replies = via_cache([&] {
+      return cache_.transact(
+          {key, floor_key(id)},
+          [&](const std::vector<std::optional<std::string>> &current)
+              -> std::optional<std::vector<Command>> {
+            cached = false;
+            std::optional<std::string> owner = row_owner;
+            if (current.at(0)) {
+              const auto held = decoded(id, current.at(0));
+              // A record the caller may not see is left alone (unless the row was theirs).
+              if (!deleted && held && !visible(*held, owner_hash)) return std::nullopt;
+              if (!deleted && !held && owner_hash) return std::nullopt;
+              if (held) owner = held->owner;
+              if (held && !deleted) floor = micros_of(held->updated_at);
+              cached = true;
+            }
+            if (!deleted && !cached) return std::nullopt;
+            std::vector<Command> commands{{"DEL", key}};
+            for (auto &c : index_remove_commands(keys_, id_text, owner))
+              commands.push_back(std::move(c));
+            commands.push_back(set_floor(id_text, floor, current.at(1)));
+            return commands;
+          },
+          kCacheAttempts);
+    });
     if (replies) check_replies(*replies, "session cache delete");
   } catch (const Error &) {
     if (!deleted) throw;
@@ -429,10 +482,10 @@ SessionPage DurableSessions::list(const ListQuery &query) {
   if (!query.has_metadata_filter() && !any_suspect()) {
     IndexCompleteness complete{marker(owner_hash)};
     try {
-      SessionPage page = list_sessions(cache_, keys_, query, &complete);
+      SessionPage page = via_cache([&] { return list_sessions(cache_, keys_, query, &complete); });
       if (complete.present && !complete.met_stale && page.skipped_corrupt == 0) return page;
       // An index that met a stale entry can no longer vouch for the scope.
-      if (complete.present) cache_.del(complete.marker);
+      if (complete.present) via_cache([&] { return cache_.del(complete.marker); });
     } catch (const Error &e) {
       if (!is_cache_outage(e)) throw;  // Redis unreachable: PostgreSQL answers
     }
@@ -520,7 +573,16 @@ std::uint64_t DurableSessions::reindex() {
     for (int i = 0; i < r.rows(); ++i) {
       Session s = session_of_row(r, i);
       scopes.insert(s.owner);
-      if (!cache_put(s)) unsure.insert({std::nullopt, s.owner});
+      std::optional<Error> failure;
+      const CacheWrite written = cache_put(s, &failure);
+      if (written == CacheWrite::failed) {
+        // Redis did not take it: the rebuild is not done, whatever PostgreSQL returned.
+        throw Error(failure->code(),
+                    fmt::format("session reindex: Redis did not take session '{}' (after {} "
+                                "sessions): {}",
+                                s.id, count, failure->what()));
+      }
+      if (written == CacheWrite::refused) unsure.insert({std::nullopt, s.owner});
       ++count;
     }
     if (r.rows() < kRebuildBatch) break;
@@ -541,7 +603,8 @@ std::uint64_t DurableSessions::reindex() {
     if (unsure.count(owner) == 0)
       b.add({"SET", marker(owner), "1", "EX", std::to_string(life.count())});
   }
-  if (!b.commands.empty()) check_replies(cache_.execute(b), "session reindex markers");
+  if (!b.commands.empty())
+    check_replies(via_cache([&] { return cache_.execute(b); }), "session reindex markers");
   return count;
 }
 

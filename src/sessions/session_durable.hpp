@@ -12,16 +12,25 @@
 //  - Listing: from the Redis index while its scope's completeness marker exists (written by
 //    reindex(), with a TTL of half the session TTL, so it ends before any record it vouches for
 //    can expire), otherwise one keyset query on PostgreSQL.
+//  - Redis down: every Redis step runs through a circuit breaker. After
+//    db_cache_circuit_threshold consecutive connection failures or timeouts it opens, and for
+//    db_cache_circuit_cooldown Redis is not called at all: reads and listings go to PostgreSQL
+//    at once, and a skipped cache write is a failed one (no invalidation can run either, so the
+//    id turns suspect). Then the next call probes Redis; an answer closes the circuit.
 #pragma once
 
 #include <agenthost/cache_client.hpp>
+#include <agenthost/error.hpp>
 #include <agenthost/session_store.hpp>
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
 
 #include "db/pg_pool.hpp"
+#include "hooks/circuit_breaker.hpp"
 #include "sessions/key_schema.hpp"
 
 namespace agenthost::detail {
@@ -41,11 +50,24 @@ class DurableSessions {
 
   // The completeness marker of a listing scope (owner hash, or every session).
   std::string marker(const std::optional<std::string> &owner_hash) const;
+  // Fills the Redis circuit's fields of the store's statistics.
+  void cache_circuit_stats(SessionStoreStats &stats);
 
  private:
+  // Runs one Redis step (a callable returning a value) through the Redis circuit: while it is
+  // open, Error(connection) at once without calling Redis, which every caller already handles
+  // as Redis being down.
+  template <class Step>
+  auto via_cache(Step &&step) -> decltype(step());
   void ensure_schema();
-  // false when Redis did not take this version (its floor forbade it, or Redis failed).
-  bool cache_put(const Session &s);
+  // What a cache write of one version came to.
+  enum class CacheWrite {
+    stored,   // Redis holds this version (or a newer one)
+    refused,  // the id's version floor forbade it: the scopes' markers were dropped
+    failed,   // Redis failed: the record invalidated, or the id suspect (see the top)
+  };
+  // `failure` (when given) receives Redis' error of a failed write.
+  CacheWrite cache_put(const Session &s, std::optional<Error> *failure = nullptr);
   void recache(const Session &s);
   // Deletes the record and the markers and raises the id's version floor to `floor`.
   bool invalidate(const std::string &id, const std::optional<std::string> &owner_hash,
@@ -76,6 +98,8 @@ class DurableSessions {
   std::mutex suspect_mutex_;
   std::unordered_set<std::string> suspect_;
   bool all_suspect_ = false;
+  hooks::CircuitBreaker cache_circuit_;
+  std::atomic<std::uint64_t> cache_skips_{0};
 };
 
 }  // namespace agenthost::detail

@@ -201,6 +201,10 @@ SessionStoreOptions parse_store_options(std::string_view json) {
       o.db_statement_timeout = std::chrono::milliseconds(whole_number_field(k, v, 1, 600000));
     } else if (k == "db_pool_wait_ms") {
       o.db_pool_wait = std::chrono::milliseconds(whole_number_field(k, v, 1, 600000));
+    } else if (k == "db_cache_circuit_threshold") {
+      o.db_cache_circuit_threshold = static_cast<std::uint32_t>(whole_number_field(k, v, 1, 1000));
+    } else if (k == "db_cache_circuit_cooldown_ms") {
+      o.db_cache_circuit_cooldown = std::chrono::milliseconds(whole_number_field(k, v, 1, 600000));
     } else {
       unknown_field("session store options", k);
     }

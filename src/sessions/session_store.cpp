@@ -159,6 +159,12 @@ void SessionStoreOptions::validate() const {
   validate_ms(db_connect_timeout, 60000, "db_connect_timeout");
   validate_ms(db_statement_timeout, 600000, "db_statement_timeout");
   validate_ms(db_pool_wait, 600000, "db_pool_wait");
+  validate_ms(db_cache_circuit_cooldown, 600000, "db_cache_circuit_cooldown");
+  if (db_cache_circuit_threshold < 1 || db_cache_circuit_threshold > 1000) {
+    throw Error(Errc::invalid_argument,
+                fmt::format("db_cache_circuit_threshold={} is out of range 1..1000",
+                            db_cache_circuit_threshold));
+  }
 }
 
 SessionStore::SessionStore(CacheClient &cache, SessionStoreOptions options)
@@ -173,7 +179,11 @@ SessionStore::SessionStore(CacheClient &cache, SessionStoreOptions options)
 
 SessionStore::~SessionStore() = default;
 
-SessionStoreStats SessionStore::stats() const { return counters_->snapshot(); }
+SessionStoreStats SessionStore::stats() const {
+  SessionStoreStats s = counters_->snapshot();
+  if (durable_) durable_->cache_circuit_stats(s);
+  return s;
+}
 
 std::string SessionStore::not_found_message(std::string_view id) {
   return fmt::format("session '{}' not found", id);

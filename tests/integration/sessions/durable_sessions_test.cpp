@@ -403,6 +403,111 @@ TEST_CASE("durable: a database on a closed port is a connection error without th
   CHECK(cache.scan(o.key_prefix + "*").empty());
 }
 
+// Calls until the store's Redis circuit opens (Redis is down: each call fails over to
+// PostgreSQL), each answering `id` with `turns`.
+void open_circuit(SessionStore &store, const std::string &id, std::int64_t turns) {
+  for (int i = 0; i < 20 && !store.stats().cache_circuit_open; ++i) {
+    const auto got = store.get(id);
+    REQUIRE(got);
+    CHECK(got->total_turns == turns);
+  }
+  REQUIRE(store.stats().cache_circuit_open);
+}
+
+TEST_CASE(
+    "durable: with Redis down the circuit opens, PostgreSQL answers without Redis being "
+    "called, and after a restart the cache serves again") {
+  // Persistence: the record written before the outage comes back with the restart.
+  test::RedisServer redis({"--appendonly", "yes", "--appendfsync", "always"});
+  CacheClient cache = cache_at(redis.url(), 500ms);
+  SessionStoreOptions slow = durable_options(shared_pg());
+  slow.db_cache_circuit_threshold = 2;
+  slow.db_cache_circuit_cooldown = 600000ms;  // stays open for the whole test
+  SessionStoreOptions quick = slow;           // the same table and keys
+  quick.db_cache_circuit_cooldown = 100ms;
+  SessionStore a(cache, slow);
+  SessionStore b(cache, quick);
+  const Session s = make(a);
+  REQUIRE(a.reindex() == 1);
+  const std::string key = slow.key_prefix + s.id;
+  REQUIRE(cache.exists(key));
+  CHECK_FALSE(a.stats().cache_circuit_open);
+
+  redis.stop();
+  open_circuit(a, s.id, 0);
+  open_circuit(b, s.id, 0);
+
+  // Open: get and list answer from PostgreSQL, and no call reaches the Redis client's pool.
+  const PoolStats before = cache.stats();
+  const std::uint64_t skips = a.stats().cache_skips;
+  ListQuery mine;
+  mine.owner_api_key = kOwner;
+  for (int i = 0; i < 5; ++i) {
+    CHECK(a.get(s.id)->total_turns == 0);
+    const SessionPage page = a.list(mine);
+    CHECK(page.total == 1);
+    CHECK(page.sessions.at(0).id == s.id);
+  }
+  const PoolStats after = cache.stats();
+  CHECK(after.errors_connection == before.errors_connection);
+  CHECK(after.errors_timeout == before.errors_timeout);
+  CHECK(after.created == before.created);
+  CHECK(after.retries == before.retries);
+  CHECK(a.stats().cache_skips > skips);
+  CHECK(a.stats().cache_circuit_open);
+
+  // A write while b's circuit is open (or its first probe fails): its cache step is skipped or
+  // fails, and is handled as a failed one.
+  SessionPatch p;
+  p.total_turns = 7;
+  CHECK(b.update(s.id, p).total_turns == 7);
+  redis.start();  // same port; the record of turns 0 is back from the append-only file
+  const auto stale = cache.get(key);
+  REQUIRE(stale);
+  CHECK(stale->find("\"total_turns\":0") != std::string::npos);
+
+  // b probes Redis after its cooldown and closes the circuit; before and after, never the
+  // stale record.
+  for (int i = 0; i < 200 && b.stats().cache_circuit_open; ++i) {
+    CHECK(b.get(s.id)->total_turns == 7);
+    CHECK(b.list(mine).sessions.at(0).total_turns == 7);
+    std::this_thread::sleep_for(25ms);
+  }
+  REQUIRE_FALSE(b.stats().cache_circuit_open);
+  CHECK(b.get(s.id)->total_turns == 7);
+  // The cache is used again: the read rewrote Redis' stale record, calls skip nothing.
+  const auto fresh = cache.get(key);
+  REQUIRE(fresh);
+  CHECK(fresh->find("\"total_turns\":7") != std::string::npos);
+  const std::uint64_t b_skips = b.stats().cache_skips;
+  const Session t = make(b);
+  CHECK(cache.exists(slow.key_prefix + t.id));
+  CHECK(b.get(t.id));
+  CHECK(b.stats().cache_skips == b_skips);
+  CHECK(b.reindex() == 2);
+  // a's circuit is still open: PostgreSQL goes on answering it.
+  CHECK(a.stats().cache_circuit_open);
+  CHECK(a.get(s.id)->total_turns == 7);
+}
+
+TEST_CASE("durable: the Redis circuit's options are validated") {
+  SessionStoreOptions o = durable_options(shared_pg());
+  o.db_cache_circuit_threshold = 0;
+  std::string message;
+  CHECK(code_of([&] { o.validate(); }, &message) == Errc::invalid_argument);
+  CHECK(message.find("db_cache_circuit_threshold") != std::string::npos);
+  o.db_cache_circuit_threshold = 1001;
+  CHECK(code_of([&] { o.validate(); }) == Errc::invalid_argument);
+  o.db_cache_circuit_threshold = 1000;
+  o.db_cache_circuit_cooldown = 0ms;
+  CHECK(code_of([&] { o.validate(); }, &message) == Errc::invalid_argument);
+  CHECK(message.find("db_cache_circuit_cooldown") != std::string::npos);
+  o.db_cache_circuit_cooldown = 600001ms;
+  CHECK(code_of([&] { o.validate(); }) == Errc::invalid_argument);
+  o.db_cache_circuit_cooldown = 600000ms;
+  o.validate();
+}
+
 TEST_CASE("durable: a Redis stalled after the commit never serves the older version") {
   test::RedisServer redis;
   CacheClient cache = cache_at(redis.url(), 300ms);
@@ -991,6 +1096,57 @@ TEST_CASE("durable: metadata filters - mode, project_id, tags all present, title
   std::string message;
   CHECK(code_of([&] { redis_only.list(f); }, &message) == Errc::unsupported);
   CHECK(message.find("durable") != std::string::npos);
+}
+
+// The pieces of `password` between the characters URL parsers split at (three characters or
+// more): none may be in a message.
+void check_no_piece(const std::string &message, const std::string &password) {
+  INFO(message);
+  std::string piece;
+  for (const char c : password + "/") {
+    if (std::string("/?@#:%").find(c) == std::string::npos) {
+      piece += c;
+      continue;
+    }
+    if (piece.size() >= 3) CHECK(message.find(piece) == std::string::npos);
+    piece.clear();
+  }
+}
+
+TEST_CASE(
+    "durable: a DATABASE_URL password holding raw '/' and '?' connects as SQLAlchemy reads "
+    "it, and a failure shows no part of it") {
+  const std::string url = shared_pg();
+  const std::string role = test::unique_table("pwrole");
+  const std::string password = "Zq7/Kx9?Vb3:Tn5#Wd2";  // raw, as SQLAlchemy accepts it
+  psql(url, "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+  psql(url, "GRANT CREATE, USAGE ON SCHEMA public TO " + role);
+  test::RedisServer redis;
+  CacheClient cache = cache_at(redis.url());
+
+  for (const std::string scheme : {"postgresql://", "postgresql+asyncpg://"}) {
+    INFO(scheme);
+    const std::string as_role = scheme + url_as(url, role, password).substr(13);
+    SessionStore store(cache, durable_options(as_role));
+    const Session s = make(store);
+    CHECK(store.get(s.id));
+  }
+
+  // A wrong password (the server refuses it) and a closed port: connection errors that name the
+  // target without any piece of the password.
+  const std::string wrong = "Zq7/Kx9?Vb3:Tn5#Wd9";
+  const std::string closed = "postgresql://" + role + ":" + password +
+                             "@127.0.0.1:" + std::to_string(test::free_port()) + "/agenthost_test";
+  for (const auto &[target, secret] :
+       {std::pair{url_as(url, role, wrong), wrong}, std::pair{closed, password}}) {
+    INFO(target);
+    SessionStore store(cache, durable_options(target));
+    std::string message;
+    CHECK(code_of([&] { make(store); }, &message) == Errc::connection);
+    CHECK(message.find("cannot connect to PostgreSQL at postgresql://" + role +
+                       ":***@127.0.0.1:") != std::string::npos);
+    check_no_piece(message, secret);
+  }
 }
 
 TEST_CASE("durable: options - DATABASE_URL forms, DB_POOL_SIZE, bad values name the problem") {

@@ -15,6 +15,7 @@
 
 #include "integration/sessions/session_test_cache.hpp"
 #include "support/errc_of.hpp"
+#include "support/redis_server.hpp"
 #include "support/test_env.hpp"
 
 using namespace agenthost;
@@ -691,3 +692,32 @@ TEST_CASE("compatibility: total_turns \"3.0\" reads as 3") {
   }
 }
 #endif  // AGENTHOST_SESSIONS_DURABLE
+
+#ifdef AGENTHOST_SESSIONS_ON_REDIS
+// Redis alone: SCAN and the index writes fail. Durable: PostgreSQL answers, but no record
+// reaches Redis. Either way a count would claim a rebuild that did not happen.
+TEST_CASE("reindex with Redis stopped is a connection error, not a count") {
+  test::RedisServer redis;
+  CacheOptions co;
+  co.url = redis.url();
+  co.connect_timeout = co.socket_timeout = co.pool_wait_timeout = 500ms;
+  CacheClient cache(co);
+  SessionStoreOptions o = test::prefixed_store_options(test::unique_prefix("reindex-down"));
+  SessionStore store(cache, o);
+  for (int i = 0; i < 3; ++i) {
+    CreateRequest r;
+    r.model = "m";
+    store.create(r);
+  }
+  CHECK(store.reindex() == 3);
+  redis.stop();
+  std::string message;
+  CHECK(code_of([&] { store.reindex(); }, &message) == Errc::connection);
+  INFO(message);
+  CHECK_FALSE(message.empty());
+  redis.start();
+  // The durable tier rebuilds the records Redis lost from PostgreSQL; Redis alone had no
+  // persistence, so nothing is left to index.
+  CHECK(store.reindex() == (store.durable() ? 3u : 0u));
+}
+#endif

@@ -3,8 +3,12 @@
 #include <netinet/in.h>
 
 #include <agenthost/error.hpp>
+#include <array>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "hooks/address_guard.hpp"
 #include "hooks/base64.hpp"
@@ -28,6 +32,139 @@ bool blocked(const char *text) {
   in6.sin6_family = AF_INET6;
   return is_blocked_address(reinterpret_cast<sockaddr *>(&in6), sizeof in6);
 }
+
+// An address as 16 bytes; an IPv4 address uses the first four.
+struct Addr {
+  int family = AF_INET;
+  std::array<std::uint8_t, 16> b{};
+};
+
+int width(const Addr &a) { return a.family == AF_INET ? 4 : 16; }
+
+Addr parse(const std::string &text) {
+  Addr a;
+  if (inet_pton(AF_INET, text.c_str(), a.b.data()) == 1) return a;
+  a.family = AF_INET6;
+  REQUIRE(inet_pton(AF_INET6, text.c_str(), a.b.data()) == 1);
+  return a;
+}
+
+std::string text(const Addr &a) {
+  char out[INET6_ADDRSTRLEN] = {};
+  REQUIRE(inet_ntop(a.family, a.b.data(), out, sizeof out) != nullptr);
+  return out;
+}
+
+bool blocked(const Addr &a) {
+  if (a.family == AF_INET) {
+    sockaddr_in in4{};
+    in4.sin_family = AF_INET;
+    std::memcpy(&in4.sin_addr, a.b.data(), 4);
+    return is_blocked_address(reinterpret_cast<sockaddr *>(&in4), sizeof in4);
+  }
+  sockaddr_in6 in6{};
+  in6.sin6_family = AF_INET6;
+  std::memcpy(&in6.sin6_addr, a.b.data(), 16);
+  return is_blocked_address(reinterpret_cast<sockaddr *>(&in6), sizeof in6);
+}
+
+// The first (ones = false) or last (ones = true) address of the network of `prefix` bits.
+Addr network_end(Addr a, int prefix, bool ones) {
+  for (int bit = prefix; bit < width(a) * 8; ++bit) {
+    const auto m = static_cast<std::uint8_t>(0x80 >> (bit % 8));
+    auto &byte = a.b[static_cast<std::size_t>(bit / 8)];
+    byte = static_cast<std::uint8_t>(ones ? (byte | m) : (byte & ~m));
+  }
+  return a;
+}
+
+// a + 1 or a - 1, wrapping.
+Addr step(Addr a, bool up) {
+  for (int i = width(a) - 1; i >= 0; --i) {
+    auto &byte = a.b[static_cast<std::size_t>(i)];
+    byte = static_cast<std::uint8_t>(up ? byte + 1 : byte - 1);
+    if (byte != (up ? 0x00 : 0xFF)) break;
+  }
+  return a;
+}
+
+std::uint32_t v4_of(const Addr &a) {
+  return (std::uint32_t{a.b[0]} << 24) | (std::uint32_t{a.b[1]} << 16) |
+         (std::uint32_t{a.b[2]} << 8) | std::uint32_t{a.b[3]};
+}
+
+// `v4` written big-endian into `a` at byte `at`, its bits inverted when asked (Teredo's client).
+Addr put_v4(Addr a, int at, std::uint32_t v4, bool inverted = false) {
+  if (inverted) v4 = ~v4;
+  for (int i = 0; i < 4; ++i) {
+    a.b[static_cast<std::size_t>(at + i)] = static_cast<std::uint8_t>(v4 >> (24 - 8 * i));
+  }
+  return a;
+}
+
+enum class Side { pass, block, none };  // what the address next to a network is
+
+struct Range {
+  const char *cidr;
+  Side before;  // the address just below the network
+  Side after;   // the address just above it
+};
+
+// Every network the guard blocks whatever it carries, with its neighbours.
+constexpr Range kRanges[] = {
+    {"0.0.0.0/8", Side::none, Side::pass},      {"10.0.0.0/8", Side::pass, Side::pass},
+    {"100.64.0.0/10", Side::pass, Side::pass},  {"127.0.0.0/8", Side::pass, Side::pass},
+    {"169.254.0.0/16", Side::pass, Side::pass}, {"172.16.0.0/12", Side::pass, Side::pass},
+    {"192.0.0.0/24", Side::pass, Side::pass},   {"192.88.99.0/24", Side::pass, Side::pass},
+    {"192.168.0.0/16", Side::pass, Side::pass}, {"198.18.0.0/15", Side::pass, Side::pass},
+    {"224.0.0.0/4", Side::pass, Side::block},   {"240.0.0.0/4", Side::block, Side::none},
+    {"64:ff9b:1::/48", Side::pass, Side::pass}, {"100::/64", Side::pass, Side::pass},
+    {"fc00::/7", Side::pass, Side::pass},       {"fe80::/10", Side::pass, Side::block},
+    {"fec0::/10", Side::block, Side::block},    {"ff00::/8", Side::block, Side::none},
+};
+
+struct Sample {
+  Addr addr;
+  bool blocked;
+};
+
+// Each network's first and last address (blocked) and its neighbours as the table says.
+std::vector<Sample> edge_samples(int family) {
+  std::vector<Sample> out;
+  for (const auto &r : kRanges) {
+    const std::string cidr = r.cidr;
+    const auto slash = cidr.find('/');
+    const Addr base = parse(cidr.substr(0, slash));
+    if (base.family != family) continue;
+    const int prefix = std::stoi(cidr.substr(slash + 1));
+    const Addr first = network_end(base, prefix, false);
+    const Addr last = network_end(base, prefix, true);
+    out.push_back({first, true});
+    out.push_back({last, true});
+    if (r.before != Side::none) out.push_back({step(first, false), r.before == Side::block});
+    if (r.after != Side::none) out.push_back({step(last, true), r.after == Side::block});
+  }
+  return out;
+}
+
+// An IPv6 form carrying an IPv4 address: its network, and where the address goes.
+struct Carrier {
+  const char *name;
+  const char *cidr;
+  int v4_at;
+  bool inverted;
+  const char *filler;  // the rest of the address (Teredo: the other end, public)
+};
+
+constexpr Carrier kCarriers[] = {
+    {"mapped", "::ffff:0:0/96", 12, false, "::ffff:0:0"},
+    {"translated", "::ffff:0:0:0/96", 12, false, "::ffff:0:0:0"},
+    {"compatible", "::/96", 12, false, "::"},
+    {"NAT64", "64:ff9b::/96", 12, false, "64:ff9b::"},
+    {"6to4", "2002::/16", 2, false, "2002::"},
+    {"Teredo server", "2001::/32", 4, false, "2001::f7f7:f7f7"},     // client 8.8.8.8
+    {"Teredo client", "2001::/32", 12, true, "2001:0:4136:e378::"},  // server 65.54.227.120
+};
 
 }  // namespace
 
@@ -66,6 +203,8 @@ TEST_CASE("address guard: private and special networks are blocked", "[hooks][ss
                         "2002:c0a8:0101::1",
                         "192.88.99.1",
                         "::ffff:192.88.99.255",
+                        "::ffff:0:7f00:1",     // IPv4-translated 127.0.0.1
+                        "::ffff:0:a9fe:a9fe",  // IPv4-translated 169.254.169.254
                         "64:ff9b:1::808:808",
                         "64:ff9b:1:ffff::1",
                         "100::",
@@ -83,14 +222,70 @@ TEST_CASE("address guard: public addresses pass", "[hooks][ssrf]") {
   for (const char *a :
        {"8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1",
         "192.167.1.1", "169.253.1.1", "11.0.0.1", "2606:4700::1111", "2001:4860:4860::8888",
-        "::ffff:8.8.8.8", "64:ff9b::808:808", "192.88.98.1", "192.88.100.1", "64:ff9b:2::1",
-        "100:0:0:1::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7"}) {  // Teredo: public both ends
+        "::ffff:8.8.8.8", "::ffff:0:808:808", "64:ff9b::808:808", "192.88.98.1", "192.88.100.1",
+        "64:ff9b:2::1", "100:0:0:1::1",
+        "2001:0:4136:e378:8000:63bf:f7f7:f7f7"}) {  // Teredo: public both ends
     INFO(a);
     CHECK_FALSE(blocked(a));
   }
   sockaddr unknown{};
   unknown.sa_family = AF_UNIX;
   CHECK(is_blocked_address(&unknown, sizeof unknown));
+}
+
+TEST_CASE("address guard: each blocked network's first and last address, and its neighbours",
+          "[hooks][ssrf]") {
+  for (const int family : {AF_INET, AF_INET6}) {
+    for (const auto &s : edge_samples(family)) {
+      INFO(text(s.addr));
+      CHECK(blocked(s.addr) == s.blocked);
+    }
+  }
+}
+
+TEST_CASE("address guard: IPv6 forms carrying an IPv4 address block exactly the IPv4 blocks",
+          "[hooks][ssrf]") {
+  const auto v4_samples = edge_samples(AF_INET);
+  const std::uint32_t loopback = 0x7F000001;
+  for (const auto &c : kCarriers) {
+    INFO(c.name);
+    const Addr filler = parse(c.filler);
+    for (const auto &s : v4_samples) {
+      const Addr a = put_v4(filler, c.v4_at, v4_of(s.addr), c.inverted);
+      INFO(text(s.addr) << " as " << text(a));
+      CHECK(blocked(a) == s.blocked);
+    }
+    // Just outside the carrier's network, the same bits are no IPv4 address: 127.0.0.1 there
+    // is an ordinary public IPv6 address.
+    const std::string cidr = c.cidr;
+    const auto slash = cidr.find('/');
+    const int prefix = std::stoi(cidr.substr(slash + 1));
+    const Addr first = network_end(parse(cidr.substr(0, slash)), prefix, false);
+    const Addr last = network_end(first, prefix, true);
+    const Addr zero{};
+    if (first.b != zero.b) {
+      const Addr below = put_v4(step(first, false), c.v4_at, loopback, c.inverted);
+      INFO("below: " << text(below));
+      CHECK_FALSE(blocked(below));
+    }
+    const Addr above = put_v4(step(last, true), c.v4_at, loopback, c.inverted);
+    INFO("above: " << text(above));
+    CHECK_FALSE(blocked(above));
+  }
+}
+
+TEST_CASE("address guard: local-use NAT64 64:ff9b:1::/48 is blocked wherever its IPv4 address is",
+          "[hooks][ssrf]") {
+  // RFC 6052 places the IPv4 address by the prefix length the operator chose: for a /48 in bits
+  // 48..63 and 72..87 around the u octet, for a /56 in 56..63 and 72..95, for a /64 in 72..103,
+  // for a /96 in 96..127. The address alone does not tell which, so none passes, and neither
+  // does a public IPv4 address carried there (the prefix is not globally reachable).
+  for (const char *a : {"64:ff9b:1:7f00:0:100::", "64:ff9b:1:7f:0:1::", "64:ff9b:1:0:7f:0:100:0",
+                        "64:ff9b:1::7f00:1", "64:ff9b:1:a9fe:0:a9fe::", "64:ff9b:1:808:8:800::",
+                        "64:ff9b:1:8:8:808::", "64:ff9b:1:0:8:808:800:0", "64:ff9b:1::808:808"}) {
+    INFO(a);
+    CHECK(blocked(a));
+  }
 }
 
 TEST_CASE("Standard Webhooks signature matches the specification's example", "[hooks][signing]") {

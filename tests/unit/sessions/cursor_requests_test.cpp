@@ -141,4 +141,15 @@ TEST_CASE("requests: bad input is invalid_argument") {
   CHECK(code_of([] { parse_store_options("{\"ttl_s\":59}"); }) == Errc::invalid_argument);
   CHECK(code_of([] { parse_store_options("{\"ttl_s\":86401}"); }) == Errc::invalid_argument);
   CHECK(parse_store_options("{\"ttl_s\":60,\"key_prefix\":\"p:\"}").key_prefix == "p:");
+  const auto circuit = parse_store_options(
+      "{\"ttl_s\":60,\"db_cache_circuit_threshold\":7,\"db_cache_circuit_cooldown_ms\":250}");
+  CHECK(circuit.db_cache_circuit_threshold == 7);
+  CHECK(circuit.db_cache_circuit_cooldown == std::chrono::milliseconds(250));
+  for (const char *bad : {"{\"ttl_s\":60,\"db_cache_circuit_threshold\":0}",
+                          "{\"ttl_s\":60,\"db_cache_circuit_threshold\":1001}",
+                          "{\"ttl_s\":60,\"db_cache_circuit_cooldown_ms\":0}",
+                          "{\"ttl_s\":60,\"db_cache_circuit_cooldown_ms\":600001}"}) {
+    INFO(bad);
+    CHECK(code_of([&] { parse_store_options(bad); }) == Errc::invalid_argument);
+  }
 }
