@@ -8,10 +8,15 @@
 #include <atomic>
 #include <cstdint>
 
+#include "common/circuit_breaker.hpp"
 #include "common/latency_histogram.hpp"
-#include "hooks/circuit_breaker.hpp"
 
 namespace agenthost::hooks {
+
+using detail::BreakerChange;
+using detail::BreakerToken;
+using detail::CircuitBreaker;
+using detail::CircuitState;
 
 class HookCounters {
  public:

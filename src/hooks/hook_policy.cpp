@@ -1,8 +1,8 @@
 #include <agenthost/error.hpp>
 #include <agenthost/hook_policy.hpp>
 
+#include "common/circuit_breaker.hpp"
 #include "hooks/async_transport.hpp"
-#include "hooks/circuit_breaker.hpp"
 #include "hooks/error_class.hpp"
 #include "hooks/event_counters.hpp"
 #include "hooks/hook_config.hpp"
@@ -46,13 +46,13 @@ Verdict out_of_memory_verdict() noexcept {
   return v;
 }
 
-const char *circuit_state_name(hooks::CircuitState state) noexcept {
+const char *circuit_state_name(detail::CircuitState state) noexcept {
   switch (state) {
-    case hooks::CircuitState::closed:
+    case detail::CircuitState::closed:
       return "closed";
-    case hooks::CircuitState::open:
+    case detail::CircuitState::open:
       return "open";
-    case hooks::CircuitState::half_open:
+    case detail::CircuitState::half_open:
       return "half_open";
   }
   return "closed";
@@ -77,7 +77,7 @@ struct __attribute__((visibility("hidden"))) HookPolicy::Impl {
       auto entry = std::make_unique<EventEntry>();
       for (std::size_t i = 0; i < ev.hooks.size(); ++i) {
         entry->breakers.push_back(
-            std::make_unique<hooks::CircuitBreaker>(options.failure_threshold, options.cooldown));
+            std::make_unique<detail::CircuitBreaker>(options.failure_threshold, options.cooldown));
         entry->hook_counters.push_back(std::make_unique<hooks::HookCounters>());
       }
       entry->config = std::move(ev);
@@ -183,7 +183,7 @@ HookPolicyStats HookPolicy::stats() const {
   HookPolicyStats s;
   for (const auto &e : impl_->events) s.events[e->config.event] = e->counters.snapshot();
   s.events["*"] = impl_->unconfigured.snapshot();
-  const auto now = hooks::CircuitBreaker::Clock::now();
+  const auto now = detail::CircuitBreaker::Clock::now();
   for (const auto &e : impl_->events) {
     for (std::size_t i = 0; i < e->config.hooks.size(); ++i) {
       HookStats &h = s.hooks.emplace_back();

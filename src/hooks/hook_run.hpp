@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hooks/circuit_breaker.hpp"
+#include "common/circuit_breaker.hpp"
 #include "hooks/event_counters.hpp"
 #include "hooks/hook_config.hpp"
 #include "hooks/hook_counters.hpp"
@@ -16,6 +16,11 @@
 #include "hooks/webhook_transport.hpp"
 
 namespace agenthost::hooks {
+
+using detail::BreakerChange;
+using detail::BreakerToken;
+using detail::CircuitBreaker;
+using detail::CircuitState;
 
 // One configured event: its hooks, a breaker and counters per hook, and its counters.
 struct EventEntry {

@@ -148,9 +148,9 @@ DurableSessions::DurableSessions(CacheClient &cache, const SessionStoreOptions &
 
 template <class Step>
 auto DurableSessions::via_cache(Step &&step) -> decltype(step()) {
-  using Clock = hooks::CircuitBreaker::Clock;
-  const hooks::BreakerToken token = cache_circuit_.acquire(Clock::now());
-  if (token == hooks::BreakerToken::rejected) {
+  using Clock = detail::CircuitBreaker::Clock;
+  const detail::BreakerToken token = cache_circuit_.acquire(Clock::now());
+  if (token == detail::BreakerToken::rejected) {
     cache_skips_.fetch_add(1, std::memory_order_relaxed);
     throw Error(Errc::connection,
                 fmt::format("Redis skipped: its circuit is open after {} consecutive connection "
@@ -180,7 +180,7 @@ auto DurableSessions::via_cache(Step &&step) -> decltype(step()) {
 void DurableSessions::cache_circuit_stats(SessionStoreStats &stats) {
   stats.cache_skips = cache_skips_.load(std::memory_order_relaxed);
   stats.cache_circuit_open =
-      cache_circuit_.state(hooks::CircuitBreaker::Clock::now()) != hooks::CircuitState::closed;
+      cache_circuit_.state(detail::CircuitBreaker::Clock::now()) != detail::CircuitState::closed;
 }
 
 std::string DurableSessions::marker(const std::optional<std::string> &owner_hash) const {

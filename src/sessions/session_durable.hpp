@@ -29,8 +29,8 @@
 #include <string>
 #include <unordered_set>
 
+#include "common/circuit_breaker.hpp"
 #include "db/pg_pool.hpp"
-#include "hooks/circuit_breaker.hpp"
 #include "sessions/key_schema.hpp"
 
 namespace agenthost::detail {
@@ -98,7 +98,7 @@ class DurableSessions {
   std::mutex suspect_mutex_;
   std::unordered_set<std::string> suspect_;
   bool all_suspect_ = false;
-  hooks::CircuitBreaker cache_circuit_;
+  detail::CircuitBreaker cache_circuit_;
   std::atomic<std::uint64_t> cache_skips_{0};
 };
 

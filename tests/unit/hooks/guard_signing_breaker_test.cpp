@@ -10,14 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "common/circuit_breaker.hpp"
 #include "hooks/address_guard.hpp"
 #include "hooks/base64.hpp"
-#include "hooks/circuit_breaker.hpp"
 #include "hooks/verdict.hpp"
 #include "hooks/webhook_signer.hpp"
 
 using agenthost::Decision;
 using namespace agenthost::hooks;
+using agenthost::detail::BreakerChange;
+using agenthost::detail::BreakerToken;
+using agenthost::detail::CircuitBreaker;
+using agenthost::detail::CircuitState;
 
 namespace {
 
@@ -363,7 +367,7 @@ TEST_CASE("base64 round trip and strict decoding", "[hooks][signing]") {
 
 TEST_CASE("circuit breaker: threshold, cooldown, single probe", "[hooks][breaker]") {
   using Clock = CircuitBreaker::Clock;
-  using agenthost::hooks::BreakerToken;
+  using agenthost::detail::BreakerToken;
   CircuitBreaker b(3, std::chrono::milliseconds(1000));
   auto t = Clock::time_point{} + std::chrono::hours(1);
   auto fail_once = [&] {
@@ -393,7 +397,7 @@ TEST_CASE("circuit breaker: threshold, cooldown, single probe", "[hooks][breaker
 
 TEST_CASE("circuit breaker: only the probe decides while it is in flight", "[hooks][breaker]") {
   using Clock = CircuitBreaker::Clock;
-  using agenthost::hooks::BreakerToken;
+  using agenthost::detail::BreakerToken;
   CircuitBreaker b(1, std::chrono::milliseconds(1000));
   auto t = Clock::time_point{} + std::chrono::hours(1);
   const auto slow = b.acquire(t);  // a call that started while the circuit was closed

@@ -1,12 +1,13 @@
-// A hook's circuit breaker: after `threshold` consecutive failures the hook is not called for
-// `cooldown`; then exactly one probe call decides whether the circuit closes again.
+// A circuit breaker (a webhook's, the durable tier's Redis side): after `threshold` consecutive
+// failures the guarded call is not made for `cooldown`; then exactly one probe call decides
+// whether the circuit closes again.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 
-namespace agenthost::hooks {
+namespace agenthost::detail {
 
 // What acquire() granted: no call, a call while the circuit is closed, or the single probe.
 enum class BreakerToken { rejected, normal, probe };
@@ -45,4 +46,4 @@ class CircuitBreaker {
   Clock::time_point open_until_{};
 };
 
-}  // namespace agenthost::hooks
+}  // namespace agenthost::detail

@@ -1,6 +1,6 @@
-#include "hooks/circuit_breaker.hpp"
+#include "common/circuit_breaker.hpp"
 
-namespace agenthost::hooks {
+namespace agenthost::detail {
 
 BreakerToken CircuitBreaker::acquire(Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -45,4 +45,4 @@ CircuitState CircuitBreaker::state(Clock::time_point now) {
   return probing_ || now >= open_until_ ? CircuitState::half_open : CircuitState::open;
 }
 
-}  // namespace agenthost::hooks
+}  // namespace agenthost::detail
