@@ -1,9 +1,8 @@
 #include "common/json_duplicates.hpp"
 
 #include <agenthost/error.hpp>
-#include <algorithm>
-#include <array>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace agenthost::detail {
@@ -13,7 +12,7 @@ namespace {
 namespace dom = simdjson::dom;
 
 constexpr std::size_t kNoParent = static_cast<std::size_t>(-1);
-constexpr std::size_t kLinearScanKeys = 16;  // pairwise compares up to here, a sort beyond
+constexpr std::size_t kLinearScanKeys = 16;  // pairwise compares up to here, a hash set beyond
 constexpr std::size_t kMaxKeyBytes = 64;
 
 // A container (object or array) met by the walk, and where its parent holds it.
@@ -29,26 +28,64 @@ bool is_container(dom::element v) {
   return t == dom::element_type::OBJECT || t == dom::element_type::ARRAY;
 }
 
-// A key of `obj` that appears twice in it, if any.
-std::optional<std::string_view> repeated_key(dom::object obj) {
-  std::array<std::string_view, kLinearScanKeys> few;
-  std::size_t n = 0;
-  for (auto field : obj) {
-    if (n == kLinearScanKeys) break;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (few[i] == field.key) return field.key;
-    }
-    few[n++] = field.key;
+// Keys of one object seen so far: compared pairwise while few, in an open-addressing hash set
+// beyond (a sort would cost more than the parse for an object of a few dozen keys).
+class KeySet {
+ public:
+  explicit KeySet(std::size_t keys) : hashed_(keys > kLinearScanKeys) {
+    if (hashed_) table().assign(8 * kLinearScanKeys, std::string_view());
   }
-  if (obj.size() <= kLinearScanKeys) return std::nullopt;
-  thread_local std::vector<std::string_view> keys;
-  keys.clear();
-  for (auto field : obj) keys.push_back(field.key);
-  std::sort(keys.begin(), keys.end());
-  const auto dup = std::adjacent_find(keys.begin(), keys.end());
-  if (dup == keys.end()) return std::nullopt;
-  return *dup;
-}
+
+  // False when `key` was inserted before.
+  bool insert(std::string_view key) {
+    if (!hashed_) {
+      for (std::size_t i = 0; i < n_; ++i) {
+        if (std::string_view(few_[i], few_size_[i]) == key) return false;
+      }
+      few_[n_] = key.data();
+      few_size_[n_++] = key.size();
+      return true;
+    }
+    if (2 * ++n_ > table().size()) grow();  // at most half full
+    return place(table(), key);
+  }
+
+ private:
+  static std::vector<std::string_view> &table() {
+    thread_local std::vector<std::string_view> slots;
+    return slots;
+  }
+
+  // Puts `key` in `t` unless it is there; false when it was. An empty slot has no data pointer
+  // (simdjson's keys, even "", point into its string buffer).
+  static bool place(std::vector<std::string_view> &t, std::string_view key) {
+    const std::size_t mask = t.size() - 1;
+    const std::size_t hash = std::hash<std::string_view>{}(key);
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      if (t[i].data() == nullptr) {
+        t[i] = key;
+        return true;
+      }
+      if (t[i] == key) return false;
+    }
+  }
+
+  // Doubles the table. Both vectors keep their capacity across calls: no allocation once warm.
+  static void grow() {
+    thread_local std::vector<std::string_view> spare;
+    spare.assign(2 * table().size(), std::string_view());
+    for (const std::string_view key : table()) {
+      if (key.data() != nullptr) place(spare, key);
+    }
+    table().swap(spare);
+  }
+
+  bool hashed_;
+  // Plain arrays, left uninitialised: an object of a few keys costs no zeroing.
+  const char *few_[kLinearScanKeys];       // NOLINT(modernize-avoid-c-arrays)
+  std::size_t few_size_[kLinearScanKeys];  // NOLINT(modernize-avoid-c-arrays)
+  std::size_t n_ = 0;                      // keys inserted
+};
 
 // `key` as a message may show it: at most kMaxKeyBytes (cut between UTF-8 sequences), control
 // characters as '?', the empty key as (empty).
@@ -100,8 +137,9 @@ std::optional<std::string> duplicate_key_path(dom::element root) {
     const dom::element value = nodes[at].value;
     if (value.type() == dom::element_type::OBJECT) {
       const dom::object obj = value.get_object().value_unsafe();
-      if (auto key = repeated_key(obj)) return path_of(nodes, at, *key);
+      KeySet seen(obj.size());
       for (auto field : obj) {
+        if (!seen.insert(field.key)) return path_of(nodes, at, field.key);
         if (is_container(field.value)) nodes.push_back({field.value, at, field.key, 0});
       }
     } else {
