@@ -13,6 +13,10 @@
  *    out-parameter itself is not NULL, so a host never frees garbage (the one exception,
  *    agenthost_hook_policy_evaluate, hands out a DENY verdict instead); a NULL argument that is
  *    not documented as optional is AGENTHOST_INVALID_ARGUMENT;
+ *  - every JSON text passed in (options, requests, queries, patches, hook configurations and
+ *    input) with a key given twice in any of its objects, nested ones included, is
+ *    AGENTHOST_INVALID_ARGUMENT naming the key's path (never a value): JSON readers disagree on
+ *    which of the two counts, so the library reads neither;
  *  - the *_close / *_free functions accept NULL; freeing a handle twice, or while another thread
  *    still uses it, is undefined behaviour (as with free());
  *  - threads: a cache client, session store and hook policy may be used from many threads at
@@ -316,7 +320,8 @@ AGENTHOST_API void agenthost_hook_policy_free(agenthost_hook_policy *p);
  * threads at once. Hook failures (timeout, refused, non-2xx, bad reply, open circuit) are not
  * errors: they return AGENTHOST_OK with the hook's on_failure decision and "failed": true.
  * *out is freed with agenthost_verdict_free.
- * Errors: AGENTHOST_INVALID_ARGUMENT (input not a JSON object, too large or deep, no event name).
+ * Errors: AGENTHOST_INVALID_ARGUMENT (input not a JSON object, too large or deep, no event name,
+ * a key given twice).
  * On any non-OK status, *out (when out is not NULL) is still a DENY verdict: a host that
  * ignores the status fails closed. */
 AGENTHOST_API agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p,
