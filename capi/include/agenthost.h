@@ -6,6 +6,10 @@
  *  - No exception crosses this boundary; agenthost_last_error() gives the calling thread's
  *    message of its last failed call.
  *  - A NULL argument that is not documented as optional is AGENTHOST_INVALID_ARGUMENT.
+ *  - Every JSON text passed in (options, requests, queries, patches, hook configurations and
+ *    input) with a key given twice in any of its objects, nested ones included, is
+ *    AGENTHOST_INVALID_ARGUMENT naming the key's path (never a value): JSON readers disagree on
+ *    which of the two counts, so the library reads neither.
  *  - On failure, pointer out-parameters are set to NULL (and lengths/counts to 0) whenever the
  *    out-parameter itself is not NULL, so a host never frees garbage. The one exception,
  *    agenthost_hook_policy_evaluate, hands out a DENY verdict instead.
@@ -363,7 +367,8 @@ AGENTHOST_API void agenthost_hook_policy_free(agenthost_hook_policy *p);
  * threads at once. Hook failures (timeout, refused, non-2xx, bad reply, open circuit) are not
  * errors: they return AGENTHOST_OK with the hook's on_failure decision and "failed": true.
  * *out is freed with agenthost_verdict_free.
- * Errors: AGENTHOST_INVALID_ARGUMENT (input not a JSON object, too large or deep, no event name).
+ * Errors: AGENTHOST_INVALID_ARGUMENT (input not a JSON object, too large or deep, no event name,
+ * a key given twice).
  * On any non-OK status, *out (when out is not NULL) is still a DENY verdict: a host that
  * ignores the status fails closed. */
 AGENTHOST_API agenthost_status agenthost_hook_policy_evaluate(agenthost_hook_policy *p,

@@ -39,8 +39,9 @@ class HookPolicy {
  public:
   // `config_json`: {"<Event>": hook | [hook...], ...} as described in docs/hooks.md, or Claude
   // Code's settings file ({"hooks": {"<Event>": [{"matcher", "hooks": [{"type": "http", ...}]}]}}).
-  // Throws Error(invalid_argument) naming the event, the hook index and the field for any error.
-  // Also Error(invalid_argument) from options.validate(). Nothing is sent before evaluate().
+  // Throws Error(invalid_argument) naming the event, the hook index and the field for any error,
+  // and the key for a key given twice in any object of the document. Also Error(invalid_argument)
+  // from options.validate(). Nothing is sent before evaluate().
   explicit HookPolicy(std::string_view config_json, HookPolicyOptions options = {});
   // The same, on the heap (the C ABI keeps policies this way).
   static std::unique_ptr<HookPolicy> create(std::string_view config_json,
@@ -56,7 +57,8 @@ class HookPolicy {
   // event when the input has no tool_name), concurrently under one deadline (the longest
   // timeout among them). Safe to call from many threads at once. Hook failures never throw: they
   // become the hook's on_failure decision with failed = true. Throws Error(invalid_argument) for
-  // input that is not a JSON object, too large, too deeply nested, or without an event name.
+  // input that is not a JSON object, too large, too deeply nested, without an event name, or
+  // with a key given twice in any of its objects (the message names the key).
   // The verdict is the caller's; the input is not retained.
   Verdict evaluate(std::string_view input_json) const;
 

@@ -39,7 +39,8 @@ struct CreateRequest {
   std::optional<std::string> id;  // default: a random UUIDv4
   std::optional<std::string> parent_session_id;
   std::optional<std::string> owner_api_key;  // stored only as its SHA-256 hex
-  std::optional<std::string> metadata_json;  // must be a JSON object (max 64 KiB minified)
+  // A JSON object (max 64 KiB minified) without a key given twice in any of its objects.
+  std::optional<std::string> metadata_json;
 };
 
 // A partial update: absent fields are left as they are. total_turns and increment_turns are

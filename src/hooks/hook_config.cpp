@@ -4,6 +4,7 @@
 
 #include <agenthost/error.hpp>
 
+#include "common/json_duplicates.hpp"
 #include "hooks/event_table.hpp"
 #include "hooks/hook_fields.hpp"
 
@@ -69,6 +70,7 @@ std::vector<EventHooks> parse_hook_config(std::string_view json) {
     throw Error(Errc::invalid_argument,
                 "hooks config: must be a JSON object of event names to hooks");
   }
+  detail::require_unique_keys(root, "hooks config");
   std::vector<EventHooks> events;
   // A Claude Code settings file: its "hooks" object (the file's other keys are not ours).
   if (dom::object settings; obj["hooks"].get_object().get(settings) == simdjson::SUCCESS) {

@@ -4,6 +4,7 @@
 
 #include <agenthost/error.hpp>
 
+#include "common/json_duplicates.hpp"
 #include "common/json_string.hpp"
 #include "hooks/event_table.hpp"
 #include "hooks/json_dom.hpp"
@@ -51,9 +52,10 @@ EventNames read_event(dom::object obj) {
 }
 
 // With a duplicated key, the policy (first value) and the webhook (often the last value) could
-// read different events or tools.
-void reject_duplicate_keys(dom::object obj) {
-  if (auto dup = duplicate_key(obj)) reject("the key \"" + std::string(*dup) + "\" appears twice");
+// read different events or tools; nested too (tool_input), so no part of the input the webhook
+// judges can read two ways.
+void reject_duplicate_keys(dom::element root) {
+  if (auto dup = detail::duplicate_key_path(root)) reject("the key \"" + *dup + "\" appears twice");
 }
 
 void append_event_field(std::string &body, const char *key, const std::string &event) {
@@ -116,7 +118,7 @@ HookInput parse_hook_input(std::string_view json) {
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) reject("must be a JSON object");
 
-  reject_duplicate_keys(obj);
+  reject_duplicate_keys(root);
   const EventNames names = read_event(obj);
   HookInput in;
   in.event = names.canonical;

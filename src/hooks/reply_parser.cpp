@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/json_duplicates.hpp"
 #include "hooks/event_table.hpp"
 #include "hooks/json_dom.hpp"
 
@@ -272,8 +273,8 @@ ReplyOutcome parse_reply(std::string_view body, const ReplyRules &rules) {
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS)
     return invalid("the body is not a JSON object");
-  if (auto dup = duplicate_key(obj))
-    return invalid("the key \"" + std::string(*dup) + "\" appears twice");
+  if (auto dup = detail::duplicate_key_path(root))
+    return invalid("the key \"" + *dup + "\" appears twice");
 
   std::string problem;
   Reading in;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/json_duplicates.hpp"
 #include "common/json_string.hpp"
 #include "common/time.hpp"
 #include "sessions/owner_key.hpp"
@@ -967,6 +968,7 @@ std::string normalize_metadata(std::string_view json) {
   if (doc.type() != dom::element_type::OBJECT) {
     throw Error(Errc::invalid_argument, "metadata must be a JSON object");
   }
+  require_unique_keys(doc, "metadata");
   std::string compact = minified(doc);
   if (compact.size() > kMaxMetadataBytes) {
     throw Error(Errc::invalid_argument,

@@ -30,7 +30,8 @@ Session decode_record_with_dom(std::string_view id, std::string_view json);
 std::string encode_api(const Session &session);
 void append_api(std::string &out, const Session &session);
 
-// Validates caller metadata: a JSON object, valid UTF-8, at most kMaxMetadataBytes once minified.
+// Validates caller metadata: a JSON object without a duplicated key (at any depth), valid UTF-8,
+// at most kMaxMetadataBytes once minified.
 // Returns it minified. Throws Error(invalid_argument).
 std::string normalize_metadata(std::string_view json);
 

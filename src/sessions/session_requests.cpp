@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/json_duplicates.hpp"
 #include "sessions/session_codec.hpp"
 
 namespace agenthost::detail {
@@ -32,6 +33,7 @@ void for_each_field(std::string_view json, std::string_view what, F &&on_field) 
   }
   dom::object obj;
   if (doc.get_object().get(obj)) bad(fmt::format("{} must be a JSON object", what));
+  require_unique_keys(doc, what);
   for (auto field : obj) on_field(field.key, field.value);
 }
 

@@ -415,6 +415,8 @@ TEST_CASE("bad input: session create rejects each bad request and writes nothing
       {"{\"model\":\"m\",\"metadata\":{\"a\":\"" + kHugeText + "\"}}", "metadata"},
       {nested_arrays(10000), "create request"},
       {"{\"model\":1e999}", "create request"},
+      {"{\"model\":\"m\",\"owner_api_key\":\"k1\",\"owner_api_key\":\"k2\"}",
+       "the key \"owner_api_key\" appears twice"},
   };
   for (const auto &k : cases) {
     INFO("request " << k.json.substr(0, 60));
@@ -568,6 +570,8 @@ TEST_CASE("bad input: session list rejects each bad query", "[bad_input]") {
       {"{\"cursor\":\"" + kInvalidUtf8 + "\"}", "list query"},
       {"{\"cursor\":\"not-a-cursor\"}", "cursor"},
       {"{\"cursor\":\"eyJ4IjoxfQ\",\"page\":2}", "cursor"},
+      {"{\"owner_api_key\":\"k1\",\"owner_api_key\":null}",
+       "the key \"owner_api_key\" appears twice"},
   };
   for (const auto &k : cases) {
     INFO("query " << k.json.substr(0, 60));
@@ -712,6 +716,7 @@ TEST_CASE("bad input: hook evaluate with bad input always hands back a DENY verd
       "{\"tool_name\":\"Bash\"}",
       "{\"hook_event_name\":\"\"}",
       "{\"hook_event_name\":42}",
+      "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Read\",\"tool_name\":\"Bash\"}",
   };
   for (const auto &input_json : cases) {
     INFO("input " << input_json.substr(0, 60) << " (" << input_json.size() << " bytes)");

@@ -171,3 +171,58 @@ TEST_CASE("C ABI: configuration errors name the hook and field but never the sec
   CHECK(agenthost_hook_policy_create("{}", &opts, &p) == AGENTHOST_INVALID_ARGUMENT);
   CHECK_THAT(std::string(agenthost_last_error()), Catch::Contains("max_response_bytes"));
 }
+
+TEST_CASE("C ABI: an input with a key given twice is INVALID_ARGUMENT, DENY, and sends nothing",
+          "[hooks][capi]") {
+  // The matcher would read the first tool_name (Read, allowed without asking) and the webhook
+  // the last (Bash): a gate bypass, were the input accepted.
+  WebhookServer server;
+  agenthost_hook_policy *p = create_private_ok(
+      "{\"PreToolUse\":[" + hook(server.url("/allow"), 2000, R"(,"matcher":"Read")") + "," +
+      hook(server.url("/deny"), 2000, R"(,"matcher":"Bash")") + "]}");
+  for (
+      const std::string input :
+      {R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool_name":"Bash"})",
+       R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"a","file_path":"b"}})"}) {
+    INFO(input);
+    agenthost_verdict *v = nullptr;
+    CHECK(agenthost_hook_policy_evaluate(p, input.data(), input.size(), &v) ==
+          AGENTHOST_INVALID_ARGUMENT);
+    CHECK_THAT(std::string(agenthost_last_error()), Catch::Contains("appears twice"));
+    REQUIRE(v != nullptr);
+    CHECK(agenthost_verdict_decision(v) == AGENTHOST_DENY);
+    CHECK_THAT(json_of(v), Catch::Contains(R"("error":"invalid_argument")"));
+    agenthost_verdict_free(v);
+    std::uint64_t ticket = 7;
+    CHECK(agenthost_hook_policy_evaluate_async(
+              p, input.data(), input.size(), [](void *, agenthost_status, agenthost_verdict *) {},
+              nullptr, &ticket) == AGENTHOST_INVALID_ARGUMENT);
+    CHECK(ticket == 0);
+  }
+  CHECK(server.request_count() == 0);
+  // The same input without the second key is evaluated: the policy and server work.
+  const std::string once = R"({"hook_event_name":"PreToolUse","tool_name":"Bash"})";
+  agenthost_verdict *v = nullptr;
+  REQUIRE(agenthost_hook_policy_evaluate(p, once.data(), once.size(), &v) == AGENTHOST_OK);
+  CHECK(agenthost_verdict_decision(v) == AGENTHOST_DENY);
+  CHECK(server.request_count() == 1);
+  agenthost_verdict_free(v);
+  agenthost_hook_policy_free(p);
+}
+
+TEST_CASE("C ABI: a configuration or settings file with a key given twice is refused, naming it",
+          "[hooks][capi]") {
+  for (
+      const auto &[config, key] : std::initializer_list<std::pair<const char *, const char *>>{
+          {R"({"PreToolUse":{"url":"http://a.example/x","url":"http://b.example/y"}})",
+           "PreToolUse.url"},
+          {R"({"hooks":{"PreToolUse":[{"matcher":"Read","matcher":"Bash","hooks":[{"type":"http","url":"http://a.example/x"}]}]}})",
+           "hooks.PreToolUse[0].matcher"}}) {
+    INFO(config);
+    agenthost_hook_policy *p = reinterpret_cast<agenthost_hook_policy *>(0x1);
+    CHECK(agenthost_hook_policy_create(config, nullptr, &p) == AGENTHOST_INVALID_ARGUMENT);
+    CHECK(p == nullptr);
+    CHECK_THAT(std::string(agenthost_last_error()),
+               Catch::Contains(std::string("hooks config: the key \"") + key + "\" appears twice"));
+  }
+}

@@ -501,3 +501,72 @@ TEST_CASE("capi sessions: page views refuse bad arguments and leave the struct a
   CHECK(meta.corrupt_id_count == 0);
   agenthost_session_page_free(page);
 }
+
+// A host that splices its caller's owner key into client-supplied JSON must not be bypassed by a
+// second key after it: each request JSON refuses a key given twice, at any depth, naming the key
+// but never its value, and nothing is written or listed.
+TEST_CASE("capi sessions: a key given twice in a request is INVALID_ARGUMENT, nothing happens") {
+  Handles h;
+  constexpr const char *kOther = "sk-capi-other-owner";
+  const std::string mine =
+      field(create(h, std::string("{\"model\":\"m\",\"owner_api_key\":\"") + kOwner + "\"}"), "id");
+  create(h, std::string("{\"model\":\"m\",\"owner_api_key\":\"") + kOther + "\"}");
+  REQUIRE(total(h) == 2);
+  const std::string owner = std::string("\"owner_api_key\":\"") + kOwner + "\"";
+
+  agenthost_session_page *page = reinterpret_cast<agenthost_session_page *>(1);
+  for (const std::string &query :
+       {"{" + owner + ",\"owner_api_key\":null}",
+        "{" + owner + ",\"owner_api_key\":\"" + kOther + "\"}",
+        "{\"owner_api_key\":null," + owner + "}", "{" + owner + ",\"owner\\u005fapi_key\":null}",
+        "{" + owner + ",\"page_size\":1,\"page_size\":100}"}) {
+    INFO(query);
+    CHECK(agenthost_session_store_list(h.store, query.c_str(), &page) ==
+          AGENTHOST_INVALID_ARGUMENT);
+    CHECK(page == nullptr);
+    const std::string error = agenthost_last_error();
+    CHECK_THAT(error,
+               Catch::Contains("list query: the key \"") && Catch::Contains("\" appears twice"));
+    CHECK(error.find(kOwner) == std::string::npos);
+    CHECK(error.find(kOther) == std::string::npos);
+  }
+  CHECK(total(h, ("{" + owner + "}").c_str()) == 1);  // the query without its second key
+
+  char *json = reinterpret_cast<char *>(1);
+  for (const std::string &request :
+       {"{\"model\":\"m\"," + owner + ",\"owner_api_key\":\"" + kOther + "\"}",
+        "{\"model\":\"m\"," + owner + ",\"owner_api_key\":null}",
+        std::string("{\"model\":\"m\",\"model\":\"n\"}"),
+        std::string("{\"model\":\"m\",\"metadata\":{\"mode\":\"plan\",\"mode\":\"auto\"}}")}) {
+    INFO(request);
+    CHECK(agenthost_session_store_create(h.store, request.c_str(), &json) ==
+          AGENTHOST_INVALID_ARGUMENT);
+    CHECK(json == nullptr);
+    CHECK_THAT(std::string(agenthost_last_error()), Catch::Contains("appears twice"));
+    CHECK(std::string(agenthost_last_error()).find(kOther) == std::string::npos);
+  }
+  CHECK(total(h) == 2);
+
+  for (const char *patch :
+       {R"({"status":"completed","status":"error"})", R"({"metadata":{"a":{"b":1,"b":2}}})"}) {
+    INFO(patch);
+    CHECK(agenthost_session_store_update(h.store, mine.c_str(), kOwner, patch, &json) ==
+          AGENTHOST_INVALID_ARGUMENT);
+    CHECK(json == nullptr);
+  }
+  CHECK_THAT(std::string(agenthost_last_error()),
+             Catch::Contains("update request: the key \"metadata.a.b\" appears twice"));
+  REQUIRE(agenthost_session_store_get(h.store, mine.c_str(), kOwner, &json) == AGENTHOST_OK);
+  const std::string after = take(json);
+  CHECK(field(after, "status") == "active");
+  CHECK(field(after, "updated_at") == field(after, "created_at"));
+
+  agenthost_session_store *other = reinterpret_cast<agenthost_session_store *>(1);
+  const std::string options = "{\"key_prefix\":\"" + h.prefix + "session:\",\"key_prefix\":\"" +
+                              h.prefix + "other:\",\"ttl_s\":600}";
+  CHECK(agenthost_session_store_open(h.cache, options.c_str(), &other) ==
+        AGENTHOST_INVALID_ARGUMENT);
+  CHECK(other == nullptr);
+  CHECK_THAT(std::string(agenthost_last_error()),
+             Catch::Contains("session store options: the key \"key_prefix\" appears twice"));
+}

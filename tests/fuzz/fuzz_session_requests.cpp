@@ -3,10 +3,11 @@
 // Properties: failures are Errc::invalid_argument; what is accepted is within the documented
 // ranges (page >= 1, page_size 1..100, total_turns >= 0, a finite cost >= 0, metadata a JSON
 // object); a cursor either decodes to a position that re-encodes to itself or is invalid_argument;
-// metadata normalisation is idempotent.
+// metadata normalisation is idempotent; no accepted request has a key given twice in any object.
 #include <simdjson.h>
 
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "fuzz_check.hpp"
@@ -23,6 +24,32 @@ bool is_json_object(const std::string &json) {
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
   return parser.parse(json).get_object().get(obj) == simdjson::SUCCESS;
+}
+
+// Written apart from the library's walk: recursion and a std::set per object.
+bool has_duplicate_key(simdjson::dom::element e) {
+  if (e.type() == simdjson::dom::element_type::ARRAY) {
+    const simdjson::dom::array items = e.get_array().value_unsafe();
+    for (simdjson::dom::element item : items) {
+      if (has_duplicate_key(item)) return true;
+    }
+  } else if (e.type() == simdjson::dom::element_type::OBJECT) {
+    const simdjson::dom::object obj = e.get_object().value_unsafe();
+    std::set<std::string_view> seen;
+    for (auto field : obj) {
+      if (!seen.insert(field.key).second || has_duplicate_key(field.value)) return true;
+    }
+  }
+  return false;
+}
+
+void check_unique_keys(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  FUZZ_CHECK(parser.parse(json.data(), json.size()).get(root) == simdjson::SUCCESS,
+             "accepted request is not JSON");
+  FUZZ_CHECK(!has_duplicate_key(root),
+             "accepted a key given twice: " + std::string(json.substr(0, 512)));
 }
 
 void check_cursor(const std::string &cursor) {
@@ -115,6 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         fuzz_store_options(json);
         break;
     }
+    check_unique_keys(json);
   } catch (const Error &e) {
     FUZZ_EXPECT_CODE(e, Errc::invalid_argument);
   }

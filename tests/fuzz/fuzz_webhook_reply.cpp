@@ -8,6 +8,7 @@
 // and (for an event that can block) no "continue": false. Also: an invalid reply names its problem;
 // an acknowledgement without a decision happens only when no decision is required; updated_input is
 // empty or a JSON object, updated_permissions empty or a JSON array.
+// Duplicated keys are looked for in every object of the reply, nested ones included.
 #include <simdjson.h>
 
 #include <set>
@@ -37,6 +38,22 @@ bool no_duplicate_keys(dom::object obj) {
   std::set<std::string_view> seen;
   for (auto field : obj) {
     if (!seen.insert(field.key).second) return false;
+  }
+  return true;
+}
+
+bool no_duplicate_keys_anywhere(dom::element e) {
+  if (e.type() == dom::element_type::ARRAY) {
+    const dom::array items = e.get_array().value_unsafe();
+    for (dom::element item : items) {
+      if (!no_duplicate_keys_anywhere(item)) return false;
+    }
+  } else if (e.type() == dom::element_type::OBJECT) {
+    const dom::object obj = e.get_object().value_unsafe();
+    if (!no_duplicate_keys(obj)) return false;
+    for (auto field : obj) {
+      if (!no_duplicate_keys_anywhere(field.value)) return false;
+    }
   }
   return true;
 }
@@ -149,7 +166,7 @@ bool strict_allow(std::string_view body, std::string_view event, bool can_block)
   if (parser.parse(simdjson::padded_string(body)).get(root) != simdjson::SUCCESS) return false;
   if (root.type() != T::OBJECT) return false;
   const dom::object obj = root.get_object().value_unsafe();
-  if (!no_duplicate_keys(obj)) return false;
+  if (!no_duplicate_keys_anywhere(root)) return false;
   Said said = Said::none;
   if (!read_object(obj,
                    {{{"decision",

@@ -179,6 +179,10 @@ class SessionTest(BindingTest):
             self.store.list(page_size=0)
         with self.assertRaises(agenthost.InvalidArgument):
             agenthost.SessionStore(self.cache, ttl_s=5)
+        # json.dumps writes the keys 1 and "1" of one dict as two "1" keys: refused, not stored.
+        with self.assertRaises(agenthost.InvalidArgument) as ctx:
+            self.store.create("m", metadata={1: "a", "1": "b"})
+        self.assertIn('the key "metadata.1" appears twice', str(ctx.exception))
 
     def test_lists_one_owner_page_by_page_newest_first(self):
         created = [self.store.create("m", owner_api_key="sk-a")["id"] for _ in range(7)]
@@ -374,6 +378,15 @@ class HookTest(unittest.TestCase):
             with self.assertRaises(agenthost.InvalidArgument) as ctx:
                 policy.evaluate(bad)
             self.assertEqual(ctx.exception.verdict.decision, "deny")
+        # JSON text is passed on as it is: a key given twice is refused by the library.
+        twice = '{"hook_event_name":"PreToolUse","tool_name":"Read","tool_name":"Bash"}'
+        with self.assertRaises(agenthost.InvalidArgument) as ctx:
+            policy.evaluate(twice)
+        self.assertIn('the key "tool_name" appears twice', str(ctx.exception))
+        self.assertEqual(ctx.exception.verdict.decision, "deny")
+        with self.assertRaises(agenthost.InvalidArgument) as ctx:
+            agenthost.HookPolicy('{"PreToolUse":{"url":"http://a/h","url":"http://b/h"}}')
+        self.assertIn('"PreToolUse.url" appears twice', str(ctx.exception))
 
 
 class ReplyServer:

@@ -230,6 +230,10 @@ HANDLERS = {
     "/maybe": fixed(200, decision("maybe")),
     "/allow_space": fixed(200, decision("ALLOW ")),
     "/numeric": fixed(200, {"decision": 1}),
+    # A key given twice: a reader keeping the first and one keeping the last disagree.
+    "/dup/decision": fixed(200, b'{"decision":"allow","decision":"deny"}'),
+    "/dup/nested": fixed(200, b'{"hookSpecificOutput":{"permissionDecision":"allow",'
+                              b'"updatedInput":{"command":"ls","command":"rm -rf /"}}}'),
     "/nodecision": fixed(200, {"reason": "nothing to say"}),
     "/never": Handler.never,
     "/drip": Handler.drip,

@@ -127,6 +127,21 @@ TEST_CASE("replies that are not a decision fail as invalid_reply", "[hooks][fail
   }
 }
 
+TEST_CASE("replies with a key given twice, at any depth, fail as invalid_reply",
+          "[hooks][failure]") {
+  WebhookServer server;
+  for (const char *path : {"/dup/decision", "/dup/nested"}) {
+    check_failure(server.url(path), "invalid_reply");
+  }
+  HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/dup/nested"), kTimeoutMs) + "}",
+                    private_ok());
+  const agenthost::Verdict v = policy.evaluate(hook_input("PreToolUse"));
+  CHECK(v.decision == Decision::deny);
+  CHECK(v.updated_input.empty());
+  CHECK_THAT(v.reason,
+             Catch::Contains("the key \"hookSpecificOutput.updatedInput.command\" appears twice"));
+}
+
 TEST_CASE("a reply without a decision is an acknowledgement only for informational events",
           "[hooks][failure]") {
   WebhookServer server;

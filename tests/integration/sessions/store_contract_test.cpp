@@ -157,6 +157,8 @@ TEST_CASE("bad create input is invalid_argument and writes nothing") {
       {"model not UTF-8", [](CreateRequest &r) { r.model = "m\xff"; }},
       {"empty owner key", [](CreateRequest &r) { r.owner_api_key = ""; }},
       {"array metadata", [](CreateRequest &r) { r.metadata_json = "[1]"; }},
+      {"metadata with a key given twice",
+       [](CreateRequest &r) { r.metadata_json = R"({"a":{"b":1,"b":2}})"; }},
       {"1 MiB metadata",
        [](CreateRequest &r) {
          r.metadata_json = "{\"blob\":\"" + std::string(1 << 20, 'x') + "\"}";
@@ -241,6 +243,11 @@ TEST_CASE("bad updates are invalid_argument and change nothing") {
   SessionPatch huge;
   huge.metadata_json = "{\"blob\":\"" + std::string(1 << 20, 'x') + "\"}";
   CHECK(code_of([&] { env.store.update(s.id, huge); }) == Errc::invalid_argument);
+  SessionPatch twice;
+  twice.metadata_json = R"({"title":"a","title":"b"})";
+  std::string message;
+  CHECK(code_of([&] { env.store.update(s.id, twice); }, &message) == Errc::invalid_argument);
+  CHECK(message == R"(metadata: the key "title" appears twice)");
   CHECK(code_of([&] { env.store.update("", SessionPatch{}); }) == Errc::invalid_argument);
   CHECK(code_of([&] { env.store.get(""); }) == Errc::invalid_argument);
   CHECK(code_of([&] { env.store.update("missing", SessionPatch{}); }) == Errc::not_found);

@@ -587,3 +587,51 @@ TEST_CASE("matchers: settings-format matchers on events whose field is not docum
     CHECK(error_of(config_with(Format::agenthost, event, "Bash")) == "(accepted)");
   }
 }
+
+TEST_CASE("a key given twice anywhere in a configuration or settings file is named",
+          "[hooks][config][settings]") {
+  // simdjson reads the first of two keys, Claude Code (JSON.parse) and most readers the last: a
+  // policy must never run other hooks, URLs or matchers than the file says to another reader.
+  struct Case {
+    const char *config;
+    const char *key;
+  };
+  const Case cases[] = {
+      {R"({"PreToolUse": {"url": "http://a/", "url": "http://b/"}})", "PreToolUse.url"},
+      {R"({"PreToolUse": [{"url": "http://a/"}, {"url": "http://a/", "matcher": "Read",
+           "matcher": "Bash"}]})",
+       "PreToolUse[1].matcher"},
+      {R"({"Stop": {"url": "http://a/", "headers": {"X-A": "1", "X-A": "2"}}})",
+       "Stop.headers.X-A"},
+      {R"({"Stop": {"url": "http://a/", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo",
+           "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIp"}})",
+       "Stop.secret"},
+      {R"({"Stop": {"url": "http://a/", "on_failure": "deny", "on_failure": "allow"}})",
+       "Stop.on_failure"},
+      {R"({"Stop": {"url": "http://a/"}, "Stop": {"url": "http://b/"}})", "Stop"},
+      // Claude Code's settings format.
+      {R"({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "http",
+           "url": "http://a/"}]}]}, "hooks": {}})",
+       "hooks"},
+      {R"({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "http",
+           "url": "http://a/"}], "hooks": []}]}})",
+       "hooks.PreToolUse[0].hooks"},
+      {R"({"hooks": {"PreToolUse": [{"matcher": "Read", "matcher": "Bash", "hooks": [
+           {"type": "http", "url": "http://a/"}]}]}})",
+       "hooks.PreToolUse[0].matcher"},
+      {R"({"hooks": {"PreToolUse": [{"hooks": [{"type": "http", "url": "http://a/",
+           "url": "http://b/"}]}]}})",
+       "hooks.PreToolUse[0].hooks[0].url"},
+      {R"({"hooks": {"Stop": [{"hooks": [{"type": "http", "type": "command",
+           "url": "http://a/"}]}]}})",
+       "hooks.Stop[0].hooks[0].type"},
+      // The file's other settings are not ours, but a file that reads two ways is refused whole.
+      {R"({"permissions": {"allow": [], "allow": ["Bash"]}, "hooks": {}})", "permissions.allow"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.config);
+    const std::string error = error_of(c.config);
+    CHECK(error == std::string("hooks config: the key \"") + c.key + "\" appears twice");
+    CHECK(error.find("MfKQ9r8") == std::string::npos);
+  }
+}

@@ -350,3 +350,57 @@ TEST_CASE("replies: the top-level decision (the Python service's shape) decides 
     }
   }
 }
+
+TEST_CASE("hook input: a key given twice anywhere in it is rejected, naming it", "[hooks][input]") {
+  // The policy's matcher and the webhook must read the same tool, and the webhook one input.
+  struct Case {
+    const char *text;
+    const char *key;
+  };
+  const Case cases[] = {
+      {R"({"hook_event_name":"PreToolUse","tool_name":"Read","tool\u005fname":"Bash"})",
+       "tool_name"},
+      {R"({"hook_event":"PreToolUse","hook_event":"Stop"})", "hook_event"},
+      {R"({"hook_event_name":"PreToolUse","tool_name":"Bash",
+           "tool_input":{"command":"ls","command":"rm -rf /"}})",
+       "tool_input.command"},
+      {R"({"hook_event_name":"PreToolUse","tool_name":"MultiEdit",
+           "tool_input":{"edits":[{"old_string":"a","new_string":"b","new_string":"c"}]}})",
+       "tool_input.edits[0].new_string"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.text);
+    try {
+      (void)parse_hook_input(c.text);
+      FAIL("no exception");
+    } catch (const agenthost::Error &e) {
+      CHECK(e.code() == agenthost::Errc::invalid_argument);
+      CHECK(std::string(e.what()) ==
+            std::string("hook input: the key \"") + c.key + "\" appears twice");
+    }
+  }
+  CHECK(parse_hook_input(R"({"hook_event_name":"PreToolUse","tool_name":"Bash",
+      "tool_input":{"tool_name":"x","a":{"tool_name":"y"}}})")
+            .tool_name == "Bash");
+}
+
+TEST_CASE("replies: a key given twice in a nested object is invalid, whatever it decides",
+          "[hooks][reply]") {
+  for (const char *body : {
+           R"({"decision":"allow","modified_input":{"command":"ls","command":"rm -rf /"}})",
+           R"({"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow",
+               "updatedInput":{"command":"ls","command":"rm -rf /"}}})",
+           R"({"decision":"deny","reason":"r","extra":{"a":[{"b":1,"b":2}]}})",
+           R"({"decision":"allow","\u0064ecision":"deny"})",
+       }) {
+    INFO(body);
+    for (bool required : {true, false}) {
+      const auto r = parse_reply(body, required);
+      CHECK_FALSE(r.ok);
+      CHECK_FALSE(r.has_decision);
+      CHECK_THAT(r.problem, Catch::Contains("appears twice"));
+    }
+  }
+  CHECK(parse_reply(R"({"decision":"allow","modified_input":{"command":"ls","command":"x"}})", true)
+            .problem == "the key \"modified_input.command\" appears twice");
+}

@@ -1,6 +1,7 @@
 // Cursors, owner hashes, ids, key names and the strict parsing of C ABI requests.
 #include <agenthost/error.hpp>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <set>
 
 #include "common/hex.hpp"
@@ -152,4 +153,53 @@ TEST_CASE("requests: bad input is invalid_argument") {
     INFO(bad);
     CHECK(code_of([&] { parse_store_options(bad); }) == Errc::invalid_argument);
   }
+}
+
+TEST_CASE("requests: a key given twice, at any depth, is invalid_argument naming it") {
+  // Each parser reads one of the two values; another reader may take the other one (a list query
+  // whose second owner_api_key is null would list every owner's sessions).
+  struct Case {
+    std::function<void(const char *)> parse;
+    const char *json;
+    const char *key;
+  };
+  const Case cases[] = {
+      {[](const char *j) { parse_list_query(j); },
+       R"({"owner_api_key":"sk-owner-b","owner_api_key":null})", "owner_api_key"},
+      {[](const char *j) { parse_list_query(j); },
+       R"({"owner_api_key":null,"owner_api_key":"sk-owner-b"})", "owner_api_key"},
+      {[](const char *j) { parse_list_query(j); }, R"({"page_size":5,"page_size":100})",
+       "page_size"},
+      {[](const char *j) { parse_list_query(j); }, R"({"tags":["a"],"mode":"x","tags":null})",
+       "tags"},
+      {[](const char *j) { parse_create_request(j); },
+       R"({"model":"m","owner_api_key":"sk-owner-a","owner_api_key":"sk-owner-b"})",
+       "owner_api_key"},
+      {[](const char *j) { parse_create_request(j); }, R"({"model":"m","id":"a","\u0069d":"b"})",
+       "id"},
+      {[](const char *j) { parse_create_request(j); },
+       R"({"model":"m","metadata":{"project":"a","project":"b"}})", "metadata.project"},
+      {[](const char *j) { parse_create_request(j); },
+       R"({"model":"m","metadata":{"l":[{"x":1,"x":2}]}})", "metadata.l[0].x"},
+      {[](const char *j) { parse_session_patch(j); }, R"({"status":"error","status":"active"})",
+       "status"},
+      {[](const char *j) { parse_session_patch(j); }, R"({"metadata":{"a":{"b":1,"b":1}}})",
+       "metadata.a.b"},
+      {[](const char *j) { parse_store_options(j); },
+       R"({"key_prefix":"a:","index_prefix":"i:","key_prefix":"b:"})", "key_prefix"},
+      {[](const char *j) { parse_store_options(j); },
+       R"({"database_url":"postgresql://u:pw-secret@h/db","database_url":null})", "database_url"},
+  };
+  for (const auto &c : cases) {
+    INFO(c.json);
+    std::string message;
+    CHECK(code_of([&] { c.parse(c.json); }, &message) == Errc::invalid_argument);
+    CHECK_THAT(message, Catch::Contains(std::string("the key \"") + c.key + "\" appears twice"));
+    for (const char *secret : {"sk-owner-a", "sk-owner-b", "pw-secret"}) {
+      CHECK(message.find(secret) == std::string::npos);
+    }
+  }
+  // The same key in two different objects is no duplicate.
+  CHECK(parse_create_request(R"({"model":"m","metadata":{"model":"x","a":{"model":"y"}}})")
+            .metadata_json == std::optional<std::string>(R"({"model":"x","a":{"model":"y"}})"));
 }

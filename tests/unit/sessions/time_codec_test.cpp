@@ -222,6 +222,12 @@ TEST_CASE("codec: metadata must be an object within the size cap") {
   CHECK(normalize_metadata(fits).size() == kMaxMetadataBytes);  // exactly at the cap
   const std::string over = "{\"a\":\"" + std::string(kMaxMetadataBytes - 7, 'x') + "\"}";
   CHECK(code_of([&] { normalize_metadata(over); }) == Errc::invalid_argument);
+  // SessionStore::create / update take metadata_json from C++ callers: a key given twice is
+  // refused there too, naming it.
+  std::string message;
+  CHECK(code_of([] { normalize_metadata(R"({"a":1,"b":{"c":1,"c":2}})"); }, &message) ==
+        Errc::invalid_argument);
+  CHECK(message == R"(metadata: the key "b.c" appears twice)");
 }
 
 TEST_CASE("codec: doubles are written like Python floats") {
