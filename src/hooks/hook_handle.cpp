@@ -42,25 +42,19 @@ int on_close_socket(void *clientp, curl_socket_t fd) {
   return ::close(fd);
 }
 
-// Runs once the connection is ready (new or kept alive), right before the request goes out.
-// Bytes waiting on a kept-alive connection belong to an earlier request: the request is not sent
-// and goes again on a new connection (see should_retry). Bytes waiting on a new plain-HTTP
-// connection came before any request: whatever they are, not the answer to this one. A new TLS
-// connection is not checked: the server's session tickets may legitimately be waiting there.
+// Runs once the connection is ready, right before the request goes out. Bytes waiting on a
+// kept-alive connection belong to an earlier request: this request is not sent and goes again on
+// a new connection (see should_retry). A new connection has carried no request, so whatever it
+// holds answers nothing of ours; a reply that begins before the request is fully sent fails in
+// on_header.
 int on_prereq(void *clientp, char *, char *, int, int local_port) {
   auto *h = static_cast<HookHandle *>(clientp);
   Transfer *t = h->transfer;
   if (t == nullptr) return CURL_PREREQFUNC_ABORT;
   long opened = 0;
   curl_easy_getinfo(h->easy(), CURLINFO_NUM_CONNECTS, &opened);
-  const bool reused = opened == 0;
-  if (!reused && !t->check_new_connection) return CURL_PREREQFUNC_OK;
-  if (!h->has_pending_bytes(local_port)) return CURL_PREREQFUNC_OK;
-  if (reused) {
-    t->stale = true;
-  } else {
-    t->early = true;
-  }
+  if (opened > 0 || !h->has_pending_bytes(local_port)) return CURL_PREREQFUNC_OK;
+  t->stale = true;
   return CURL_PREREQFUNC_ABORT;
 }
 

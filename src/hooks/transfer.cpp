@@ -1,7 +1,5 @@
 #include "hooks/transfer.hpp"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <cstring>
 #include <mutex>
@@ -133,7 +131,6 @@ void set_up(HookHandle &h, const TransferRequest &req, Transfer &t) {
   t.handle = &h;
   t.body_size = static_cast<curl_off_t>(req.body->size());
   t.deadline = t.start + req.timeout;
-  t.check_new_connection = strncasecmp(req.url->c_str(), "https:", 6) != 0;
   CURL *e = h.easy();
   curl_easy_setopt(e, CURLOPT_URL, req.url->c_str());
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, req.body->data());

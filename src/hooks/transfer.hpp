@@ -25,8 +25,6 @@ struct Transfer {
   std::size_t cap = 0;
   curl_off_t body_size = 0;
   bool allow_private = false;
-  // Plain HTTP: a new connection is checked for bytes that came before the request, too.
-  bool check_new_connection = false;
   bool blocked = false;
   bool too_large = false;
   bool stale = false;        // its kept-alive connection held bytes before the request went out
