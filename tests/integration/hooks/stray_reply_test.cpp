@@ -145,16 +145,30 @@ TEST_CASE("a reply that begins before the request is fully sent is a failure, no
   // 6 MB cannot sit in the socket buffers, so the client is still sending when the server,
   // which answers allow before reading the body, has answered.
   const std::string big(6 * 1024 * 1024, 'x');
+  struct Case {
+    const char *event;
+    Decision decision;  // the hook's on_failure
+  };
+  const Case cases[] = {{"PreToolUse", Decision::deny},
+                        {"UserPromptSubmit", Decision::deny},
+                        {"PostToolUse", Decision::allow},
+                        {"Notification", Decision::deny}};
   for (const Mode mode : kModes) {
-    INFO(mode_name(mode));
     WebhookServer server;
-    HookPolicy policy("{\"PreToolUse\":" + hook(server.url("/early"), 10000) + "}", private_ok());
-    const auto v = evaluate_in(mode, policy, input("PreToolUse", "n1", "allow", big));
-    INFO("reason: " << v.reason);
-    CHECK(v.decision == Decision::deny);
-    CHECK(v.failed);
-    CHECK(v.error == "connection");
-    CHECK(v.reason.find("before the request was fully sent") != std::string::npos);
+    const std::string url = server.url("/early");
+    HookPolicy policy("{\"PreToolUse\":" + hook(url, 10000) + ",\"UserPromptSubmit\":" +
+                          hook(url, 10000) + ",\"PostToolUse\":" + hook(url, 10000) +
+                          ",\"Notification\":" + hook(url, 10000, R"(,"on_failure":"deny")") + "}",
+                      private_ok());
+    for (const auto &c : cases) {
+      INFO(mode_name(mode) << " " << c.event);
+      const auto v = evaluate_in(mode, policy, input(c.event, "n1", "allow", big));
+      INFO("reason: " << v.reason);
+      CHECK(v.decision == c.decision);
+      CHECK(v.failed);
+      CHECK(v.error == "connection");
+      CHECK(v.reason.find("before the request was fully sent") != std::string::npos);
+    }
   }
 }
 
