@@ -16,10 +16,11 @@ agenthost_add_catch_test(integration_hooks
   SOURCES integration/hooks/failure_matrix_test.cpp integration/hooks/policy_test.cpp
           integration/hooks/concurrency_test.cpp capi/hooks_test.cpp
           integration/hooks/claude_code_test.cpp integration/hooks/async_test.cpp
-          capi/hooks_async_test.cpp
+          capi/hooks_async_test.cpp integration/hooks/stray_reply_test.cpp
   LIBS agenthost_hooks_test_support agenthost_c)
-# concurrency_test.cpp's 16 evaluating threads, and the event loop thread with its cancellations
-# and destruction (async_test.cpp, capi/hooks_async_test.cpp), also run under TSan (label `concurrency`).
+# concurrency_test.cpp's 16 evaluating threads, stray_reply_test.cpp's 8, and the event loop
+# thread with its cancellations and destruction (async_test.cpp, capi/hooks_async_test.cpp), also
+# run under TSan (label `concurrency`).
 agenthost_label_tests(integration_hooks concurrency
                       "threads evaluating|in flight|callback may|threads cancelling")
 

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "hooks/error_class.hpp"
+#include "hooks/hook_handle.hpp"
 #include "hooks/transfer.hpp"
 
 namespace agenthost::hooks {
@@ -21,10 +22,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kMaxIdleEasies = 1024;
-// Transfers beyond this wait inside curl for a connection (their deadline still runs), so a
-// burst of evaluations cannot exhaust the process's file descriptors.
-constexpr long kMaxConnections = 512;
+constexpr std::size_t kMaxIdleHandlesPerHook = 256;
+// Each transfer in flight holds a connection of its own. Requests beyond this wait in the loop,
+// their deadlines still running, so a burst of evaluations cannot exhaust the process's file
+// descriptors.
+constexpr std::size_t kMaxInFlight = 512;
 constexpr long kMaxPollMs = 1000;
 
 struct Job {
@@ -32,8 +34,9 @@ struct Job {
   std::vector<TransferRequest> requests;
   std::vector<TransferResult> results;
   std::vector<Transfer> transfers;
-  std::vector<CURL *> easies;  // per request; null once the handle is given back
-  std::size_t remaining = 0;
+  std::vector<std::unique_ptr<HookHandle>> handles;  // per request, while it is in flight
+  std::size_t next = 0;                              // the next request to start
+  std::size_t remaining = 0;                         // requests not ended
   std::multimap<Clock::time_point, std::uint64_t>::iterator deadline;
   AsyncTransport::Completion done;
 };
@@ -59,7 +62,8 @@ void complete(Job &job, bool cancelled) noexcept {
 
 class AsyncLoop : public std::enable_shared_from_this<AsyncLoop> {
  public:
-  AsyncLoop(bool allow_private, std::uint32_t cap) : allow_private_(allow_private), cap_(cap) {}
+  AsyncLoop(std::size_t hooks, bool allow_private, std::uint32_t cap)
+      : allow_private_(allow_private), cap_(cap), idle_(hooks) {}
   ~AsyncLoop();
   AsyncLoop(const AsyncLoop &) = delete;
   AsyncLoop &operator=(const AsyncLoop &) = delete;
@@ -83,9 +87,11 @@ class AsyncLoop : public std::enable_shared_from_this<AsyncLoop> {
   void run_ready();
   int poll_timeout_ms() const;
   void to_ready(std::uint64_t ticket);
+  void start_waiting();
+  void start_transfer(Job &job, std::size_t i);
+  void end_transfer(Job &job) noexcept;
   void drop_transfers(Job &job) noexcept;
-  void release(CURL *e) noexcept;
-  CURL *take_easy();
+  void release(Job &job, std::size_t i) noexcept;
 
   const bool allow_private_;
   const std::uint32_t cap_;
@@ -102,14 +108,16 @@ class AsyncLoop : public std::enable_shared_from_this<AsyncLoop> {
   CURLM *multi_ = nullptr;  // created before the thread starts; destroyed with the loop
 
   // Touched by the loop thread only.
-  std::vector<CURL *> idle_;
+  std::vector<std::vector<std::unique_ptr<HookHandle>>> idle_;  // per hook
   std::unordered_map<std::uint64_t, std::unique_ptr<Job>> active_;
+  std::deque<std::uint64_t> waiting_;  // jobs with requests not started yet, oldest first
+  std::size_t in_flight_ = 0;
   std::multimap<Clock::time_point, std::uint64_t> deadlines_;
   std::deque<std::unique_ptr<Job>> ready_;
 };
 
 AsyncLoop::~AsyncLoop() {
-  for (CURL *e : idle_) curl_easy_cleanup(e);
+  idle_.clear();  // no handle is in the multi any more: they were released
   if (multi_ != nullptr) curl_multi_cleanup(multi_);
 }
 
@@ -122,7 +130,6 @@ void AsyncLoop::start_locked() {
   curl_init_once();
   multi_ = curl_multi_init();
   if (multi_ == nullptr) throw std::bad_alloc();
-  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, kMaxConnections);
   try {
     thread_ = std::thread([self = shared_from_this()] { self->run(); });
   } catch (...) {
@@ -189,6 +196,7 @@ void AsyncLoop::run() {
     curl_multi_perform(multi_, &running);
     drain();
     expire(Clock::now());
+    start_waiting();
     run_ready();
     if (stopping()) break;
     curl_multi_poll(multi_, nullptr, 0, poll_timeout_ms(), nullptr);
@@ -211,10 +219,10 @@ void AsyncLoop::start_job(std::unique_ptr<Job> job) {
     ready_.push_back(std::move(job));
     return;
   }
-  job->results.resize(n);
-  job->transfers.resize(n);
-  job->easies.assign(n, nullptr);
+  const std::uint64_t ticket = job->ticket;
   const auto start = Clock::now();
+  decltype(active_)::iterator slot;
+  bool listed = false;
   auto longest = std::chrono::milliseconds(0);
   for (std::size_t i = 0; i < n; ++i) {
     Transfer &t = job->transfers[i];
@@ -226,14 +234,12 @@ void AsyncLoop::start_job(std::unique_ptr<Job> job) {
     longest = std::max(longest, job->requests[i].timeout);
   }
   try {
-    for (std::size_t i = 0; i < n; ++i) {
-      CURL *e = take_easy();
-      job->easies[i] = e;
-      set_up(e, job->requests[i], job->transfers[i]);
-      curl_multi_add_handle(multi_, e);
-    }
+    slot = active_.try_emplace(ticket).first;
+    listed = true;
+    waiting_.push_back(ticket);  // left behind on a failure below: a job not active is skipped
+    job->deadline = deadlines_.emplace(start + longest, ticket);
   } catch (...) {  // out of memory: the job ends now, failed, rather than being lost
-    drop_transfers(*job);
+    if (listed) active_.erase(slot);
     for (auto &t : job->transfers) {
       mark_unfinished(t, error_class::internal, "out of memory starting the request");
     }
@@ -241,9 +247,54 @@ void AsyncLoop::start_job(std::unique_ptr<Job> job) {
     return;
   }
   job->remaining = n;
-  job->deadline = deadlines_.emplace(start + longest, job->ticket);
-  const std::uint64_t ticket = job->ticket;
-  active_.emplace(ticket, std::move(job));
+  slot->second = std::move(job);
+  start_waiting();
+}
+
+// Starts waiting requests, oldest job first, while fewer than kMaxInFlight are in flight.
+void AsyncLoop::start_waiting() {
+  while (in_flight_ < kMaxInFlight && !waiting_.empty()) {
+    auto it = active_.find(waiting_.front());
+    if (it == active_.end() || it->second->next == it->second->requests.size()) {
+      waiting_.pop_front();  // ended (deadline, cancel) or fully started
+      continue;
+    }
+    Job &job = *it->second;
+    start_transfer(job, job.next++);
+  }
+}
+
+void AsyncLoop::start_transfer(Job &job, std::size_t i) {
+  Transfer &t = job.transfers[i];
+  const std::size_t hook = job.requests[i].hook;
+  std::unique_ptr<HookHandle> h;
+  try {
+    if (idle_[hook].empty()) {
+      h = std::make_unique<HookHandle>();
+    } else {
+      h = std::move(idle_[hook].back());
+      idle_[hook].pop_back();
+    }
+    set_up(*h, job.requests[i], t);
+  } catch (...) {  // out of memory: this request fails now
+    if (h) detach(*h);
+    mark_unfinished(t, error_class::internal, "out of memory starting the request");
+    end_transfer(job);
+    return;
+  }
+  if (curl_multi_add_handle(multi_, h->easy()) != CURLM_OK) {
+    detach(*h);
+    mark_unfinished(t, error_class::internal, "could not start the request");
+    end_transfer(job);
+    return;
+  }
+  job.handles[i] = std::move(h);
+  ++in_flight_;
+}
+
+// One more of the job's requests has ended; the job is ready when all have.
+void AsyncLoop::end_transfer(Job &job) noexcept {
+  if (--job.remaining == 0) to_ready(job.ticket);
 }
 
 void AsyncLoop::serve_cancels() {
@@ -294,16 +345,18 @@ void AsyncLoop::drain() {
   int left = 0;
   while (CURLMsg *msg = curl_multi_info_read(multi_, &left)) {
     if (msg->msg != CURLMSG_DONE) continue;
-    CURL *e = msg->easy_handle;
     const CURLcode code = msg->data.result;
     Transfer *t = nullptr;
-    curl_easy_getinfo(e, CURLINFO_PRIVATE, &t);
-    finish(e, code, *t);
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+    if (should_retry(*t, code)) {
+      if (restart(multi_, *t)) continue;
+      mark_unfinished(*t, error_class::connection, "could not start the request again");
+    } else {
+      finish(code, *t);
+    }
     auto *job = static_cast<Job *>(t->owner);
-    const auto i = static_cast<std::size_t>(t - job->transfers.data());
-    job->easies[i] = nullptr;
-    release(e);
-    if (--job->remaining == 0) to_ready(job->ticket);
+    release(*job, static_cast<std::size_t>(t - job->transfers.data()));
+    end_transfer(*job);
   }
 }
 
@@ -341,45 +394,37 @@ int AsyncLoop::poll_timeout_ms() const {
 }
 
 void AsyncLoop::drop_transfers(Job &job) noexcept {
-  for (CURL *&e : job.easies) {
-    if (e == nullptr) continue;
-    release(e);
-    e = nullptr;
-  }
+  for (std::size_t i = 0; i < job.handles.size(); ++i) release(job, i);
 }
 
-void AsyncLoop::release(CURL *e) noexcept {
-  curl_multi_remove_handle(multi_, e);  // harmless for a handle that was never added
-  detach(e);
-  if (idle_.size() < kMaxIdleEasies) {
+// Takes request `i`'s handle out of the multi and keeps it for the hook's next request (or
+// closes it when enough are kept).
+void AsyncLoop::release(Job &job, std::size_t i) noexcept {
+  std::unique_ptr<HookHandle> h = std::move(job.handles[i]);
+  if (!h) return;
+  curl_multi_remove_handle(multi_, h->easy());
+  detach(*h);
+  --in_flight_;
+  auto &idle = idle_[job.requests[i].hook];
+  if (idle.size() < kMaxIdleHandlesPerHook) {
     try {
-      idle_.push_back(e);
-      return;
-    } catch (...) {  // no room to keep it: close it instead
+      idle.push_back(std::move(h));
+    } catch (...) {  // no room to keep it: it closes instead
     }
   }
-  curl_easy_cleanup(e);
 }
 
-CURL *AsyncLoop::take_easy() {
-  if (!idle_.empty()) {
-    CURL *e = idle_.back();
-    idle_.pop_back();
-    return e;
-  }
-  CURL *e = curl_easy_init();
-  if (e == nullptr) throw std::bad_alloc();
-  configure_once(e);
-  return e;
-}
-
-AsyncTransport::AsyncTransport(bool allow_private_networks, std::uint32_t max_response_bytes)
-    : loop_(std::make_shared<AsyncLoop>(allow_private_networks, max_response_bytes)) {}
+AsyncTransport::AsyncTransport(std::size_t hooks, bool allow_private_networks,
+                               std::uint32_t max_response_bytes)
+    : loop_(std::make_shared<AsyncLoop>(hooks, allow_private_networks, max_response_bytes)) {}
 
 AsyncTransport::~AsyncTransport() { loop_->stop(); }
 
 std::uint64_t AsyncTransport::submit(std::vector<TransferRequest> requests, Completion done) {
   auto job = std::make_unique<Job>();
+  job->results.resize(requests.size());
+  job->transfers.resize(requests.size());
+  job->handles.resize(requests.size());
   job->requests = std::move(requests);
   job->done = std::move(done);
   return loop_->submit(std::move(job));

@@ -1,6 +1,7 @@
 // Sends the webhook POSTs of many evaluations at once from one background thread (started on
 // first use) that drives its own curl multi handle, so evaluations in flight need no thread each
-// and keep-alive connections are shared between them. Each job ends exactly once, on that thread:
+// and keep-alive connections are shared between them (each connection with the calls of the hook
+// that opened it only). Each job ends exactly once, on that thread:
 // with its results (unfinished requests as "timeout" at the job's deadline, the longest of its
 // request timeouts), or cancelled.
 #pragma once
@@ -23,7 +24,8 @@ class AsyncTransport {
   // it throws are swallowed.
   using Completion = std::function<void(std::vector<TransferResult> &&results, bool cancelled)>;
 
-  AsyncTransport(bool allow_private_networks, std::uint32_t max_response_bytes);
+  // `hooks`: how many hooks the policy has (TransferRequest::hook is below it).
+  AsyncTransport(std::size_t hooks, bool allow_private_networks, std::uint32_t max_response_bytes);
   // Cancels every job still in flight (their completions have run when it returns) and stops
   // the thread. May run on the loop thread, from inside a completion.
   ~AsyncTransport();

@@ -71,8 +71,14 @@ struct __attribute__((visibility("hidden"))) HookPolicy::Impl {
 
   Impl(std::string_view config_json, HookPolicyOptions opts)
       : options(std::move(opts)),
-        transport(options.allow_private_networks, options.max_response_bytes),
-        async(options.allow_private_networks, options.max_response_bytes) {
+        events(make_events(config_json, options)),
+        transport(hook_count(), options.allow_private_networks, options.max_response_bytes),
+        async(hook_count(), options.allow_private_networks, options.max_response_bytes) {}
+
+  static std::vector<std::unique_ptr<EventEntry>> make_events(std::string_view config_json,
+                                                              const HookPolicyOptions &options) {
+    std::vector<std::unique_ptr<EventEntry>> events;
+    std::size_t hooks = 0;
     for (auto &ev : hooks::parse_hook_config(config_json)) {
       auto entry = std::make_unique<EventEntry>();
       for (std::size_t i = 0; i < ev.hooks.size(); ++i) {
@@ -80,9 +86,16 @@ struct __attribute__((visibility("hidden"))) HookPolicy::Impl {
             std::make_unique<detail::CircuitBreaker>(options.failure_threshold, options.cooldown));
         entry->hook_counters.push_back(std::make_unique<hooks::HookCounters>());
       }
+      entry->first_hook = hooks;
+      hooks += ev.hooks.size();
       entry->config = std::move(ev);
       events.push_back(std::move(entry));
     }
+    return events;
+  }
+
+  std::size_t hook_count() const {
+    return events.empty() ? 0 : events.back()->first_hook + events.back()->config.hooks.size();
   }
 
   EventEntry *find(const std::string &event) const {

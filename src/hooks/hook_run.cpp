@@ -100,7 +100,10 @@ std::unique_ptr<HookRun> start_run(EventEntry &entry, const HookInput &in) {
   // there runs while a probe is in flight.
   std::vector<TransferRequest> prepared;
   prepared.reserve(matched.size());
-  for (std::size_t i : matched) prepared.push_back(make_request(specs[i], in.body));
+  for (std::size_t i : matched) {
+    prepared.push_back(make_request(specs[i], in.body));
+    prepared.back().hook = entry.first_hook + i;
+  }
   run->outcomes.resize(matched.size());
   run->slots.reserve(matched.size());
   run->requests.reserve(matched.size());

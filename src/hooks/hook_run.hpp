@@ -25,6 +25,7 @@ using detail::CircuitState;
 // One configured event: its hooks, a breaker and counters per hook, and its counters.
 struct EventEntry {
   EventHooks config;
+  std::size_t first_hook = 0;  // the policy-wide number of its first hook (TransferRequest::hook)
   std::vector<std::unique_ptr<CircuitBreaker>> breakers;
   std::vector<std::unique_ptr<HookCounters>> hook_counters;
   AtomicEventCounters counters;

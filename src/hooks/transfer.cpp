@@ -1,13 +1,13 @@
 #include "hooks/transfer.hpp"
 
-#include <sys/socket.h>
-
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <new>
 #include <string>
 
-#include "hooks/address_guard.hpp"
 #include "hooks/error_class.hpp"
+#include "hooks/hook_handle.hpp"
 
 namespace agenthost::hooks {
 
@@ -17,6 +17,10 @@ using Clock = std::chrono::steady_clock;
 
 // Why a transfer to a blocked address failed, whether libcurl or our deadline ended it.
 constexpr const char *kBlockedDetail = "the address is in a private or reserved network";
+constexpr const char *kEarlyDetail =
+    "the reply began before the request was fully sent, so it is not the answer to it";
+constexpr const char *kStaleDetail =
+    "the kept-alive connection held bytes that no request of ours asked for";
 
 std::size_t on_body(char *data, std::size_t size, std::size_t n, void *userdata) {
   auto *t = static_cast<Transfer *>(userdata);
@@ -29,15 +33,28 @@ std::size_t on_body(char *data, std::size_t size, std::size_t n, void *userdata)
   return bytes;
 }
 
-// Runs for every address curl connects to, after DNS: the address actually used is checked, so
-// DNS rebinding cannot slip a private address past the guard.
-curl_socket_t on_open_socket(void *clientp, curlsocktype, curl_sockaddr *a) {
-  auto *t = static_cast<Transfer *>(clientp);
-  if (!t->allow_private && is_blocked_address(&a->addr, a->addrlen)) {
-    t->blocked = true;
-    return CURL_SOCKET_BAD;
+// "HTTP/1.1 200 OK\r\n" and not "HTTP/1.1 100 Continue\r\n".
+bool is_final_status_line(const char *line, std::size_t n) noexcept {
+  if (n < 6 || std::memcmp(line, "HTTP/", 5) != 0) return false;
+  const auto *space = static_cast<const char *>(std::memchr(line, ' ', n));
+  return space != nullptr && space + 1 < line + n && space[1] != '1';
+}
+
+// Headers arrive one line per call. A final reply whose first line arrived while the request
+// body was still going out cannot be the answer to that request.
+std::size_t on_header(char *data, std::size_t size, std::size_t n, void *userdata) {
+  const std::size_t bytes = size * n;
+  Transfer *t = static_cast<HookHandle *>(userdata)->transfer;
+  if (t == nullptr) return 0;
+  if (t->final_reply || !is_final_status_line(data, bytes)) return bytes;
+  t->final_reply = true;
+  curl_off_t sent = 0;
+  curl_easy_getinfo(t->handle->easy(), CURLINFO_SIZE_UPLOAD_T, &sent);
+  if (sent < t->body_size) {
+    t->early = true;
+    return 0;  // CURLE_WRITE_ERROR; curl closes the connection
   }
-  return ::socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+  return bytes;
 }
 
 curl_slist *append_header(curl_slist *list, const char *line) {
@@ -46,10 +63,17 @@ curl_slist *append_header(curl_slist *list, const char *line) {
   return next;
 }
 
+// What is left of the transfer's timeout, at least 1 ms (0 would mean none).
+long remaining_ms(Clock::time_point deadline) {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<long>(std::max<long long>(left.count(), 1));
+}
+
 const char *classify(CURLcode code, const Transfer &t) {
   if (code == CURLE_OK) return "";
   if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) return error_class::too_large;
   if (t.blocked) return error_class::blocked_address;
+  if (t.early || t.stale) return error_class::connection;
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return error_class::timeout;
@@ -66,6 +90,8 @@ std::string describe(CURLcode code, const Transfer &t) {
     return "the reply body is larger than " + std::to_string(t.cap) + " bytes";
   }
   if (t.blocked) return kBlockedDetail;
+  if (t.early) return kEarlyDetail;
+  if (t.stale) return kStaleDetail;
   return t.error_buffer[0] != '\0' ? t.error_buffer : curl_easy_strerror(code);
 }
 
@@ -91,43 +117,71 @@ void configure_once(CURL *e) {
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_PROXY, "");  // a proxy would hide the address the guard checks
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 }
 
-void set_up(CURL *e, const TransferRequest &req, Transfer &t) {
+void set_up(HookHandle &h, const TransferRequest &req, Transfer &t) {
   // curl_slist_append returns the head it was given, so t.headers keeps owning the whole list.
   t.headers.reset(append_header(nullptr, "Content-Type: application/json"));
-  curl_slist *h = t.headers.get();
+  curl_slist *list = t.headers.get();
   // No 100-continue round trip for larger bodies (each extra header costs curl work per call).
-  if (req.body->size() > 1024) append_header(h, "Expect:");
-  for (const auto &line : req.headers) append_header(h, line.c_str());
+  if (req.body->size() > 1024) append_header(list, "Expect:");
+  for (const auto &line : req.headers) append_header(list, line.c_str());
 
+  t.handle = &h;
+  t.body_size = static_cast<curl_off_t>(req.body->size());
+  t.deadline = t.start + req.timeout;
+  CURL *e = h.easy();
   curl_easy_setopt(e, CURLOPT_URL, req.url->c_str());
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, req.body->data());
-  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body->size()));
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
+  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, t.body_size);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, remaining_ms(t.deadline));
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(t.cap));
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
   curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+  if (h.fresh_forced) {
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 0L);
+    h.fresh_forced = false;
+  }
+  h.transfer = &t;
 }
 
-void detach(CURL *e) noexcept {
+void detach(HookHandle &h) noexcept {
+  CURL *e = h.easy();
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, nullptr);
-  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, nullptr);
   curl_easy_setopt(e, CURLOPT_PRIVATE, nullptr);
+  h.transfer = nullptr;
 }
 
-void finish(CURL *e, CURLcode code, Transfer &t) {
+bool should_retry(const Transfer &t, CURLcode code) noexcept {
+  return code == CURLE_ABORTED_BY_CALLBACK && t.stale && !t.retried;
+}
+
+bool restart(CURLM *multi, Transfer &t) noexcept {
+  HookHandle &h = *t.handle;
+  CURL *e = h.easy();
+  // Aborted before anything was sent, so libcurl has closed that connection already (the
+  // transfer counts as premature): it cannot come back from the handle's cache.
+  curl_multi_remove_handle(multi, e);
+  t.stale = false;
+  t.retried = true;
+  t.error_buffer[0] = '\0';
+  curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+  h.fresh_forced = true;
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, remaining_ms(t.deadline));
+  return curl_multi_add_handle(multi, e) == CURLM_OK;
+}
+
+void finish(CURLcode code, Transfer &t) {
   t.done = true;
   TransferResult &r = *t.result;
   r.latency = since(t.start);
   long status = 0;
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(t.handle->easy(), CURLINFO_RESPONSE_CODE, &status);
   r.http_status = status;
   r.error = classify(code, t);
   if (!r.error.empty()) r.detail = describe(code, t);

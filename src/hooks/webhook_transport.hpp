@@ -1,6 +1,7 @@
 // Sends the webhook POSTs of one evaluation concurrently (curl multi) under one deadline, reusing
-// keep-alive connections across evaluations and threads, refusing blocked addresses at connect
-// time and capping reply bodies while they are read.
+// keep-alive connections across evaluations and threads (a connection serves only the hook that
+// opened it, and never one with unread bytes: see hook_handle.hpp), refusing blocked addresses at
+// connect time and capping reply bodies while they are read.
 #pragma once
 
 #include <chrono>
@@ -11,9 +12,13 @@
 
 namespace agenthost::hooks {
 
-class ChannelPool;
+class HookHandle;
+struct MultiHandle;
+template <typename T>
+class IdlePool;
 
 struct TransferRequest {
+  std::size_t hook = 0;  // which hook of the policy sends it (0..hooks-1): its connections only
   const std::string *url = nullptr;
   std::vector<std::string> headers;  // "Name: value" lines, after the JSON content type
   const std::string *body = nullptr;
@@ -30,7 +35,9 @@ struct TransferResult {
 
 class WebhookTransport {
  public:
-  WebhookTransport(bool allow_private_networks, std::uint32_t max_response_bytes);
+  // `hooks`: how many hooks the policy has (TransferRequest::hook is below it).
+  WebhookTransport(std::size_t hooks, bool allow_private_networks,
+                   std::uint32_t max_response_bytes);
   ~WebhookTransport();
   WebhookTransport(const WebhookTransport &) = delete;
   WebhookTransport &operator=(const WebhookTransport &) = delete;
@@ -40,7 +47,8 @@ class WebhookTransport {
   std::vector<TransferResult> perform(const std::vector<TransferRequest> &requests) const;
 
  private:
-  std::unique_ptr<ChannelPool> pool_;
+  std::unique_ptr<IdlePool<MultiHandle>> multis_;
+  std::vector<std::unique_ptr<IdlePool<HookHandle>>> handles_;  // per hook
   bool allow_private_networks_;
   std::uint32_t max_response_bytes_;
 };

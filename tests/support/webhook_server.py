@@ -5,12 +5,16 @@ behaviour (see HANDLERS); every POST is recorded. Stdlib only.
 usage: webhook_server.py PORT [SECRET]   (SECRET is the whsec_... string for /verify)
 """
 import base64
+import fcntl
 import hashlib
 import hmac
 import json
+import random
+import select
 import socket
 import struct
 import sys
+import termios
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +23,34 @@ SECRET = sys.argv[2] if len(sys.argv) > 2 else ""
 LOCK = threading.Lock()
 RECORDS = []          # (path, headers dict, body bytes)
 DYNAMIC = {"mode": "allow", "record": True}
-COUNTS = {"posts": 0}  # POSTs received while recording is off
+COUNTS = {"posts": 0, "strays": 0}  # POSTs received while recording is off; strays written
+PORTS = []            # (path, client port) of every POST: which connection carried it
+OWED = {}             # socket -> a stray response to write on it at the next /_flush
+
+
+def raw_response(body):
+    """A complete 200 response as bytes, for writing in one piece."""
+    data = json.dumps(body).encode()
+    head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n")
+    return head.encode() + data
+
+
+def delivered(sock):
+    """Waits (at most 2 s) until the peer has acknowledged every byte written on `sock`: only then
+    is a stray certainly waiting in the client's socket, not still on its way (the kernel may pass
+    loopback traffic on later, from another CPU)."""
+    for _ in range(2000):
+        unacked = struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0]
+        if unacked == 0:
+            return
+        time.sleep(0.001)
+
+
+def quiet(sock, seconds):
+    """True when nothing arrives on `sock` (no request, no close) within `seconds`."""
+    readable, _, _ = select.select([sock], [], [], seconds)
+    return not readable
 
 
 def decision(d, reason=None):
@@ -34,6 +65,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def finish(self):
+        with LOCK:
+            OWED.pop(self.connection, None)
+        super().finish()
 
     # -- helpers ---------------------------------------------------------------------------
     def reply(self, status, body=b"", content_type="application/json", extra=None):
@@ -77,6 +113,31 @@ class Handler(BaseHTTPRequestHandler):
             # Long runs (the soak) only count requests, so the server's memory stays flat.
             DYNAMIC["record"] = False
             self.reply(200, "ok", "text/plain")
+        elif self.path == "/_strays":
+            self.reply(200, str(COUNTS["strays"]), "text/plain")
+        elif self.path == "/_ports":
+            with LOCK:
+                text = "\n".join(f"{path} {port}" for path, port in PORTS)
+            self.reply(200, text, "text/plain")
+        elif self.path == "/_flush":
+            # Writes the strays /twice?how=owed and /echo owe, on connections where nothing is
+            # waiting to be read: with no request of the client in flight (the tests call this
+            # between rounds), none can take such a stray for its answer by a race.
+            with LOCK:
+                owed = list(OWED.items())
+                OWED.clear()
+            written = 0
+            for sock, stray in owed:
+                try:
+                    if quiet(sock, 0):
+                        sock.sendall(stray)
+                        delivered(sock)
+                        written += 1
+                except (OSError, ValueError):  # closed meanwhile
+                    pass
+            with LOCK:
+                COUNTS["strays"] += written
+            self.reply(200, str(written), "text/plain")
         elif self.path.startswith("/_mode/"):
             DYNAMIC["mode"] = self.path[len("/_mode/"):]
             self.reply(200, "ok", "text/plain")
@@ -85,13 +146,19 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- hooks (POST) ----------------------------------------------------------------------
     def do_POST(self):
+        path, _, query = self.path.partition("?")
+        with LOCK:
+            OWED.pop(self.connection, None)  # the next request came: its stray is never written
+            PORTS.append((path, self.client_address[1]))
+        if path == "/early":
+            self.early()
+            return
         body = self.read_body()
         with LOCK:
             if DYNAMIC["record"]:
                 RECORDS.append((self.path, dict(self.headers.items()), body))
             else:
                 COUNTS["posts"] += 1
-        path, _, query = self.path.partition("?")
         params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
         handler = HANDLERS.get(path)
         if handler is None:
@@ -174,12 +241,72 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.reply(401, {"error": "bad signature"})
 
+    def early(self):
+        # Answers allow as soon as the headers are in, then reads the body: the reply begins
+        # while the client is still sending.
+        self.wfile.write(raw_response(decision("allow", "answered before reading the request")))
+        n = int(self.headers.get("Content-Length", "0"))
+        while n > 0:
+            chunk = self.rfile.read(min(n, 65536))
+            if not chunk:
+                break
+            n -= len(chunk)
+
+    def answer_twice(self, answer, stray, how, ms):
+        """Writes `answer`, then the unsolicited `stray` response on the same connection:
+        same  - in the same write as the answer;
+        delay - `ms` later, unless a request (or a close) arrives on the connection first;
+        owed  - at the next GET /_flush, unless a request arrives on the connection first;
+        none  - never."""
+        first = raw_response(answer)
+        second = raw_response(stray)
+        if how == "same":
+            self.wfile.write(first + second)
+            with LOCK:
+                COUNTS["strays"] += 1
+            return
+        self.wfile.write(first)
+        if how == "delay":
+            if quiet(self.connection, ms / 1000.0):
+                self.wfile.write(second)
+                delivered(self.connection)
+                with LOCK:
+                    COUNTS["strays"] += 1
+        elif how == "owed":
+            with LOCK:
+                OWED[self.connection] = second
+
+    def twice(self, body, params):
+        nonce = nonce_of(body)
+        answer = decision(params.get("d", "deny"), "answer to " + nonce)
+        stray = decision(params.get("stray", "allow"), "stray after " + nonce)
+        self.answer_twice(answer, stray, params.get("how", "same"), int(params.get("ms", "150")))
+
+    def echo(self, body, params):
+        # The load test's server: the decision the input asks for, the reason naming the input's
+        # nonce, and at random no stray, a stray in the same write, or one owed to /_flush.
+        nonce = nonce_of(body)
+        try:
+            want = json.loads(body).get("tool_input", {}).get("want", "deny")
+        except ValueError:
+            want = "deny"
+        answer = decision(want, "answer to " + nonce)
+        stray = decision("allow", "stray after " + nonce)
+        self.answer_twice(answer, stray, random.choice(["none", "same", "owed"]), 0)
+
     def dynamic(self, body, params):
         mode = DYNAMIC["mode"]
         if mode == "500":
             self.reply(500, {"error": "down"})
         else:
             self.reply(200, decision(mode, "dynamic " + mode))
+
+
+def nonce_of(body):
+    try:
+        return str(json.loads(body).get("tool_input", {}).get("nonce", ""))
+    except ValueError:
+        return ""
 
 
 def fixed(status, body, content_type="application/json", extra=None):
@@ -243,6 +370,8 @@ HANDLERS = {
     "/slow": Handler.slow,
     "/verify": Handler.verify,
     "/dynamic": Handler.dynamic,
+    "/twice": Handler.twice,
+    "/echo": Handler.echo,
 }
 
 
