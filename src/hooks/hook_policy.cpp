@@ -2,14 +2,14 @@
 #include <agenthost/hook_policy.hpp>
 
 #include "common/circuit_breaker.hpp"
-#include "hooks/async_transport.hpp"
+#include "hooks/config/hook_config.hpp"
 #include "hooks/error_class.hpp"
 #include "hooks/event_counters.hpp"
-#include "hooks/hook_config.hpp"
 #include "hooks/hook_input.hpp"
 #include "hooks/hook_run.hpp"
-#include "hooks/verdict.hpp"
-#include "hooks/webhook_transport.hpp"
+#include "hooks/reply/verdict.hpp"
+#include "hooks/transport/async_transport.hpp"
+#include "hooks/transport/webhook_transport.hpp"
 
 namespace agenthost {
 

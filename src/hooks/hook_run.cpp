@@ -3,7 +3,7 @@
 #include <string>
 
 #include "hooks/error_class.hpp"
-#include "hooks/reply_parser.hpp"
+#include "hooks/reply/reply_parser.hpp"
 
 namespace agenthost::hooks {
 

@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "common/circuit_breaker.hpp"
+#include "hooks/config/hook_config.hpp"
 #include "hooks/event_counters.hpp"
-#include "hooks/hook_config.hpp"
 #include "hooks/hook_counters.hpp"
 #include "hooks/hook_input.hpp"
-#include "hooks/verdict.hpp"
-#include "hooks/webhook_transport.hpp"
+#include "hooks/reply/verdict.hpp"
+#include "hooks/transport/webhook_transport.hpp"
 
 namespace agenthost::hooks {
 

@@ -1,8 +1,6 @@
 #include "hooks/json_dom.hpp"
 
-#include <algorithm>
 #include <new>
-#include <vector>
 
 #include "hooks/hook_input.hpp"
 
@@ -17,15 +15,6 @@ simdjson::dom::parser &thread_dom_parser() {
     return p;
   }();
   return parser;
-}
-
-std::optional<std::string_view> duplicate_key(simdjson::dom::object obj) {
-  std::vector<std::string_view> keys;
-  for (auto field : obj) keys.push_back(field.key);
-  std::sort(keys.begin(), keys.end());
-  const auto dup = std::adjacent_find(keys.begin(), keys.end());
-  if (dup == keys.end()) return std::nullopt;
-  return *dup;
 }
 
 }  // namespace agenthost::hooks

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
-#include "hooks/hook_config.hpp"
+#include "hooks/config/hook_config.hpp"
 
 namespace {
 

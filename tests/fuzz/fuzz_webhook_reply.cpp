@@ -15,7 +15,7 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "hooks/reply_parser.hpp"
+#include "hooks/reply/reply_parser.hpp"
 
 namespace {
 

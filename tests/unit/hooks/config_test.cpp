@@ -4,11 +4,11 @@
 #include <cstdlib>
 
 #include "common/json_string.hpp"
+#include "hooks/config/hook_config.hpp"
+#include "hooks/config/matcher.hpp"
+#include "hooks/config/webhook_url.hpp"
 #include "hooks/event_table.hpp"
-#include "hooks/hook_config.hpp"
 #include "hooks/hook_input.hpp"
-#include "hooks/matcher.hpp"
-#include "hooks/webhook_url.hpp"
 
 using agenthost::Decision;
 using agenthost::Errc;

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "common/circuit_breaker.hpp"
-#include "hooks/address_guard.hpp"
-#include "hooks/base64.hpp"
-#include "hooks/verdict.hpp"
-#include "hooks/webhook_signer.hpp"
+#include "hooks/reply/verdict.hpp"
+#include "hooks/transport/address_guard.hpp"
+#include "hooks/transport/base64.hpp"
+#include "hooks/transport/webhook_signer.hpp"
 
 using agenthost::Decision;
 using namespace agenthost::hooks;

@@ -9,7 +9,7 @@
 #include "common/json_string.hpp"
 #include "hooks/event_table.hpp"
 #include "hooks/hook_input.hpp"
-#include "hooks/reply_parser.hpp"
+#include "hooks/reply/reply_parser.hpp"
 
 using agenthost::Decision;
 using agenthost::hooks::parse_hook_input;

@@ -1,4 +1,4 @@
-#include "hooks/hook_handle.hpp"
+#include "hooks/transport/hook_handle.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <new>
 
-#include "hooks/address_guard.hpp"
-#include "hooks/transfer.hpp"
+#include "hooks/transport/address_guard.hpp"
+#include "hooks/transport/transfer.hpp"
 
 namespace agenthost::hooks {
 

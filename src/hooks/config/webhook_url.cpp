@@ -1,4 +1,4 @@
-#include "hooks/webhook_url.hpp"
+#include "hooks/config/webhook_url.hpp"
 
 #include <curl/curl.h>
 

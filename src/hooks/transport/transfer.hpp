@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "hooks/webhook_transport.hpp"
+#include "hooks/transport/webhook_transport.hpp"
 
 namespace agenthost::hooks {
 

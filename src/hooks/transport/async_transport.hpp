@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "hooks/webhook_transport.hpp"
+#include "hooks/transport/webhook_transport.hpp"
 
 namespace agenthost::hooks {
 

@@ -1,12 +1,12 @@
-#include "hooks/hook_config.hpp"
+#include "hooks/config/hook_config.hpp"
 
 #include <simdjson.h>
 
 #include <agenthost/error.hpp>
 
 #include "common/json_duplicates.hpp"
+#include "hooks/config/hook_fields.hpp"
 #include "hooks/event_table.hpp"
-#include "hooks/hook_fields.hpp"
 
 namespace agenthost::hooks {
 

@@ -1,4 +1,4 @@
-#include "hooks/async_transport.hpp"
+#include "hooks/transport/async_transport.hpp"
 
 #include <curl/curl.h>
 
@@ -13,8 +13,8 @@
 #include <unordered_map>
 
 #include "hooks/error_class.hpp"
-#include "hooks/hook_handle.hpp"
-#include "hooks/transfer.hpp"
+#include "hooks/transport/hook_handle.hpp"
+#include "hooks/transport/transfer.hpp"
 
 namespace agenthost::hooks {
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "hooks/verdict.hpp"
+#include "hooks/reply/verdict.hpp"
 
 namespace agenthost::hooks {
 

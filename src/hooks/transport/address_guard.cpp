@@ -1,4 +1,4 @@
-#include "hooks/address_guard.hpp"
+#include "hooks/transport/address_guard.hpp"
 
 #include <netinet/in.h>
 

@@ -1,11 +1,11 @@
-#include "hooks/matcher.hpp"
+#include "hooks/config/matcher.hpp"
 
 #include <re2/re2.h>
 
 #include <agenthost/error.hpp>
 
+#include "hooks/config/js_regex.hpp"
 #include "hooks/event_table.hpp"
-#include "hooks/js_regex.hpp"
 
 namespace agenthost::hooks {
 

@@ -1,4 +1,4 @@
-#include "hooks/webhook_signer.hpp"
+#include "hooks/transport/webhook_signer.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "common/hex.hpp"
-#include "hooks/base64.hpp"
+#include "hooks/transport/base64.hpp"
 
 namespace agenthost::hooks {
 

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "hooks/matcher.hpp"
-#include "hooks/webhook_signer.hpp"
-#include "hooks/webhook_url.hpp"
+#include "hooks/config/matcher.hpp"
+#include "hooks/config/webhook_url.hpp"
+#include "hooks/transport/webhook_signer.hpp"
 
 namespace agenthost::hooks {
 

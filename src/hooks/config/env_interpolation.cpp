@@ -1,4 +1,4 @@
-#include "hooks/env_interpolation.hpp"
+#include "hooks/config/env_interpolation.hpp"
 
 #include <algorithm>
 

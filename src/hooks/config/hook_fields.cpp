@@ -1,9 +1,9 @@
-#include "hooks/hook_fields.hpp"
+#include "hooks/config/hook_fields.hpp"
 
 #include <agenthost/error.hpp>
 #include <cmath>
 
-#include "hooks/env_interpolation.hpp"
+#include "hooks/config/env_interpolation.hpp"
 #include "hooks/event_table.hpp"
 
 namespace agenthost::hooks {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hooks/hook_config.hpp"
+#include "hooks/config/hook_config.hpp"
 
 namespace agenthost::hooks {
 

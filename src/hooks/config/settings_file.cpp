@@ -4,9 +4,9 @@
 #include <agenthost/error.hpp>
 #include <string>
 
-#include "hooks/env_interpolation.hpp"
+#include "hooks/config/env_interpolation.hpp"
+#include "hooks/config/hook_fields.hpp"
 #include "hooks/event_table.hpp"
-#include "hooks/hook_fields.hpp"
 
 namespace agenthost::hooks {
 

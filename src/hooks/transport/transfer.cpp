@@ -1,4 +1,4 @@
-#include "hooks/transfer.hpp"
+#include "hooks/transport/transfer.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "hooks/error_class.hpp"
-#include "hooks/hook_handle.hpp"
+#include "hooks/transport/hook_handle.hpp"
 
 namespace agenthost::hooks {
 

@@ -1,4 +1,4 @@
-#include "hooks/base64.hpp"
+#include "hooks/transport/base64.hpp"
 
 #include <openssl/evp.h>
 

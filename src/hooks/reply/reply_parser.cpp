@@ -1,4 +1,4 @@
-#include "hooks/reply_parser.hpp"
+#include "hooks/reply/reply_parser.hpp"
 
 #include <simdjson.h>
 
@@ -136,10 +136,6 @@ void read_permission_request(dom::element value, Reading &out, std::string &prob
     problem = "hookSpecificOutput.decision is not an object";
     return;
   }
-  if (auto dup = duplicate_key(obj)) {
-    problem = "hookSpecificOutput.decision: the key \"" + std::string(*dup) + "\" appears twice";
-    return;
-  }
   FieldReader f(obj, "hookSpecificOutput.decision.", problem);
   const auto behavior = f.decision("behavior", kBehaviors);
   if (!behavior && problem.empty()) problem = "hookSpecificOutput.decision has no behavior";
@@ -171,10 +167,6 @@ void read_hook_specific(dom::element value, std::string_view event, Reading &out
   dom::object obj;
   if (value.get_object().get(obj) != simdjson::SUCCESS) {
     problem = "hookSpecificOutput is not an object";
-    return;
-  }
-  if (auto dup = duplicate_key(obj)) {
-    problem = "hookSpecificOutput: the key \"" + std::string(*dup) + "\" appears twice";
     return;
   }
   FieldReader f(obj, "hookSpecificOutput.", problem);
@@ -273,6 +265,8 @@ ReplyOutcome parse_reply(std::string_view body, const ReplyRules &rules) {
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS)
     return invalid("the body is not a JSON object");
+  // A key given twice in any object (hookSpecificOutput and its decision included) is refused
+  // here, once for the whole reply.
   if (auto dup = detail::duplicate_key_path(root))
     return invalid("the key \"" + *dup + "\" appears twice");
 

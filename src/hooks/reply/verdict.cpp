@@ -1,4 +1,4 @@
-#include "hooks/verdict.hpp"
+#include "hooks/reply/verdict.hpp"
 
 #include <fmt/format.h>
 

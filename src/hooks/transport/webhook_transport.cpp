@@ -1,4 +1,4 @@
-#include "hooks/webhook_transport.hpp"
+#include "hooks/transport/webhook_transport.hpp"
 
 #include <curl/curl.h>
 
@@ -6,9 +6,9 @@
 #include <new>
 
 #include "hooks/error_class.hpp"
-#include "hooks/hook_handle.hpp"
-#include "hooks/idle_pool.hpp"
-#include "hooks/transfer.hpp"
+#include "hooks/transport/hook_handle.hpp"
+#include "hooks/transport/idle_pool.hpp"
+#include "hooks/transport/transfer.hpp"
 
 namespace agenthost::hooks {
 

@@ -1,4 +1,4 @@
-#include "hooks/js_regex.hpp"
+#include "hooks/config/js_regex.hpp"
 
 namespace agenthost::hooks {
 
