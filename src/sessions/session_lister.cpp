@@ -21,7 +21,6 @@ std::function<void()> before_index_repair_hook;
 
 namespace {
 
-constexpr std::uint32_t kMaxPageSize = 100;
 constexpr int kMaxPasses = 8;              // reads of one page while stale entries are dropped
 constexpr std::int64_t kTieBatch = 256;    // members sharing the cursor's score, read per step
 constexpr std::size_t kMaxIdBytes = 1024;  // longer index members are no session's id
@@ -35,7 +34,7 @@ struct Candidate {
   bool listable = true;    // see is_listable_id; checked once, when the member is read
 };
 
-// What one listing needs to know, validated.
+// What one listing of the index needs to know (validated by plan_list).
 struct Plan {
   std::string index;
   std::optional<std::string> owner_hash;
@@ -45,27 +44,13 @@ struct Plan {
   std::uint32_t size = 20;
 };
 
-Plan make_plan(const KeySchema &keys, const ListQuery &q) {
-  if (q.page_size < 1 || q.page_size > kMaxPageSize) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("page_size={} is out of range 1..{}", q.page_size, kMaxPageSize));
-  }
-  if (q.page < 1) throw Error(Errc::invalid_argument, "page=0 is out of range (pages start at 1)");
+Plan make_plan(const KeySchema &keys, const ListPlan &list) {
   Plan p;
-  p.page = q.page;
-  p.size = q.page_size;
-  p.status = q.status;
-  if (q.cursor) {
-    if (q.page != 1) {
-      throw Error(Errc::invalid_argument,
-                  fmt::format("page={} cannot be combined with a cursor", q.page));
-    }
-    p.after = decode_cursor(*q.cursor);
-  }
-  if (q.owner_api_key) {
-    if (q.owner_api_key->empty()) throw Error(Errc::invalid_argument, "owner API key is empty");
-    p.owner_hash = owner_key_hash(*q.owner_api_key);
-  }
+  p.page = list.query.page;
+  p.size = list.query.page_size;
+  p.status = list.query.status;
+  p.after = list.after;
+  p.owner_hash = list.owner_hash;
   p.index = keys.index(p.owner_hash, p.status);
   return p;
 }
@@ -362,9 +347,9 @@ void repair_and_count(CacheClient &cache, const KeySchema &keys, const Plan &p,
 
 }  // namespace
 
-SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query,
+SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListPlan &plan,
                           IndexCompleteness *complete) {
-  const Plan p = make_plan(keys, query);
+  const Plan p = make_plan(keys, plan);
   SessionPage page;
   page.sessions.reserve(p.size);
   page.page = p.page;

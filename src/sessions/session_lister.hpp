@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "sessions/key_schema.hpp"
+#include "sessions/list_plan.hpp"
 
 namespace agenthost::detail {
 
@@ -29,7 +30,7 @@ struct IndexCompleteness {
   bool present = true;     // out
   bool met_stale = false;  // out
 };
-SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListQuery &query,
+SessionPage list_sessions(CacheClient &cache, const KeySchema &keys, const ListPlan &plan,
                           IndexCompleteness *complete = nullptr);
 
 }  // namespace agenthost::detail

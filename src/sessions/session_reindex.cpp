@@ -4,10 +4,10 @@
 
 #include <agenthost/session_store.hpp>
 
+#include "sessions/durable/session_durable.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_counters.hpp"
-#include "sessions/session_durable.hpp"
 #include "sessions/session_index.hpp"
 
 namespace agenthost {

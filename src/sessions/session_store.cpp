@@ -10,15 +10,15 @@
 #include "common/json_string.hpp"
 #include "common/time.hpp"
 #include "db/pg_url.hpp"
+#include "sessions/durable/session_durable.hpp"
+#include "sessions/durable/session_rows.hpp"
 #include "sessions/key_schema.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_counters.hpp"
-#include "sessions/session_durable.hpp"
 #include "sessions/session_id.hpp"
 #include "sessions/session_index.hpp"
 #include "sessions/session_lister.hpp"
-#include "sessions/session_rows.hpp"
 #include "sessions/session_writes_cluster.hpp"
 
 namespace agenthost {
@@ -346,13 +346,14 @@ SessionPage SessionStore::list(const ListQuery &query) {
 }
 
 SessionPage SessionStore::list_unmetered(const ListQuery &query) {
-  if (durable_) return durable_->list(query);
-  if (query.has_metadata_filter()) {
+  if (!durable_ && query.has_metadata_filter()) {
     throw Error(Errc::unsupported,
                 "listing by metadata (mode, project_id, tags, title) needs the durable tier "
                 "(database_url / DATABASE_URL): Redis has no index of metadata");
   }
-  return detail::list_sessions(cache_, schema(options_), query);
+  const detail::ListPlan plan = detail::plan_list(query);
+  if (durable_) return durable_->list(plan);
+  return detail::list_sessions(cache_, schema(options_), plan);
 }
 
 }  // namespace agenthost

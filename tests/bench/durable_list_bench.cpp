@@ -24,7 +24,7 @@
 #include "bench_support.hpp"
 #include "db/pg_url.hpp"
 #include "raw_redis.hpp"
-#include "sessions/session_rows.hpp"
+#include "sessions/durable/session_rows.hpp"
 #include "support/pg_server.hpp"
 #include "support/redis_server.hpp"
 

@@ -16,7 +16,7 @@ import agenthost
 from agenthost import aio
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SERVER = os.path.join(HERE, "..", "integration", "hooks", "webhook_server.py")
+SERVER = os.path.join(HERE, "..", "support", "webhook_server.py")
 BACKEND = os.environ.get("AGENTHOST_TEST_BACKEND", "memory")
 
 

@@ -1,4 +1,4 @@
-#include "sessions/session_durable.hpp"
+#include "sessions/durable/session_durable.hpp"
 
 #include <fmt/format.h>
 
@@ -9,18 +9,17 @@
 #include "common/json_string.hpp"
 #include "common/time.hpp"
 #include "sessions/cursor.hpp"
+#include "sessions/durable/session_rows.hpp"
+#include "sessions/durable/session_schema.hpp"
 #include "sessions/owner_key.hpp"
 #include "sessions/session_codec.hpp"
 #include "sessions/session_index.hpp"
 #include "sessions/session_lister.hpp"
-#include "sessions/session_rows.hpp"
-#include "sessions/session_schema.hpp"
 
 namespace agenthost::detail {
 
 namespace {
 
-constexpr std::uint32_t kMaxPageSize = 100;
 constexpr int kRebuildBatch = 500;
 constexpr unsigned kCacheAttempts = 16;
 constexpr std::size_t kMaxSuspects = 10000;
@@ -84,24 +83,6 @@ bool is_redis_down(const Error &e) {
 bool is_cache_outage(const Error &e) {
   return e.code() == Errc::connection || e.code() == Errc::timeout ||
          e.code() == Errc::pool_exhausted || e.code() == Errc::protocol;
-}
-
-void validate_list(const ListQuery &q) {
-  if (q.page_size < 1 || q.page_size > kMaxPageSize) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("page_size={} is out of range 1..{}", q.page_size, kMaxPageSize));
-  }
-  if (q.page < 1) throw Error(Errc::invalid_argument, "page=0 is out of range (pages start at 1)");
-  if (q.cursor && q.page != 1) {
-    throw Error(Errc::invalid_argument,
-                fmt::format("page={} cannot be combined with a cursor", q.page));
-  }
-  for (const auto *f : {&q.mode, &q.project_id, &q.title_contains}) {
-    if (*f && !is_valid_utf8(**f)) throw Error(Errc::invalid_argument, "filter is not UTF-8");
-  }
-  for (const auto &t : q.tags) {
-    if (!is_valid_utf8(t)) throw Error(Errc::invalid_argument, "tag filter is not UTF-8");
-  }
 }
 
 // {"mode": ..., "project_id": ..., "tags": [...]}: what session_metadata must contain.
@@ -470,19 +451,12 @@ bool DurableSessions::remove(std::string_view id, const std::optional<std::strin
   return deleted || cached;
 }
 
-SessionPage DurableSessions::list(const ListQuery &query) {
-  validate_list(query);
-  std::optional<std::string> owner_hash;
-  if (query.owner_api_key) {
-    if (query.owner_api_key->empty()) throw Error(Errc::invalid_argument, "owner API key is empty");
-    owner_hash = owner_key_hash(*query.owner_api_key);
-  }
-  if (query.cursor) decode_cursor(*query.cursor);  // invalid_argument before any read
+SessionPage DurableSessions::list(const ListPlan &plan) {
   // While a Redis copy may be older than its row, Redis does not list.
-  if (!query.has_metadata_filter() && !any_suspect()) {
-    IndexCompleteness complete{marker(owner_hash)};
+  if (!plan.query.has_metadata_filter() && !any_suspect()) {
+    IndexCompleteness complete{marker(plan.owner_hash)};
     try {
-      SessionPage page = via_cache([&] { return list_sessions(cache_, keys_, query, &complete); });
+      SessionPage page = via_cache([&] { return list_sessions(cache_, keys_, plan, &complete); });
       if (complete.present && !complete.met_stale && page.skipped_corrupt == 0) return page;
       // An index that met a stale entry can no longer vouch for the scope.
       if (complete.present) via_cache([&] { return cache_.del(complete.marker); });
@@ -490,12 +464,13 @@ SessionPage DurableSessions::list(const ListQuery &query) {
       if (!is_cache_outage(e)) throw;  // Redis unreachable: PostgreSQL answers
     }
   }
-  return list_from_db(query, owner_hash);
+  return list_from_db(plan);
 }
 
-SessionPage DurableSessions::list_from_db(const ListQuery &q,
-                                          const std::optional<std::string> &owner_hash) {
+SessionPage DurableSessions::list_from_db(const ListPlan &plan) {
   ensure_schema();
+  const ListQuery &q = plan.query;
+  const std::optional<std::string> &owner_hash = plan.owner_hash;
   PgParams params;
   std::string where = "TRUE";
   std::string count_where = "TRUE";  // the same scope in <table>_counts (statuses normalized)
@@ -519,8 +494,8 @@ SessionPage DurableSessions::list_from_db(const ListQuery &q,
   }
   std::string page_where = where;
   std::uint64_t offset = 0;
-  if (q.cursor) {
-    const CursorPosition at = decode_cursor(*q.cursor);
+  if (plan.after) {
+    const CursorPosition &at = *plan.after;
     page_where += fmt::format(" AND ({}, id COLLATE \"C\") < ({}::bigint, {}::text COLLATE \"C\")",
                               kCreatedMsSql, param(std::to_string(at.score)), param(at.id));
   } else {

@@ -32,6 +32,7 @@
 #include "common/circuit_breaker.hpp"
 #include "db/pg_pool.hpp"
 #include "sessions/key_schema.hpp"
+#include "sessions/list_plan.hpp"
 
 namespace agenthost::detail {
 
@@ -45,7 +46,7 @@ class DurableSessions {
                  const std::optional<std::string> &metadata,
                  const std::optional<std::string> &owner_hash);
   bool remove(std::string_view id, const std::optional<std::string> &owner_hash);
-  SessionPage list(const ListQuery &query);
+  SessionPage list(const ListPlan &plan);
   std::uint64_t reindex();
 
   // The completeness marker of a listing scope (owner hash, or every session).
@@ -83,7 +84,7 @@ class DurableSessions {
   Command drop_markers(const std::optional<std::string> &owner_hash) const;
   Command set_floor(const std::string &id, std::int64_t version,
                     const std::optional<std::string> &current) const;
-  SessionPage list_from_db(const ListQuery &query, const std::optional<std::string> &owner_hash);
+  SessionPage list_from_db(const ListPlan &plan);
 
   CacheClient &cache_;
   const SessionStoreOptions &options_;

@@ -1,4 +1,4 @@
-#include "sessions/session_rows.hpp"
+#include "sessions/durable/session_rows.hpp"
 
 #include <fmt/format.h>
 

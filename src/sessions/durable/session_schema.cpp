@@ -1,11 +1,11 @@
-#include "sessions/session_schema.hpp"
+#include "sessions/durable/session_schema.hpp"
 
 #include <fmt/format.h>
 
 #include <agenthost/error.hpp>
 #include <map>
 
-#include "sessions/session_rows.hpp"
+#include "sessions/durable/session_rows.hpp"
 
 namespace agenthost::detail {
 

@@ -15,9 +15,9 @@
 
 #include "db/pg_pool.hpp"
 #include "db/pg_url.hpp"
+#include "sessions/durable/session_rows.hpp"
+#include "sessions/durable/session_schema.hpp"
 #include "sessions/owner_key.hpp"
-#include "sessions/session_rows.hpp"
-#include "sessions/session_schema.hpp"
 #include "support/errc_of.hpp"
 #include "support/pg_server.hpp"
 #include "support/redis_server.hpp"
