@@ -183,6 +183,16 @@ TEST_CASE("bad input: cache_client_open with NULL, empty, invalid and huge URLs"
   expect_fail(agenthost_cache_client_open("redis://127.0.0.1:6379/99999999999", nullptr, &c),
               AGENTHOST_INVALID_ARGUMENT, {fn, "db"});
   CHECK(c == nullptr);
+  // The '@' and host left out: the password reads as the port (or runs on into the db), and
+  // appears in no message.
+  for (const char *url : {"redis://default:hunter2", "rediss://user:hunter2/0",
+                          "redis://user:123/hunter2", "redis+cluster://user:hunter2"}) {
+    INFO(url);
+    expect_fail(agenthost_cache_client_open(url, nullptr, &c), AGENTHOST_INVALID_ARGUMENT,
+                {fn, "URL"});
+    CHECK(std::string(agenthost_last_error()).find("hunter2") == std::string::npos);
+    CHECK(c == nullptr);
+  }
 }
 
 TEST_CASE("bad input: cache_client_open with out-of-range option numbers", "[bad_input]") {

@@ -92,12 +92,13 @@ UrlParts split_url(std::string_view url) {
   return parts;
 }
 
+// Not echoed either: in "redis://user:123/password" (no '@'), the db is a password's end.
 std::uint32_t parse_db(std::string_view url, std::string_view text) {
   try {
     return static_cast<std::uint32_t>(
         parse_ranged_uint("db", text, 0, std::numeric_limits<std::int32_t>::max()));
-  } catch (const Error &e) {
-    fail(url, e.what());
+  } catch (const Error &) {
+    fail(url, "the db is not a whole number in 0..2147483647");
   }
 }
 
@@ -142,11 +143,13 @@ std::optional<std::uint32_t> parse_query(std::string_view url, std::string_view 
   return parse_db(url, query.substr(3));
 }
 
+// Without the '@' of a user-info, "redis://user:password" reads as host "user", port
+// "password": a port that is not one is never echoed.
 int parse_port(std::string_view url, std::string_view text) {
   try {
     return static_cast<int>(parse_ranged_uint("port", text, 1, 65535));
-  } catch (const Error &e) {
-    fail(url, e.what());
+  } catch (const Error &) {
+    fail(url, "the port is not a whole number in 1..65535");
   }
 }
 
@@ -297,8 +300,57 @@ std::vector<RedisEndpoint> parse_cluster_url(std::string_view url) {
   return seeds;
 }
 
+namespace {
+
+bool is_port(std::string_view text) {
+  if (text.empty() || text.size() > 5) return false;
+  std::uint32_t value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return value >= 1 && value <= 65535;
+}
+
+// A path that is a db number (or none).
+bool is_db(std::string_view path) {
+  return path.size() <= 10 &&
+         std::all_of(path.begin(), path.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The port of one host[:port] or [ipv6][:port] entry, or empty.
+std::string_view port_of(std::string_view entry) {
+  std::size_t from = 0;
+  if (!entry.empty() && entry.front() == '[') {
+    from = entry.find(']');
+    if (from == std::string_view::npos) return {};
+  }
+  const auto colon = entry.find(':', from);
+  return colon == std::string_view::npos ? std::string_view() : entry.substr(colon + 1);
+}
+
+// Where, in `location` (host[:port][,host[:port]...][/db]), the ':' of the first port that is
+// not a port is, or npos. An empty port is none.
+std::size_t odd_port_at(std::string_view location) {
+  const std::string_view hosts = location.substr(0, location.find('/'));
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = hosts.find(',', start);
+    const std::string_view entry = hosts.substr(start, comma - start);
+    const std::string_view port = port_of(entry);
+    if (!port.empty() && !is_port(port)) {
+      return static_cast<std::size_t>(port.data() - location.data()) - 1;
+    }
+    if (comma == std::string_view::npos) return std::string_view::npos;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
 // The query and fragment may carry secrets too (?password=...): everything after the first '?'
-// or '#' that follows the user-info is hidden.
+// or '#' that follows the user-info is hidden. So is a port that is not a port, and all after it:
+// without its '@', "redis://user:password" reads as host "user", port "password".
 std::string redact_redis_url(std::string_view url) {
   constexpr std::size_t kMaxShown = 256;
   auto sep = url.find("://");
@@ -315,7 +367,18 @@ std::string redact_redis_url(std::string_view url) {
     rest = url.substr(at + 1);
   }
   auto query = rest.find_first_of("?#");
-  out += std::string(rest.substr(0, query));
+  const std::string_view location = rest.substr(0, query);
+  if (const auto odd = odd_port_at(location); odd != std::string_view::npos) {
+    out += std::string(location.substr(0, odd)) + ":***";
+    return out.size() > kMaxShown ? out.substr(0, kMaxShown) + "..." : out;
+  }
+  const auto slash = location.find('/');
+  const bool socket_path = sep != std::string_view::npos && lower(url.substr(0, sep)) == "unix";
+  if (!socket_path && slash != std::string_view::npos && !is_db(location.substr(slash + 1))) {
+    out += std::string(location.substr(0, slash)) + "/***";
+  } else {
+    out += std::string(location);
+  }
   if (query != std::string_view::npos) out += std::string(1, rest[query]) + "***";
   if (out.size() > kMaxShown) out = out.substr(0, kMaxShown) + "...";
   return out;

@@ -45,6 +45,22 @@ EventHooks parse_event(std::string_view key, dom::element value) {
   return ev;
 }
 
+// In a settings file, an event's hooks belong in "hooks": an event key beside it (a host's own
+// configuration merged with a user's settings, say) would otherwise be ignored, and a gate event
+// whose hooks were dropped allows everything.
+void reject_events_beside_hooks(dom::object obj) {
+  for (auto field : obj) {
+    if (field.key == "hooks") continue;
+    const std::string event = canonical_event_name(field.key);
+    if (!event.empty() && find_event(event) != nullptr) {
+      reject_config(event,
+                    "an event beside \"hooks\": in a Claude Code settings file every "
+                    "event goes inside \"hooks\", and agenthost's own format has no "
+                    "\"hooks\" key");
+    }
+  }
+}
+
 void reject_twice(const std::vector<EventHooks> &events) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
@@ -74,6 +90,7 @@ std::vector<EventHooks> parse_hook_config(std::string_view json) {
   std::vector<EventHooks> events;
   // A Claude Code settings file: its "hooks" object (the file's other keys are not ours).
   if (dom::object settings; obj["hooks"].get_object().get(settings) == simdjson::SUCCESS) {
+    reject_events_beside_hooks(obj);
     events = parse_settings_hooks(settings);
   } else {
     for (auto field : obj) events.push_back(parse_event(field.key, field.value));

@@ -150,14 +150,14 @@ TEST_CASE("malformed URLs are invalid_argument naming the problem", "[redis_url]
       {"redis:///0", "missing host"},
       {"redis://:6379/0", "missing host"},
       {"redis://h:", "empty port"},
-      {"redis://h:0", "port=0 is out of range 1..65535"},
-      {"redis://h:65536", "port=65536 is out of range"},
-      {"redis://h:63a", "port=63a is not a whole number"},
+      {"redis://h:0", "the port is not a whole number in 1..65535"},
+      {"redis://h:65536", "the port is not a whole number in 1..65535"},
+      {"redis://h:63a", "the port is not a whole number"},
       {"redis://h:-1", "not a whole number"},
-      {"redis://h/x", "db=x is not a whole number"},
-      {"redis://h/-1", "db=-1 is not a whole number"},
-      {"redis://h/2147483648", "out of range"},
-      {"redis://h/0/1", "db=0/1 is not a whole number"},
+      {"redis://h/x", "the db is not a whole number in 0..2147483647"},
+      {"redis://h/-1", "the db is not a whole number"},
+      {"redis://h/2147483648", "the db is not a whole number in 0..2147483647"},
+      {"redis://h/0/1", "the db is not a whole number"},
       {"redis://h/1?db=2", "db given both"},
       {"redis://h?timeout=3", "unsupported URL parameter 'timeout' (only db=N is supported)"},
       {"redis://h?db=1&x=2", "unsupported URL parameter 'x'"},
@@ -178,7 +178,7 @@ TEST_CASE("malformed URLs are invalid_argument naming the problem", "[redis_url]
       {"unix://relative/r.sock", "expected unix:///absolute/path"},
       {"unix:///", "missing socket path"},
       {"unix:///tmp/dir/", "missing socket path"},
-      {"unix:///tmp/r.sock?db=x", "db=x is not a whole number"},
+      {"unix:///tmp/r.sock?db=x", "the db is not a whole number"},
       {"unix:///tmp/r.sock?password=x", "unsupported URL parameter 'password'"},
   };
   for (const auto &[url, why] : cases) {
@@ -208,6 +208,16 @@ TEST_CASE("errors for URLs with a password never contain the password", "[redis_
       "redis://h?x=1#hunter2",
       "rediss://h?password=hunter2",
       "unix:///tmp/r.sock?password=hunter2",
+      // The '@' and host left out: the password reads as a port, or runs on into the db.
+      "redis://default:hunter2",
+      "rediss://user:hunter2/0",
+      "redis://user:hunter2?x",
+      "redis://:hunter2",
+      "redis://user:123/hunter2",
+      "redis://user:99999hunter2",
+      "redis+cluster://user:hunter2",
+      "redis+cluster://h:1,user:hunter2",
+      "redis://[::1]:hunter2",
   };
   for (const char *url : urls) {
     INFO("url: " << url);
@@ -225,6 +235,22 @@ TEST_CASE("redact_redis_url hides the password and keeps the rest", "[redis_url]
   CHECK(redact_redis_url("redis://h:1/2") == "redis://h:1/2");
   CHECK(redact_redis_url("unix:///tmp/r.sock?db=1") == "unix:///tmp/r.sock?***");
   CHECK(redact_redis_url("redis://:p@ss@h") == "redis://:***@h");
+}
+
+TEST_CASE("redact_redis_url hides a port or db that may be a password", "[redis_url]") {
+  // Without the '@', "user:password" reads as host and port.
+  CHECK(redact_redis_url("redis://default:hunter2") == "redis://default:***");
+  CHECK(redact_redis_url("rediss://user:hunter2/0?x") == "rediss://user:***");
+  CHECK(redact_redis_url("redis://user:123/hunter2") == "redis://user:123/***");
+  CHECK(redact_redis_url("redis+cluster://h:7000,user:hunter2") ==
+        "redis+cluster://h:7000,user:***");
+  CHECK(redact_redis_url("redis://[::1]:hunter2") == "redis://[::1]:***");
+  CHECK(redact_redis_url("redis://:pw@h:hunter2") == "redis://:***@h:***");
+  // Ports, dbs and socket paths are kept.
+  CHECK(redact_redis_url("redis://h:6379/15") == "redis://h:6379/15");
+  CHECK(redact_redis_url("redis+cluster://h:7000,[::1]:7001") ==
+        "redis+cluster://h:7000,[::1]:7001");
+  CHECK(redact_redis_url("unix:///run/redis/r.sock") == "unix:///run/redis/r.sock");
 }
 
 TEST_CASE("redact_redis_url hides the query and the fragment", "[redis_url]") {

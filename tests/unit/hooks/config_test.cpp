@@ -256,6 +256,24 @@ TEST_CASE("Claude Code settings format: http hooks, matcher groups, allowed vari
   unsetenv("AGENTHOST_TEST_HIDDEN");  // NOLINT(concurrency-mt-unsafe)
 }
 
+TEST_CASE("Claude Code settings format: an event beside \"hooks\" is refused, not dropped",
+          "[hooks][config][settings]") {
+  // A host's own PreToolUse gate merged with a user's settings file: dropping it would allow
+  // every tool.
+  const std::string mixed[] = {
+      R"({"PreToolUse": [{"url": "http://a/gate"}], "hooks": {}})",
+      R"({"hooks": {"PostToolUse": [{"hooks": [{"type": "http", "url": "http://a/p"}]}]},
+          "permission_request": {"url": "http://a/gate"}})",
+  };
+  for (const auto &config : mixed) {
+    INFO(config);
+    CHECK_THAT(error_of(config), Catch::Contains("an event beside \"hooks\""));
+  }
+  // The settings file's other keys are still not ours.
+  CHECK(error_of(R"({"hooks": {}, "permissions": {}, "env": {"A": "b"}, "model": "x"})") ==
+        "(accepted)");
+}
+
 TEST_CASE("Claude Code settings format: hook types agenthost does not run are named errors",
           "[hooks][config][settings]") {
   struct Case {
