@@ -4,62 +4,23 @@ local webhook server (tests/support/webhook_server.py, started on a free port an
 stopped by PID). Never asserts tight timing: the stall check asserts the ticker kept ticking."""
 
 import asyncio
-import os
-import socket
-import subprocess
 import time
 import unittest
-import urllib.request
 import uuid
 
 import agenthost
 from agenthost import aio
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-SERVER = os.path.join(HERE, "..", "support", "webhook_server.py")
-BACKEND = os.environ.get("AGENTHOST_TEST_BACKEND", "memory")
+from fixtures import WebhookServer, backend_url
 
 
-def backend_url():
-    if BACKEND == "memory":
-        return "memory://"
-    with open(os.environ["AGENTHOST_TEST_REDIS_URL_FILE"]) as f:
-        return f.read().strip()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
 
 
 def pre_tool_use(n=0):
     return {"hook_event_name": "PreToolUse", "session_id": "s%d" % n, "tool_name": "Bash",
             "tool_input": {"command": "ls"}}
-
-
-class WebhookServer:
-    def __enter__(self):
-        self.port = free_port()
-        self.proc = subprocess.Popen(["/usr/bin/python3", SERVER, str(self.port)])
-        for _ in range(200):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            self.__exit__()
-            raise RuntimeError("webhook server did not start")
-        urllib.request.urlopen("http://127.0.0.1:%d/_nodelay" % self.port, timeout=5).read()
-        return self
-
-    def url(self, path):
-        return "http://127.0.0.1:%d%s" % (self.port, path)
-
-    def __exit__(self, *exc):
-        self.proc.terminate()  # by PID
-        self.proc.wait(10)
 
 
 class AioTest(unittest.TestCase):

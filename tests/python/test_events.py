@@ -5,8 +5,6 @@ calling thread and from a HookPolicy's loop thread, against memory:// or the Red
 whose subject belongs to the test are looked at."""
 
 import asyncio
-import os
-import socket
 import threading
 import unittest
 import uuid
@@ -14,21 +12,12 @@ import uuid
 import agenthost
 from agenthost import aio
 from agenthost.events import Event, EventKind
-
-BACKEND = os.environ.get("AGENTHOST_TEST_BACKEND", "memory")
-
-
-def backend_url():
-    if BACKEND == "memory":
-        return "memory://"
-    with open(os.environ["AGENTHOST_TEST_REDIS_URL_FILE"]) as f:
-        return f.read().strip()
+from fixtures import backend_url, free_port
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
+
+
 
 
 def pre_tool_use():

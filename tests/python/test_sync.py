@@ -11,7 +11,6 @@ import http.server
 import json
 import os
 import re
-import socket
 import sys
 import threading
 import unittest
@@ -21,21 +20,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", "policy_server"))
 import agenthost  # noqa: E402
 import policy_server  # noqa: E402
-
-BACKEND = os.environ.get("AGENTHOST_TEST_BACKEND", "memory")
-
-
-def backend_url():
-    if BACKEND == "memory":
-        return "memory://"
-    with open(os.environ["AGENTHOST_TEST_REDIS_URL_FILE"]) as f:
-        return f.read().strip()
+from fixtures import backend_url, free_port  # noqa: E402
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
+
+
 
 
 def unique_prefix():
