@@ -17,6 +17,7 @@
 #include "support/errc_of.hpp"
 #include "support/test_env.hpp"
 #include "transcripts/transcript_keys.hpp"
+#include "transcripts/transcript_scripts.hpp"
 
 using namespace agenthost;
 using namespace std::chrono_literals;
@@ -264,10 +265,19 @@ TEST_CASE("transcripts: a batch rejected by the server-side step leaves the tran
   CHECK(msg.find("WRONGTYPE") != std::string::npos);
   CHECK(env.store.load(k) == entries("a", 0, 2));
   env.cache.del(names.id_set);
-  // A malformed argument list (as another client could send) is refused before any write.
-  Batch b;
-  b.add({"EVAL", "return 1", "0"});
-  REQUIRE(env.cache.execute(b).at(0).integer == 1);  // the server runs scripts
+  // The script checks its arguments before its first write too (here: 3 entries announced, 2
+  // given, as a client other than the store could send them).
+  std::vector<std::string> keys{names.entries, names.ids,   names.id_set,
+                                names.written, names.mtime, names.subpaths};
+  CHECK(code_of(
+            [&] {
+              detail::run_script(env.cache, detail::append_script(), keys,
+                                 {"0", "", "s", "3", "=x1", entry("x1"), "=x2", entry("x2")});
+            },
+            &msg) == Errc::protocol);
+  CHECK(msg.find("malformed") != std::string::npos);
+  CHECK(env.store.load(k) == entries("a", 0, 2));
+  CHECK(env.store.append(k, entries("b", 0, 3)).appended == 3);
 }
 
 TEST_CASE("transcripts: pop, clear and remove") {
