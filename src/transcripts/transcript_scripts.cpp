@@ -125,24 +125,30 @@ const char *const kList = R"LUA(
 local offset, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local inline, prefix, digest = ARGV[4] == '1', ARGV[5], ARGV[6]
 local page, repaired, pos = {}, 0, offset
-while #page < 2 * limit do
-  local want = limit - #page / 2
-  local got = redis.call('ZREVRANGE', KEYS[1], pos, pos + want - 1, 'WITHSCORES')
+if not inline then
+  -- Cluster: the caller checks the sessions (other slots); the scores are their mtimes.
+  page = redis.call('ZREVRANGE', KEYS[1], pos, pos + limit - 1, 'WITHSCORES')
+end
+while inline and #page < 2 * limit do
+  -- One node: each session's mtime key, read in one MGET, is its mtime (nil: gone).
+  local got = redis.call('ZREVRANGE', KEYS[1], pos, pos + limit - #page / 2 - 1)
   if #got == 0 then break end
-  for i = 1, #got, 2 do
-    local s = got[i]
-    local mtime = prefix .. '{' .. redis.sha1hex(digest .. ':' .. s) .. '}:mtime'
-    if inline and redis.call('EXISTS', mtime) == 0 then
-      redis.call('ZREM', KEYS[1], s)
-      redis.call('HDEL', KEYS[2], s)
-      repaired = repaired + 1
-    else
-      page[#page + 1] = s
-      page[#page + 1] = got[i + 1]
+  local keys = {}
+  for i = 1, #got do
+    keys[i] = prefix .. '{' .. redis.sha1hex(digest .. ':' .. got[i]) .. '}:mtime'
+  end
+  local mtimes = redis.call('MGET', unpack(keys))
+  for i = 1, #got do
+    if mtimes[i] then
+      page[#page + 1] = got[i]
+      page[#page + 1] = mtimes[i]
       pos = pos + 1
+    else
+      redis.call('ZREM', KEYS[1], got[i])
+      redis.call('HDEL', KEYS[2], got[i])
+      repaired = repaired + 1
     end
   end
-  if not inline then break end
 end
 local out = {redis.call('ZCARD', KEYS[1]), repaired}
 local sums = {}
