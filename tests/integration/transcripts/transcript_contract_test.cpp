@@ -3,6 +3,7 @@
 // AGENTHOST_SESSIONS_ON_CLUSTER) against the shared Redis Cluster. Cases that write Redis behind
 // the store's back are Redis-only.
 #include <agenthost/cache_client.hpp>
+#include <agenthost/metrics.hpp>
 #include <agenthost/transcript_store.hpp>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -476,4 +477,19 @@ TEST_CASE("transcripts: statistics count calls, appended entries and failures") 
   CHECK(s.entries_appended == 3);
   CHECK(s.load.calls == 1);
   CHECK(s.list.calls == 1);
+}
+
+TEST_CASE("transcripts: the Prometheus exposition carries the store's families") {
+  Env env;
+  env.store.append(env.key("s"), entries("a", 0, 3));
+  env.store.append(env.key("s"), entries("a", 0, 4));
+  MetricsSources sources;
+  sources.transcripts = &env.store;
+  const std::string text = prometheus_text(sources);
+  CHECK(text.find("agenthost_transcript_operations_total{operation=\"append\"} 2") !=
+        std::string::npos);
+  CHECK(text.find("agenthost_transcript_entries_appended_total 4") != std::string::npos);
+  CHECK(text.find("agenthost_transcript_duplicates_skipped_total 3") != std::string::npos);
+  CHECK(text.find("# TYPE agenthost_transcript_operation_duration_seconds histogram") !=
+        std::string::npos);
 }
