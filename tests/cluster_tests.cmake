@@ -108,3 +108,6 @@ endif()
 agenthost_add_cluster_test(integration_transcripts_cluster SHARED LABELS concurrency
   SOURCES integration/transcripts/transcript_contract_test.cpp)
 target_compile_definitions(integration_transcripts_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
+# A session's slot moved to another master while threads append to it (a private cluster).
+agenthost_add_cluster_test(integration_transcripts_cluster_migration LABELS concurrency
+  SOURCES integration/transcripts/transcript_migration_test.cpp)
