@@ -3,7 +3,8 @@
 //            raw hiredis EVALSHA with the same keys and arguments (the same atomic step)
 //   load     a 1,000-entry transcript vs raw LRANGE 0 -1
 //   page     one page of 100 summaries of a 10,000-session scope vs the same list script by raw
-//            EVALSHA, and vs raw ZREVRANGE + HMGET (two round trips, no check of the sessions)
+//            EVALSHA, vs raw ZREVRANGE + HMGET (two round trips, no check of the sessions) and
+//            vs raw ZREVRANGE, then MGET of the sessions' mtime keys + HMGET (the same check)
 //   all      every summary of the 10,000-session scope (pages of 1,000) vs the raw script pages
 // Starts its own redis-server on a free loopback port; never touches another server.
 #include <fmt/format.h>
@@ -82,6 +83,37 @@ std::size_t raw_zrange_hmget(redisContext *c) {
     h.emplace_back(ids->element[i]->str, ids->element[i]->len);
   }
   return raw_command(c, h)->elements;
+}
+
+// The same check without a script: ZREVRANGE, then one pipeline of the sessions' mtime keys
+// (MGET) and their summaries (HMGET).
+std::size_t raw_zrange_mget_hmget(redisContext *c) {
+  const auto s = detail::scope_key_names(kPrefix, kScope);
+  auto ids = raw_command(c, {"ZREVRANGE", s.index, "0", std::to_string(kPage - 1)});
+  std::vector<std::string> m{"MGET"};
+  std::vector<std::string> h{"HMGET", s.summaries};
+  for (std::size_t i = 0; i < ids->elements; ++i) {
+    const std::string id(ids->element[i]->str, ids->element[i]->len);
+    m.push_back(detail::transcript_key_names(kPrefix, kScope, id, "").mtime);
+    h.push_back(id);
+  }
+  for (const auto *cmd : {&m, &h}) {
+    std::vector<const char *> argv;
+    std::vector<size_t> lens;
+    for (const auto &a : *cmd) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data());
+  }
+  std::size_t n = 0;
+  for (int i = 0; i < 2; ++i) {
+    void *r = nullptr;
+    if (redisGetReply(c, &r) != REDIS_OK) throw std::runtime_error("raw pipeline");
+    bench::RawReply reply(static_cast<redisReply *>(r));
+    n = reply->elements;
+  }
+  return n;
 }
 
 void row(const char *what, double us, double floor) {
@@ -167,13 +199,15 @@ int main(int argc, char **argv) {
     std::size_t a = 0, f = 0, z = 0;
     std::vector<std::function<void()>> contenders{
         [&] { a = store.list_summaries(kScope, std::nullopt, kPage).sessions.size(); },
-        [&] { f = raw_list(raw.get(), 0, kPage); }, [&] { z = raw_zrange_hmget(raw.get()); }};
+        [&] { f = raw_list(raw.get(), 0, kPage); }, [&] { z = raw_zrange_hmget(raw.get()); },
+        [&] { z = raw_zrange_mget_hmget(raw.get()); }};
     const auto m = bench::interleaved_medians_us(runs, contenders);
     if (a != kPage || f != kPage || z != kPage) throw std::runtime_error("summary page");
     fmt::print("\none page of {} summaries of a {}-session scope:\n", kPage, kSessions + 2);
     row("agenthost TranscriptStore::list_summaries (one EVALSHA)", m[0], m[1]);
     row("floor: raw hiredis EVALSHA of the same list script", m[1], 0);
     row("raw hiredis ZREVRANGE + HMGET (2 round trips, sessions unchecked)", m[2], 0);
+    row("raw hiredis ZREVRANGE, then MGET mtimes + HMGET (checked, 2 round trips)", m[3], 0);
     fmt::print("  agenthost / raw ZREVRANGE + HMGET = {:.2f}x\n", m[0] / m[2]);
 
     std::size_t all_a = 0, all_f = 0;
