@@ -102,3 +102,12 @@ if(TARGET agenthost_c)
   target_link_libraries(capi_sessions_cluster PRIVATE agenthost_c)
   target_compile_definitions(capi_sessions_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
 endif()
+
+# The TranscriptStore contract on the cluster (a session's keys in one slot, its scope's index
+# and summaries in another).
+agenthost_add_cluster_test(integration_transcripts_cluster SHARED LABELS concurrency
+  SOURCES integration/transcripts/transcript_contract_test.cpp)
+target_compile_definitions(integration_transcripts_cluster PRIVATE AGENTHOST_SESSIONS_ON_CLUSTER)
+# A session's slot moved to another master while threads append to it (a private cluster).
+agenthost_add_cluster_test(integration_transcripts_cluster_migration LABELS concurrency
+  SOURCES integration/transcripts/transcript_migration_test.cpp)

@@ -3,6 +3,7 @@
 #include <agenthost/cache_client.hpp>
 #include <agenthost/hook_policy.hpp>
 #include <agenthost/session_store.hpp>
+#include <agenthost/transcript_store.hpp>
 #include <array>
 #include <string_view>
 #include <utility>
@@ -100,6 +101,44 @@ void collect_sessions(const SessionStoreStats &s, std::deque<MetricFamily> &out)
       {}, s.cache_circuit_open ? 1.0 : 0.0);
 }
 
+void collect_transcripts(const TranscriptStoreStats &s, std::deque<MetricFamily> &out) {
+  const std::pair<const char *, const TranscriptOperationStats *> ops[] = {{"append", &s.append},
+                                                                           {"load", &s.load},
+                                                                           {"list", &s.list},
+                                                                           {"summary", &s.summary},
+                                                                           {"remove", &s.remove}};
+  auto &calls = family(out, "agenthost_transcript_operations_total", "counter",
+                       "TranscriptStore calls, by operation");
+  auto &errors = family(out, "agenthost_transcript_operation_errors_total", "counter",
+                        "TranscriptStore calls that failed, by operation");
+  auto &latency = family(out, "agenthost_transcript_operation_duration_seconds", "histogram",
+                         "TranscriptStore call latency, by operation");
+  for (const auto &[name, op] : ops) {
+    add(calls, {{"operation", name}}, as_value(op->calls));
+    add(errors, {{"operation", name}}, as_value(op->errors));
+    add_histogram(latency, {{"operation", name}}, op->latency);
+  }
+  struct Counter {
+    const char *name;
+    const char *help;
+    std::uint64_t value;
+  };
+  const Counter counters[] = {
+      {"agenthost_transcript_entries_appended_total", "Transcript entries written by appends",
+       s.entries_appended},
+      {"agenthost_transcript_duplicates_skipped_total",
+       "Entries an append skipped because the transcript held their id", s.duplicates_skipped},
+      {"agenthost_transcript_summary_conflicts_total",
+       "put_summary calls refused because another writer stored a version first",
+       s.summary_conflicts},
+      {"agenthost_transcript_index_repairs_total",
+       "Scope index entries of gone sessions that listings removed", s.index_repairs},
+  };
+  for (const Counter &c : counters) {
+    add(family(out, c.name, "counter", c.help), {}, as_value(c.value));
+  }
+}
+
 void collect_events(const HookPolicyStats &s, std::deque<MetricFamily> &out) {
   auto &evals = family(out, "agenthost_hook_evaluations_total", "counter",
                        "Evaluations, by event and combined decision (event \"*\": no hooks)");
@@ -152,6 +191,7 @@ std::deque<MetricFamily> collect_metric_families(const MetricsSources &sources) 
   std::deque<MetricFamily> out;
   if (sources.cache) collect_pool(sources.cache->stats(), out);
   if (sources.sessions) collect_sessions(sources.sessions->stats(), out);
+  if (sources.transcripts) collect_transcripts(sources.transcripts->stats(), out);
   if (sources.hooks) {
     const HookPolicyStats s = sources.hooks->stats();
     collect_events(s, out);
