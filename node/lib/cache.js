@@ -61,19 +61,19 @@ export class Cache extends Handle {
     await Promise.all([...this.#stores].map((s) => s.close()));
   }
 
-  ping() {
+  async ping() {
     return this._call((h) => addon.cachePing(h));
   }
 
   /** The value as a Buffer, or null when the key is absent. */
-  get(key) {
+  async get(key) {
     const k = text("key", key);
     return this._call((h) => addon.cacheGet(h, k));
   }
 
   /** Stores value (a string as UTF-8, a Buffer or Uint8Array as it is); ttl in seconds, 0 = no
    * expiry. */
-  set(key, value, ttl = 0) {
+  async set(key, value, ttl = 0) {
     const k = text("key", key);
     let v;
     if (typeof value === "string") {
@@ -88,7 +88,7 @@ export class Cache extends Handle {
   }
 
   /** true when the key existed. */
-  delete(key) {
+  async delete(key) {
     const k = text("key", key);
     return this._call((h) => addon.cacheDel(h, k));
   }

@@ -110,7 +110,7 @@ export class SessionStore extends Handle {
   }
 
   /** Adds every stored record to the indexes; the number indexed. */
-  reindex() {
+  async reindex() {
     return this._call((h) => addon.storeReindex(h));
   }
 }
