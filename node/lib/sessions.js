@@ -26,14 +26,47 @@ function renamed(what, options, names) {
   return out;
 }
 
-// How listings become objects: from the page's views ("views") or by parsing the page's JSON,
-// built on the pool thread ("json"). JSON.parse wins on V8 (tests/bench/node/ measures both).
-let pageMode = "json";
+// How listings become objects (tests/bench/node/ measures the three):
+// - "slices" (the default): the pool thread reads the page's views into one text with offsets
+//   (src/sessions.cc, PageBlob); here the objects are sliced out of it, with one JSON.parse of
+//   the metadata objects;
+// - "json": the page's JSON, built on the pool thread, parsed here;
+// - "views": the addon makes every object and field through Node-API.
+const MODES = { json: 0, views: 1, slices: 2 };
+let pageMode = "slices";
 
 /** @internal Selects how listings build their objects (for the benchmark and the tests). */
 export function _setPageMode(mode) {
-  if (mode !== "views" && mode !== "json") throw new InvalidArgument("mode: views or json");
+  if (!(mode in MODES)) throw new InvalidArgument("mode: slices, json or views");
   pageMode = mode;
+}
+
+/** The page from the addon's [text, ends, numbers] (src/sessions.cc, PageBlob). */
+function pageFromSlices([text, ends, n]) {
+  const count = n[0];
+  const corruptCount = n[5];
+  const metadata = JSON.parse(text.slice(ends[ends.length - 1]));
+  const sessions = new Array(count);
+  let pos = 0;
+  let k = 0;
+  let j = 7;
+  for (let i = 0; i < count; i++, j += 3) {
+    const id = text.slice(pos, pos = ends[k++]);
+    const model = text.slice(pos, pos = ends[k++]);
+    const status = text.slice(pos, pos = ends[k++]);
+    const createdAt = text.slice(pos, pos = ends[k++]);
+    const updatedAt = text.slice(pos, pos = ends[k++]);
+    const parent = text.slice(pos, pos = ends[k++]);
+    const flags = n[j + 2];
+    sessions[i] = { id, model, status, created_at: createdAt, updated_at: updatedAt,
+      total_turns: n[j], total_cost_usd: flags & 1 ? n[j + 1] : null,
+      parent_session_id: flags & 2 ? parent : null, metadata: metadata[i] };
+  }
+  const corrupt = new Array(corruptCount);
+  for (let i = 0; i < corruptCount; i++) corrupt[i] = text.slice(pos, pos = ends[k++]);
+  const cursor = text.slice(pos, pos = ends[k++]);
+  return { sessions, total: n[1], page: n[2], page_size: n[3],
+           next_cursor: n[6] ? cursor : null, skipped_corrupt: n[4], corrupt_ids: corrupt };
 }
 
 export class SessionStore extends Handle {
@@ -92,9 +125,10 @@ export class SessionStore extends Handle {
     const owner = optionalText("ownerApiKey", ownerApiKey);
     if (owner !== null) q.owner_api_key = owner;
     const json = Object.keys(q).length > 0 ? JSON.stringify(q) : null;
-    const views = pageMode === "views";
-    const page = await this._call((h) => addon.storeList(h, json, views));
-    return views ? page : JSON.parse(page);
+    const mode = pageMode;
+    const page = await this._call((h) => addon.storeList(h, json, MODES[mode]));
+    if (mode === "slices") return pageFromSlices(page);
+    return mode === "json" ? JSON.parse(page) : page;
   }
 
   /** Every page of a listing (the filters of list(), without page and cursor), following

@@ -76,9 +76,35 @@ if (!isCheckout) {
        "built addon: set AGENTHOST_SOURCE_DIR to an agenthost checkout");
 }
 
-const require = createRequire(import.meta.url);
-const headers = require("node-api-headers").include_dir;
-const addonApi = dirname(require.resolve("node-addon-api/package.json"));
+// The build's npm packages (node-api-headers, node-addon-api), from this package's
+// node_modules. npm does not install the dependencies of a linked directory outside the project
+// (`npm install ../agenthost/node`): then they are installed here with `npm ci` from this
+// package's lock file (the npm registry, or npm's cache with --offline), build dependencies only.
+function tryResolve(file) {
+  try {
+    return createRequire(import.meta.url).resolve(file);
+  } catch {
+    return null;
+  }
+}
+
+function resolvePackage(file) {
+  let found = tryResolve(file);
+  if (found === null) {
+    const npm = process.env.npm_execpath;
+    const args = ["ci", "--omit=dev", "--omit=optional", "--omit=peer", "--ignore-scripts",
+                  "--no-audit", "--no-fund", "--loglevel=error"];
+    if (process.env.npm_config_offline === "true") args.push("--offline");
+    const r = npm ? spawnSync(process.execPath, [npm, ...args], { cwd: pkg, stdio: "inherit" })
+                  : spawnSync("npm", args, { cwd: pkg, stdio: "inherit" });
+    if (r.status !== 0) fail(`npm ci in ${pkg} (for ${file}) failed`);
+    found = tryResolve(file);
+  }
+  if (found === null) fail(`cannot find ${file} in ${pkg}/node_modules`);
+  return found;
+}
+const headers = createRequire(resolvePackage("node-api-headers/package.json"))("node-api-headers").include_dir;
+const addonApi = dirname(resolvePackage("node-addon-api/package.json"));
 mkdirSync(release, { recursive: true });
 const lib = library();
 copyFileSync(lib, bundled);

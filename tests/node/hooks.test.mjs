@@ -133,11 +133,11 @@ test("a 10 ms ticker keeps ticking while 1,000 evaluations wait on a 2 s webhook
     const elapsed = performance.now() - started;
     clearInterval(ticker);
     assert.equal(verdicts.filter((v) => v.decision === "allow" && !v.failed).length, 1000);
-    // Every evaluation waits 2 s at the webhook, so the loop was free for at least ~2 s: a
-    // ticking loop counts well over 50 ticks in that time; a loop blocked by the evaluations
-    // (say, waiting on them in turn) would count only a handful.
+    // Every evaluation waits 2 s at the webhook, so the loop was free for at least 2 s: a
+    // ticking loop counts some 200 ticks in that time (20 even on a loaded machine); a loop
+    // blocked while the evaluations wait (say, on each in turn) counts none or one.
     assert.ok(elapsed >= 2000);
-    assert.ok(ticks >= 50, `only ${ticks} ticks in ${Math.round(elapsed)} ms`);
+    assert.ok(ticks >= 20, `only ${ticks} ticks in ${Math.round(elapsed)} ms`);
   } finally {
     await p.close();
   }

@@ -54,7 +54,7 @@ test("bad requests are InvalidArgument; a taken id is a Conflict", () => withSto
   await store.delete(s.id);
 }));
 
-test("listings page by cursor; pages built from views equal pages parsed from JSON", () => withStore(async (store) => {
+test("listings page by cursor; the three ways of building a page give the same objects", () => withStore(async (store) => {
   const ids = [];
   for (let i = 0; i < 7; i++) {
     ids.push((await store.create(`model-${i}`, { ownerApiKey: "sk-list",
@@ -71,20 +71,35 @@ test("listings page by cursor; pages built from views equal pages parsed from JS
   // The index's score is created_at in milliseconds: newest first to the millisecond.
   for (const id of seen) created.push((await store.get(id)).created_at.slice(0, 23));
   assert.deepEqual(created, [...created].sort().reverse(), "newest first");
-  try {
-    _setPageMode("views");
-    const fromViews = await store.list("sk-list", { pageSize: 5 });
-    _setPageMode("json");
-    const fromJson = await store.list("sk-list", { pageSize: 5 });
-    assert.deepEqual(fromViews, fromJson);
-    assert.deepEqual(Object.keys(fromViews), Object.keys(fromJson));
-    assert.deepEqual(fromViews.sessions.map((s) => Object.keys(s)),
-                     fromJson.sessions.map((s) => Object.keys(s)));
-    assert.equal(fromViews.sessions.length, 5);
-    assert.notEqual(fromViews.next_cursor, null);
-  } finally {
-    _setPageMode("json");
+  // Non-ASCII text (UTF-16 offsets), a parent, a cost, null metadata and the last page.
+  const parent = await store.create("modèle-😀-ü", { ownerApiKey: "sk-list", metadata: { t: "ä😀" } });
+  await store.create("m", { ownerApiKey: "sk-list", parentSessionId: parent.id });
+  await store.update(parent.id, null, { totalCostUsd: 1.5 });
+  const keysOf = (page) => [Object.keys(page), page.sessions.map((s) => Object.keys(s))];
+  for (const query of [{ pageSize: 5 }, { pageSize: 100 }, { pageSize: 4, page: 3 }]) {
+    const got = {};
+    try {
+      for (const mode of ["slices", "json", "views"]) {
+        _setPageMode(mode);
+        got[mode] = await store.list("sk-list", query);
+      }
+    } finally {
+      _setPageMode("slices");
+    }
+    assert.deepEqual(got.slices, got.json);
+    assert.deepEqual(got.views, got.json);
+    assert.deepEqual(keysOf(got.slices), keysOf(got.json));
+    assert.deepEqual(keysOf(got.views), keysOf(got.json));
   }
+  const all = await store.list("sk-list", { pageSize: 100 });
+  assert.equal(all.sessions.length, 9);
+  assert.equal(all.next_cursor, null);
+  const mine = all.sessions.find((s) => s.id === parent.id);
+  assert.equal(mine.model, "modèle-😀-ü");
+  assert.equal(mine.total_cost_usd, 1.5);
+  assert.deepEqual(mine.metadata, { t: "ä😀" });
+  assert.equal(all.sessions.find((s) => s.parent_session_id === parent.id).model, "m");
+  assert.notEqual((await store.list("sk-list", { pageSize: 5 })).next_cursor, null);
   assert.ok(await store.reindex() >= 8);
 }));
 
