@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, lstatSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { availableParallelism, cpus } from "node:os";
+import * as os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,7 +40,7 @@ function run(command, args) {
 const extraArgs = (process.env.AGENTHOST_CMAKE_ARGS || "").split(/\s+/).filter(Boolean);
 const jobs = process.env.CMAKE_BUILD_PARALLEL_LEVEL
     ? []
-    : ["--parallel", String(availableParallelism ? availableParallelism() : cpus().length)];
+    : ["--parallel", String(os.availableParallelism ? os.availableParallelism() : os.cpus().length)];
 const generator = (dir) =>
     !existsSync(join(dir, "CMakeCache.txt")) &&
     spawnSync("ninja", ["--version"], { stdio: "ignore" }).status === 0
