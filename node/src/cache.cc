@@ -73,8 +73,10 @@ Napi::Value cache_get(const Napi::CallbackInfo &info) {
         if (w.flag) return env.Null();
         char *data = w.owned;
         w.owned = nullptr;  // the Buffer owns it now
-        return Napi::Buffer<char>::NewOrCopy(env, data, w.length,
-                                             [](Napi::Env, char *p) { agenthost_free(p); });
+        // NewOrCopy copies (and frees `data`) where external buffers are not allowed.
+        const Napi::Buffer<char> buffer = Napi::Buffer<char>::NewOrCopy(
+            env, data, w.length, [](Napi::Env, char *p) { agenthost_free(p); });
+        return Napi::Value(env, buffer);
       });
 }
 
