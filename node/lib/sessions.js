@@ -41,8 +41,9 @@ export function _setPageMode(mode) {
   pageMode = mode;
 }
 
-/** The page from the addon's [text, ends, numbers] (src/sessions.cc, PageBlob). */
-function pageFromSlices([text, ends, n]) {
+/** The page from the addon's [text, ends, numbers] (src/sessions.cc, PageBlob). @internal
+ * exported for the benchmark. */
+export function _pageFromSlices([text, ends, n]) {
   const count = n[0];
   const corruptCount = n[5];
   const metadata = JSON.parse(text.slice(ends[ends.length - 1]));
@@ -127,7 +128,7 @@ export class SessionStore extends Handle {
     const json = Object.keys(q).length > 0 ? JSON.stringify(q) : null;
     const mode = pageMode;
     const page = await this._call((h) => addon.storeList(h, json, MODES[mode]));
-    if (mode === "slices") return pageFromSlices(page);
+    if (mode === "slices") return _pageFromSlices(page);
     return mode === "json" ? JSON.parse(page) : page;
   }
 

@@ -25,7 +25,7 @@ import { Agent, request } from "undici";
 
 const pkgDir = resolve(process.env.AGENTHOST_NODE_PACKAGE ?? "build/dev/tests/node/agenthost");
 const agenthost = await import(pathToFileURL(join(pkgDir, "lib", "index.js")).href);
-const { _setPageMode } = await import(pathToFileURL(join(pkgDir, "lib", "sessions.js")).href);
+const { _pageFromSlices, _setPageMode } = await import(pathToFileURL(join(pkgDir, "lib", "sessions.js")).href);
 const { Cache, HookPolicy, SessionStore } = agenthost;
 const ROUNDS = Number(process.argv[2] ?? 301);
 
@@ -114,6 +114,32 @@ async function pageBench() {
     const m = median(runs[name]);
     console.log(`    agenthost list, ${label.padEnd(31)} ${fmt(m)} us  ${(m / base).toFixed(2)}x`);
   }
+  // What blocks the event loop: the JS thread's share of one page (the pool thread's is not).
+  const addon = (await import(pathToFileURL(join(pkgDir, "lib", "binding.js")).href)).default;
+  const query = JSON.stringify({ owner_api_key: owner, page_size: 100 });
+  const h = store._h();
+  const text = await addon.storeList(h, query, 0);
+  const slices = await addon.storeList(h, query, 2);
+  const utf8 = Buffer.from(slices[0]);
+  const records = await client.mget((await client.zrange(index, 0, 99, "REV")).map((id) => `session:${id}`));
+  const js = {
+    ioredis: () => records.map((r) => JSON.parse(r)),
+    slices: () => _pageFromSlices([utf8.toString("utf8"), slices[1], slices[2]]),
+    json: () => JSON.parse(text),
+  };
+  const cpu = {};
+  for (let r = 0; r < 5; r++) {
+    for (const [name, f] of Object.entries(js)) {
+      const t = performance.now();
+      for (let i = 0; i < 500; i++) f();
+      (cpu[name] ??= []).push((performance.now() - t) * 1000 / 500);
+    }
+  }
+  const cb = median(cpu.ioredis);
+  console.log("    JS-thread work per page (median of 5 x 500): JSON.parse of the 100 records " +
+              `(ioredis) ${fmt(cb)} us; sliced ${fmt(median(cpu.slices))} us ` +
+              `${(median(cpu.slices) / cb).toFixed(2)}x; page JSON.parse ${fmt(median(cpu.json))} us ` +
+              `${(median(cpu.json) / cb).toFixed(2)}x`);
   client.disconnect();
   await cache.close();
   await redis.stop();
