@@ -70,6 +70,9 @@ TEST_CASE("a second response in the same write as the answer never answers the n
     check_answer(evaluate_in(mode, policy, input("PreToolUse", "n1")), Decision::deny, "n1");
     check_answer(evaluate_in(mode, policy, input("PreToolUse", "n2")), Decision::deny, "n2");
     check_answer(evaluate_in(mode, policy, input("PreToolUse", "n3")), Decision::deny, "n3");
+    // The server counts a stray once its write returns, which may be after the client has read
+    // the answer: wait (bounded) for the third, then check no more were written.
+    CHECK(strays_written(server, 3));
     CHECK(server.get("/_strays") == "3");
     CHECK(server.request_count() == 3);
   }
