@@ -133,4 +133,36 @@ void RedisCluster::pause_master(int port) { ::kill(static_cast<pid_t>(pid_of(por
 
 void RedisCluster::resume_master(int port) { ::kill(static_cast<pid_t>(pid_of(port)), SIGCONT); }
 
+std::string RedisCluster::node_id(int port) const { return cli(port, {"CLUSTER", "MYID"}); }
+
+void RedisCluster::migrate_slot(int slot, int from, int to, int keys_per_step,
+                                std::chrono::milliseconds pause) const {
+  const std::string s = std::to_string(slot);
+  const auto ok = [&](int port, const std::vector<std::string> &args) {
+    const std::string reply = cli(port, args);
+    if (reply != "OK") {
+      throw std::runtime_error(fmt::format("migrating slot {}: {} answered '{}' to {}", slot, port,
+                                           reply, args.front() + " " + args.at(1)));
+    }
+  };
+  ok(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", node_id(from)});
+  ok(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", node_id(to)});
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<std::string> keys;
+    std::istringstream lines(
+        cli(from, {"CLUSTER", "GETKEYSINSLOT", s, std::to_string(keys_per_step)}));
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty()) keys.push_back(line);
+    }
+    if (keys.empty()) break;
+    std::vector<std::string> args{"MIGRATE", "127.0.0.1", std::to_string(to), "", "0",
+                                  "5000",    "KEYS"};
+    args.insert(args.end(), keys.begin(), keys.end());
+    ok(from, args);
+    std::this_thread::sleep_for(pause);
+  }
+  const std::string to_id = node_id(to);
+  for (int port : ports_) ok(port, {"CLUSTER", "SETSLOT", s, "NODE", to_id});
+}
+
 }  // namespace agenthost::test

@@ -3,6 +3,7 @@
 // same script, tests/support/cluster_fixture.sh.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ class RedisCluster {
   const std::vector<int> &ports() const { return ports_; }
   // Runs redis-cli -p PORT args... and returns its output (trailing newline removed).
   std::string cli(int port, const std::vector<std::string> &args) const;
+  // CLUSTER MYID of the node at `port`.
+  std::string node_id(int port) const;
+  // Moves `slot` from the master at `from` to the one at `to` as redis-cli --cluster reshard
+  // does: IMPORTING/MIGRATING, then MIGRATE `keys_per_step` keys at a time with `pause` between
+  // steps (so clients meet the ASK and TRYAGAIN states), then SETSLOT NODE on every master.
+  // Throws std::runtime_error when a step is refused.
+  void migrate_slot(int slot, int from, int to, int keys_per_step,
+                    std::chrono::milliseconds pause) const;
   // The port of the master serving `slot`.
   int master_of_slot(int slot) const;
   // SIGTERM to one master by its PID, waiting until it is gone.

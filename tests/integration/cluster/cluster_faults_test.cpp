@@ -8,7 +8,6 @@
 #include <chrono>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "cache/cluster/cluster_slot.hpp"
@@ -19,40 +18,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string node_id(const test::RedisCluster &rc, int port) {
-  return rc.cli(port, {"CLUSTER", "MYID"});
-}
-
-std::vector<std::string> split_lines(const std::string &text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
-
-// Moves `slot` from `from` to `to` the way redis-cli --cluster reshard does, a few keys at a
-// time with pauses, so that clients meet the ASK and TRYAGAIN states in between.
-void migrate_slot(const test::RedisCluster &rc, int slot, int from, int to) {
-  const std::string s = std::to_string(slot);
-  REQUIRE(rc.cli(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", node_id(rc, from)}) == "OK");
-  REQUIRE(rc.cli(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", node_id(rc, to)}) == "OK");
-  for (int round = 0; round < 1000; ++round) {
-    auto keys = split_lines(rc.cli(from, {"CLUSTER", "GETKEYSINSLOT", s, "5"}));
-    if (keys.empty()) break;
-    std::vector<std::string> args{"MIGRATE", "127.0.0.1", std::to_string(to), "", "0",
-                                  "5000",    "KEYS"};
-    args.insert(args.end(), keys.begin(), keys.end());
-    REQUIRE(rc.cli(from, args) == "OK");
-    std::this_thread::sleep_for(20ms);
-  }
-  const std::string to_id = node_id(rc, to);
-  for (int port : rc.ports()) {
-    REQUIRE(rc.cli(port, {"CLUSTER", "SETSLOT", s, "NODE", to_id}) == "OK");
-  }
-}
 
 CacheOptions fast_options(const std::string &url) {
   CacheOptions o;
@@ -118,7 +83,7 @@ TEST_CASE("cluster: a slot migrated while 4 threads read and write: no error rea
   }
   // Let the clients run before, during and after the move.
   for (int i = 0; i < 200 && ops.load() < 50; ++i) std::this_thread::sleep_for(10ms);
-  migrate_slot(rc, slot, from, to);
+  rc.migrate_slot(slot, from, to, 5, 20ms);
   const long after_move = ops.load();
   for (int i = 0; i < 500 && ops.load() < after_move + 200; ++i) std::this_thread::sleep_for(10ms);
   stop = true;
@@ -193,7 +158,7 @@ TEST_CASE("cluster: a stopped master fails its slots within the timeouts, others
   const int slot = detail::cluster_key_slot(on_dead);
   const int heir =
       alive_keys.empty() ? 0 : rc.master_of_slot(detail::cluster_key_slot(alive_keys[0]));
-  REQUIRE(rc.cli(heir, {"CLUSTER", "SETSLOT", std::to_string(slot), "NODE", node_id(rc, heir)}) ==
+  REQUIRE(rc.cli(heir, {"CLUSTER", "SETSLOT", std::to_string(slot), "NODE", rc.node_id(heir)}) ==
           "OK");
   rc.cli(heir, {"CLUSTER", "BUMPEPOCH"});
   bool served = false;

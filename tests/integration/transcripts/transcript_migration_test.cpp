@@ -9,7 +9,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "cache/cluster/cluster_slot.hpp"
@@ -20,40 +19,6 @@ using namespace agenthost;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string node_id(const test::RedisCluster &rc, int port) {
-  return rc.cli(port, {"CLUSTER", "MYID"});
-}
-
-std::vector<std::string> split_lines(const std::string &text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(line);
-  }
-  return out;
-}
-
-// Moves `slot` as redis-cli --cluster reshard does, one key at a time with pauses, so that the
-// appends meet the ASK and TRYAGAIN states (some of a session's keys moved, some not).
-void migrate_slot(const test::RedisCluster &rc, int slot, int from, int to) {
-  const std::string s = std::to_string(slot);
-  REQUIRE(rc.cli(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", node_id(rc, from)}) == "OK");
-  REQUIRE(rc.cli(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", node_id(rc, to)}) == "OK");
-  for (int round = 0; round < 1000; ++round) {
-    auto keys = split_lines(rc.cli(from, {"CLUSTER", "GETKEYSINSLOT", s, "1"}));
-    if (keys.empty()) break;
-    std::vector<std::string> args{"MIGRATE", "127.0.0.1", std::to_string(to), "", "0",
-                                  "5000",    "KEYS"};
-    args.insert(args.end(), keys.begin(), keys.end());
-    REQUIRE(rc.cli(from, args) == "OK");
-    std::this_thread::sleep_for(30ms);
-  }
-  const std::string to_id = node_id(rc, to);
-  for (int port : rc.ports()) {
-    REQUIRE(rc.cli(port, {"CLUSTER", "SETSLOT", s, "NODE", to_id}) == "OK");
-  }
-}
 
 std::string entry(int t, long i) {
   return "{\"uuid\":\"t" + std::to_string(t) + "-" + std::to_string(i) + "\"}";
@@ -102,7 +67,7 @@ TEST_CASE(
     });
   }
   for (int i = 0; i < 200 && ops.load() < 50; ++i) std::this_thread::sleep_for(10ms);
-  migrate_slot(rc, slot, from, to);
+  rc.migrate_slot(slot, from, to, 1, 30ms);
   const long after_move = ops.load();
   for (int i = 0; i < 500 && ops.load() < after_move + 100; ++i) std::this_thread::sleep_for(10ms);
   stop = true;
